@@ -1,0 +1,101 @@
+"""The named queries (`queries/<name>.sql`) and the one runner that executes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from unitload.db import Source
+
+QUERY_DIR = Path(__file__).parent
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_STRINGS_AND_COMMENTS = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
+
+
+class QueryError(ValueError):
+    """A query asked for by a wrong name or with the wrong parameters."""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    sql: str
+    purpose: str
+    grain: str
+    parameters: tuple[str, ...]  # the `$names` the SQL binds
+    columns: tuple[str, ...]  # output columns, in order, as the header names them
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql"))
+
+
+@functools.cache
+def load_query(name: str) -> NamedQuery:
+    """Read `queries/<name>.sql` and its header block (purpose, grain, parameters, columns)."""
+    if name not in query_names():
+        raise QueryError(f"unknown query {name!r}; known: {', '.join(query_names())}")
+    sql = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    header = _header(sql)
+    used = tuple(sorted(set(_PARAM.findall(_STRINGS_AND_COMMENTS.sub("", sql)))))
+    return NamedQuery(
+        name=name,
+        sql=sql,
+        purpose=" ".join(header.get("purpose", [])),
+        grain=" ".join(header.get("grain", [])),
+        parameters=used,
+        columns=tuple(line.split()[0] for line in header.get("columns", []) if line.split()),
+    )
+
+
+def _header(sql: str) -> dict[str, list[str]]:
+    """Sections of the leading comment block: `-- section: text` then indented `--   lines`."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        text = line[2:]
+        match = re.match(r"^ (purpose|grain|parameters|columns):\s*(.*)$", text)
+        if match:
+            current = match.group(1)
+            sections[current] = [match.group(2)] if match.group(2) and current in ("purpose", "grain") else []
+        elif current and text.strip():
+            sections[current].append(text.strip())
+    return sections
+
+
+def bind_params(source: Source, query: NamedQuery, params: dict[str, object]) -> dict[str, object]:
+    """The values for every `$name` of the query: given ones first, then settings and the as-of day.
+
+    A given name that the SQL does not use is an error, as is a `$name` left without a value.
+    """
+    unused = sorted(set(params) - set(query.parameters))
+    if unused:
+        raise QueryError(f"query {query.name!r} takes no parameter(s) {unused}; it takes {list(query.parameters)}")
+    pool = source.settings.sql_params() | {"as_of": source.extract.as_of}
+    values = {}
+    for name in query.parameters:
+        value = params[name] if name in params else pool.get(name)
+        if value is None:
+            raise QueryError(f"query {query.name!r} needs a value for ${name}")
+        values[name] = value
+    if isinstance(values.get("as_of"), str):
+        values["as_of"] = dt.date.fromisoformat(values["as_of"])
+    return values
+
+
+def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
+    """Run a named query on its own cursor with bound parameters; return a Polars frame."""
+    query = load_query(name)
+    values = bind_params(source, query, params)
+    cur = source.cursor()
+    try:
+        return cur.sql(query.sql, params=values).pl()
+    finally:
+        cur.close()

@@ -1,0 +1,65 @@
+-- purpose: The digital forensic download queue on the as-of day D: each exhibit's stage, given by
+--   the latest stage date <= D, and its ages (DATA_CONTRACT.md sections 1 and 3).
+-- grain: one row per exhibit in the queue on $as_of (submitted_on <= D, not examined or withdrawn by D)
+-- parameters:
+--   $as_of            DATE  the as-of day D
+-- columns:
+--   exhibit_id        exhibit key
+--   case_id           case the device was seized for
+--   priority          urgent, high, standard or low
+--   stage             awaiting_triage, awaiting_download, downloading or awaiting_examination
+--   age_days          D - submitted_on
+--   stage_age_days    D - the day the exhibit entered its current stage
+--   device_type       phone, computer, tablet, storage, cloud_account or other
+--   submitted_on      day the exhibit entered the queue
+--   stage_entered_on  day the exhibit entered its current stage
+--   examiner_id       examiner, when one is assigned
+with
+params as (
+    select cast($as_of as date) as d
+),
+
+in_queue as (
+    select e.*, params.d
+    from exhibits as e, params
+    where e.submitted_on <= params.d
+        and not coalesce(e.examined_on <= params.d, false)
+        and not coalesce(e.withdrawn_on <= params.d, false)
+),
+
+staged as (
+    -- the furthest stage whose date is on or before D; stages sharing a date resolve to the later one
+    select
+        *,
+        case
+            when download_completed_on <= d then 'awaiting_examination'
+            when download_started_on <= d then 'downloading'
+            when triaged_on <= d then 'awaiting_download'
+            else 'awaiting_triage'
+        end as stage,
+        case
+            when download_completed_on <= d then download_completed_on
+            when download_started_on <= d then download_started_on
+            when triaged_on <= d then triaged_on
+            else submitted_on
+        end as stage_entered_on
+    from in_queue
+),
+
+final as (
+    select
+        exhibit_id,
+        case_id,
+        priority,
+        stage,
+        d - submitted_on as age_days,
+        d - stage_entered_on as stage_age_days,
+        device_type,
+        submitted_on,
+        stage_entered_on,
+        examiner_id
+    from staged
+)
+
+select * from final
+order by exhibit_id

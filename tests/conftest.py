@@ -1,0 +1,118 @@
+"""Shared fixtures: tiny extracts built from rows, and the committed sample extract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from queries import run_query
+from unitload.db import Source, open_source
+from unitload.settings import Settings
+from unitload.tables import write_extract
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data" / "unit"
+D = dt.date
+
+
+def officer(officer_id, team="T1", joined_on=D(2020, 1, 1), left_on=None, role="investigator", **extra):
+    return {
+        "officer_id": officer_id,
+        "display_name": f"Name {officer_id}",
+        "rank": "DC",
+        "role": role,
+        "unit": "U",
+        "team": team,
+        "supervisor_id": None,
+        "joined_on": joined_on,
+        "left_on": left_on,
+    } | extra
+
+
+def contract(officer_id, hours=40.0, valid_from=D(2020, 1, 1), valid_to=None):
+    return {"officer_id": officer_id, "valid_from": valid_from, "valid_to": valid_to, "contracted_hours": hours}
+
+
+def absence(officer_id, first_day, last_day, kind="sickness", reduction=1.0):
+    return {
+        "officer_id": officer_id,
+        "first_day": first_day,
+        "last_day": last_day,
+        "kind": kind,
+        "capacity_reduction": reduction,
+    }
+
+
+def case(case_id, opened_on=D(2026, 1, 5), closed_on=None, risk="medium", complexity=1, weight=None):
+    return {
+        "case_id": case_id,
+        "case_ref": f"REF-{case_id}",
+        "unit": "U",
+        "opened_on": opened_on,
+        "closed_on": closed_on,
+        "offence_type": "IIOC possession",
+        "risk_grade": risk,
+        "complexity": complexity,
+        "weight": weight,
+    }
+
+
+def assign(case_id, officer_id, assigned_from=D(2026, 1, 5), assigned_to=None, reason="new"):
+    return {
+        "case_id": case_id,
+        "officer_id": officer_id,
+        "assigned_from": assigned_from,
+        "assigned_to": assigned_to,
+        "reason": reason,
+    }
+
+
+def action(action_id, case_id, action_on, action_type="enquiry", officer_id="O1"):
+    return {
+        "action_id": action_id,
+        "case_id": case_id,
+        "officer_id": officer_id,
+        "action_on": action_on,
+        "action_type": action_type,
+    }
+
+
+def exhibit(exhibit_id, case_id="C1", submitted_on=D(2026, 6, 1), priority="standard", **stages):
+    return {
+        "exhibit_id": exhibit_id,
+        "case_id": case_id,
+        "device_type": "phone",
+        "priority": priority,
+        "submitted_on": submitted_on,
+    } | stages
+
+
+@pytest.fixture
+def build(tmp_path):
+    """Write the given tables as an extract and bind it; returns a Source."""
+    counter = iter(range(1000))
+
+    def _build(settings: Settings | None = None, extracted_at=dt.datetime(2026, 10, 31, 6), **tables) -> Source:
+        root = write_extract(tmp_path / f"extract{next(counter)}", tables, extracted_at=extracted_at)
+        return open_source(root, settings)
+
+    return _build
+
+
+@pytest.fixture
+def rows(build):
+    """Run a named query on a tiny extract and return its rows keyed by the first column."""
+
+    def _rows(name, as_of, settings=None, **tables) -> dict[str, dict]:
+        source = build(settings, **tables)
+        frame = run_query(source, name, as_of=as_of)
+        return {row[frame.columns[0]]: row for row in frame.to_dicts()}
+
+    return _rows
+
+
+@pytest.fixture(scope="session")
+def sample() -> Source:
+    return open_source(SAMPLE)

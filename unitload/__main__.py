@@ -1,0 +1,3 @@
+from unitload.cli import main
+
+main()

@@ -1,0 +1,146 @@
+"""The `unitload` command: generate, validate and query extracts (DATA_CONTRACT.md section 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from tqdm import tqdm
+
+from queries import QueryError, load_query, query_names, run_query
+from unitload.db import open_source
+from unitload.extract import ExtractError
+from unitload.findings import ERROR, has_errors
+from unitload.output import FORMATS, render
+from unitload.settings import SettingsError, load_settings
+from unitload.validate import validate as validate_source
+
+app = typer.Typer(
+    help="Unit workload and forensic backlog: generate, validate and query extracts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+DataOption = Annotated[
+    Path, typer.Option("--data", help="Extract folder (one Parquet file or folder per table, manifest.json).")
+]
+SettingsOption = Annotated[Path | None, typer.Option("--settings", help="Settings TOML file; defaults otherwise.")]
+
+
+class UsageError(ValueError):
+    """A command-line value that cannot be used; the message says which and why."""
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="Named query: " + ", ".join(query_names()))],
+    data: DataOption,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="As-of day YYYY-MM-DD; default the extract's.")] = None,
+    settings: SettingsOption = None,
+    param: Annotated[list[str] | None, typer.Option("--param", help="KEY=VALUE for a query parameter.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or table.")] = "csv",
+) -> None:
+    """Run a named query on an extract and print one row per item."""
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    source = open_source(data, load_settings(settings))
+    if not source.usable:
+        for finding in source.structure:
+            typer.echo(finding.line(), err=True)
+        raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
+    params = _parse_params(name, param or [], source.settings.sql_params())
+    if as_of is not None:
+        params["as_of"] = _date(as_of, "--as-of")
+    elif source.extract.as_of is None:
+        raise UsageError(f"{data}: manifest.json has no extracted_at; give --as-of YYYY-MM-DD")
+    sys.stdout.write(render(run_query(source, name, **params), fmt))
+
+
+@app.command()
+def validate(
+    data: Annotated[Path, typer.Argument(help="Extract folder to check.")],
+    settings: SettingsOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Check an extract against the data contract; exit 1 when any error is found."""
+    source = open_source(data, load_settings(settings))
+    findings = validate_source(
+        source, progress=lambda items: tqdm(items, desc="checks", unit="check", leave=False, disable=None)
+    )
+    if fmt == "json":
+        typer.echo(json.dumps([f.as_dict() for f in findings], indent=1))
+    else:
+        for finding in findings:
+            typer.echo(finding.line())
+        errors = sum(f.severity == ERROR for f in findings)
+        typer.echo(f"{source.extract.extract_id}: {errors} error(s), {len(findings) - errors} warning(s)")
+    if has_errors(findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the extract into (created).")],
+    scale: Annotated[str, typer.Option("--scale", help="unit (about 2,000 cases) or force.")] = "unit",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same data.")] = 42,
+    as_of: Annotated[str, typer.Option("--as-of", help="Day the extract is taken, YYYY-MM-DD.")] = "2026-10-31",
+) -> None:
+    """Write a realistic synthetic extract (officers, cases, actions, forensic queue, manifest)."""
+    from unitload.generate import SCALES, generate_extract
+
+    if scale not in SCALES:
+        raise UsageError(f"--scale must be one of {', '.join(SCALES)}, not {scale!r}")
+    summary = generate_extract(
+        out, scale=scale, seed=seed, as_of=_date(as_of, "--as-of"), progress=functools.partial(tqdm, disable=None)
+    )
+    typer.echo(f"wrote {out}: " + ", ".join(f"{n} {t}" for t, n in summary.items()))
+
+
+def _date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{what} must be a date YYYY-MM-DD, not {text!r}") from None
+
+
+def _parse_params(name: str, pairs: list[str], defaults: dict[str, object]) -> dict[str, object]:
+    """KEY=VALUE pairs, each value converted to the type of the setting of that name."""
+    load_query(name)  # an unknown query name fails here with the list of names
+    params: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--param must be KEY=VALUE, not {pair!r}")
+        default = defaults.get(key)
+        try:
+            if key == "as_of":
+                params[key] = _date(value, "--param as_of")
+            elif isinstance(default, list):
+                kind = type(default[0]) if default else str
+                params[key] = [kind(v.strip()) for v in value.split(",") if v.strip()]
+            elif isinstance(default, int | float):
+                params[key] = type(default)(value)
+            else:
+                params[key] = value
+        except ValueError:
+            raise UsageError(f"--param {key}: {value!r} is not a {type(default).__name__}") from None
+    return params
+
+
+def main() -> None:
+    """Run the command; known errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except (UsageError, ExtractError, SettingsError, QueryError) as exc:
+        typer.echo(f"unitload: error: {exc}", err=True)
+        sys.exit(2)
+    except duckdb.Error as exc:
+        typer.echo(f"unitload: error: the query failed: {str(exc).splitlines()[0]}", err=True)
+        sys.exit(2)

@@ -1,0 +1,193 @@
+"""One hardened DuckDB connection per process, and extracts bound into it as views."""
+
+from __future__ import annotations
+
+# SQL text here is built only from identifiers of the fixed contract lists, quoted by ident();
+# every value is a bound parameter. ruff's S608 cannot tell the two apart.
+# ruff: noqa: S608
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from unitload.extract import Extract
+from unitload.findings import ERROR, WARNING, Finding, has_errors
+from unitload.schema import ACCEPTED_TYPES, SQL_TYPES, TABLES, Table
+from unitload.settings import Engine, Settings
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def ident(name: str) -> str:
+    """Quote an identifier that comes from a fixed list; anything else is refused."""
+    if not _IDENT.match(name):
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return f'"{name}"'
+
+
+def literal(text: str) -> str:
+    """A SQL string literal for a file path found on disk (views cannot take parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Database:
+    """A DuckDB connection that can read only below `root`, with its configuration locked."""
+
+    def __init__(self, root: str | Path, engine: Engine | None = None):
+        engine = engine or Engine()
+        self.root = Path(root).resolve()
+        self._con = duckdb.connect(
+            ":memory:",
+            config={
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "threads": engine.threads,
+                "memory_limit": engine.memory_limit,
+            },
+        )
+        self._con.execute("SET allowed_directories = $dirs", {"dirs": [str(self.root) + "/"]})
+        self._con.execute("SET enable_external_access = false")
+        self._con.execute("SET lock_configuration = true")
+        self._lock = threading.Lock()  # DDL on the shared connection, one at a time
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own for each query, so that threads never share a result."""
+        return self._con.cursor()
+
+    def bind(self, extract: Extract, settings: Settings) -> Source:
+        """Create a schema of views over the extract's Parquet files and return it with its findings."""
+        if not extract.root.is_relative_to(self.root):
+            raise ValueError(f"{extract.root} is outside the readable folder {self.root}")
+        schema = "x_" + hashlib.sha256(f"{extract.root}|{extract.extract_id}".encode()).hexdigest()[:16]
+        findings: list[Finding] = []
+        present = set()
+        with self._lock:
+            cur = self.cursor()
+            cur.execute("CREATE SCHEMA IF NOT EXISTS " + ident(schema))
+            for table in TABLES:
+                files = extract.files(table.name)
+                view_sql, table_findings = _view_sql(cur, schema, table, files, extract.root)
+                findings += table_findings
+                if files and not has_errors(table_findings):
+                    present.add(table.name)
+                cur.execute(view_sql)
+            cur.close()
+        return Source(self, extract, settings, schema, findings, frozenset(present))
+
+
+@dataclass
+class Source:
+    """One extract bound into the database, with the settings its queries use."""
+
+    db: Database
+    extract: Extract
+    settings: Settings
+    schema: str
+    structure: list[Finding] = field(default_factory=list)
+    present: frozenset[str] = frozenset()
+
+    @property
+    def usable(self) -> bool:
+        """True when every table could be read with the contract's columns and types."""
+        return not has_errors(self.structure)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = self.db.cursor()
+        cur.execute("USE " + ident(self.schema))
+        return cur
+
+
+def _view_sql(cur, schema: str, table: Table, files: list[Path], root: Path) -> tuple[str, list[Finding]]:
+    """The CREATE VIEW statement for one table and what stops it from being read."""
+    name = f"{ident(schema)}.{ident(table.name)}"
+    empty = _empty_view(name, table)
+    if not files:
+        if table.required:
+            return empty, [
+                Finding(
+                    ERROR,
+                    table.name,
+                    "",
+                    "required_table",
+                    0,
+                    f"required table is missing: no {table.name}.parquet or {table.name}/ folder",
+                )
+            ]
+        return empty, []
+    file_list = "[" + ", ".join(literal(str(p)) for p in files) + "]"
+    source = f"read_parquet({file_list}, union_by_name = true)"
+    shown = ", ".join(str(p.relative_to(root)) for p in files[:3])
+    try:
+        described = cur.sql("DESCRIBE SELECT * FROM " + source).fetchall()
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0]
+        return empty, [
+            Finding(ERROR, table.name, "", "readable_parquet", 0, f"not a readable Parquet file: {reason}", file=shown)
+        ]
+    found = {row[0]: str(row[1]) for row in described}
+    findings = []
+    select = []
+    for column in table.columns:
+        target = SQL_TYPES[column.type]
+        if column.name not in found:
+            if column.optional:
+                select.append(f"CAST({_default(column)} AS {target}) AS {ident(column.name)}")
+                if column.default is None:
+                    findings.append(
+                        Finding(
+                            WARNING,
+                            table.name,
+                            column.name,
+                            "optional_column",
+                            0,
+                            "column is missing; every row is treated as null",
+                            file=shown,
+                        )
+                    )
+                continue
+            findings.append(
+                Finding(ERROR, table.name, column.name, "required_column", 0, "required column is missing", file=shown)
+            )
+            continue
+        actual = found[column.name]
+        if actual.split("(")[0] not in ACCEPTED_TYPES[column.type]:
+            findings.append(
+                Finding(
+                    ERROR,
+                    table.name,
+                    column.name,
+                    "column_type",
+                    0,
+                    f"has type {actual}; expected {column.type} ({target})",
+                    file=shown,
+                )
+            )
+            continue
+        value = ident(column.name)
+        if column.default is not None:
+            value = f"coalesce({value}, {_default(column)})"
+        select.append(f"CAST({value} AS {target}) AS {ident(column.name)}")
+    if has_errors(findings):
+        return empty, findings
+    return f"CREATE OR REPLACE VIEW {name} AS SELECT {', '.join(select)} FROM {source}", findings
+
+
+def _default(column) -> str:
+    return "NULL" if column.default is None else repr(float(column.default))
+
+
+def _empty_view(name: str, table: Table) -> str:
+    columns = ", ".join(f"CAST(NULL AS {SQL_TYPES[c.type]}) AS {ident(c.name)}" for c in table.columns)
+    return f"CREATE OR REPLACE VIEW {name} AS SELECT {columns} WHERE false"
+
+
+def open_source(data: str | Path, settings: Settings | None = None) -> Source:
+    """Open one extract in a database of its own (the command line's way; the app shares one)."""
+    from unitload.extract import open_extract
+
+    settings = settings or Settings()
+    extract = open_extract(data)
+    return Database(extract.root, settings.engine).bind(extract, settings)

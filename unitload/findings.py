@@ -1,0 +1,44 @@
+"""A validation finding: what broke, where, how often, and a few rows that show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # ERROR blocks the extract, WARNING is shown beside it
+    table: str
+    column: str
+    rule: str
+    rows: int
+    message: str
+    examples: tuple[str, ...] = field(default=())
+    file: str = ""
+
+    def line(self) -> str:
+        """One line naming the file, table, column, rule, row count and example rows."""
+        where = f"{self.file}: " if self.file else ""
+        column = f".{self.column}" if self.column else ""
+        examples = f"; e.g. {', '.join(self.examples)}" if self.examples else ""
+        count = f" ({self.rows} row{'s' if self.rows != 1 else ''})" if self.rows else ""
+        return f"{self.severity.upper()} {where}{self.table}{column} [{self.rule}]{count}: {self.message}{examples}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "table": self.table,
+            "column": self.column,
+            "rule": self.rule,
+            "rows": self.rows,
+            "message": self.message,
+            "examples": list(self.examples),
+        }
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)

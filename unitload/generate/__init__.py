@@ -1,0 +1,281 @@
+"""A realistic synthetic extract, deterministic for a seed, written team by team in streamed batches.
+
+The unit scale carries the pattern this product exists to catch (see `scripted.py`): a part-time
+investigator already at full-time load inherits two cases from a colleague on long-term sickness,
+and those cases then see no progressing action for about 20 and 31 months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from unitload.extract import write_manifest
+from unitload.generate.cases import (
+    OFFENCES,
+    RISK_P,
+    RISKS,
+    Case,
+    Ids,
+    Team,
+    case_actions,
+    case_exhibits,
+    oic_on,
+    simulate_team,
+)
+from unitload.generate.scripted import Scripted
+from unitload.generate.staff import (
+    FULL_TIME,
+    Names,
+    Officer,
+    add_routine_absences,
+    contract_history,
+    weekday_on_or_after,
+)
+from unitload.tables import frame
+
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Scale:
+    units: tuple[str, ...]
+    teams_per_unit: int
+    investigators_per_team: int
+    examiners_per_unit: int
+    years: int
+    cases_per_team_year: float
+    median_case_days: float
+
+
+SCALES = {
+    "unit": Scale(("POLIT",), 3, 9, 4, 5, 116, 16),
+    "force": Scale(("POLIT", "CID-N", "CID-S", "CID-E", "CID-W", "PVP"), 5, 46, 8, 10, 667, 30),
+}
+
+
+class BatchWriter:
+    """One Parquet file per table, appended in row groups so that large scales stream."""
+
+    def __init__(self, root: Path, batch_rows: int = 250_000):
+        self.root = root
+        self.batch_rows = batch_rows
+        self.pending: dict[str, list[dict]] = {}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, table: str, rows: list[dict]) -> None:
+        self.pending.setdefault(table, []).extend(rows)
+        if len(self.pending[table]) >= self.batch_rows:
+            self.flush(table)
+
+    def flush(self, table: str) -> None:
+        rows = self.pending.pop(table, [])
+        batch = frame(table, rows).to_arrow()
+        if table not in self.writers:
+            self.writers[table] = pq.ParquetWriter(self.root / f"{table}.parquet", batch.schema)
+        if rows:
+            self.writers[table].write_table(pa.Table.from_batches(batch.to_batches(), batch.schema))
+        self.counts[table] = self.counts.get(table, 0) + len(rows)
+
+    def close(self) -> dict[str, int]:
+        for table in list(self.pending):
+            self.flush(table)
+        for writer in self.writers.values():
+            writer.close()
+        return self.counts
+
+
+def generate_extract(out: str | Path, *, scale: str = "unit", seed: int = 42, as_of: dt.date, progress=None):
+    """Write the extract to `out` (replacing it) and return the row count of each table."""
+    shape = SCALES[scale]
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    rng = np.random.default_rng(seed)
+    start = as_of.replace(year=as_of.year - shape.years)
+    writer = BatchWriter(out)
+    ids = Ids()
+    names = Names(rng)
+    staff_no = iter(range(1001, 100_000))
+    teams = [(unit, t) for unit in shape.units for t in range(shape.teams_per_unit)]
+    bar = progress(total=len(teams), desc="teams", unit="team") if progress else None
+    for unit in shape.units:
+        manager = _officer(next(staff_no), names, "DI", "manager", unit, f"{unit}-HQ", None, start, rng)
+        examiners = [
+            _officer(
+                next(staff_no), names, "DFI", "forensic_examiner", unit, f"{unit}-DFU", manager.officer_id, start, rng
+            )
+            for _ in range(shape.examiners_per_unit)
+        ]
+        for person in [manager, *examiners]:
+            _finish_staff(person, rng, start, as_of, part_time=person is examiners[-1])
+        writer.add("officers", [o.row() for o in [manager, *examiners]])
+        _write_staff(writer, [manager, *examiners])
+        for t in range(shape.teams_per_unit):
+            team_name = f"{unit}-{chr(ord('A') + t)}"
+            scripted = Scripted(as_of) if scale == "unit" and t == 1 else None
+            _team(writer, rng, ids, names, staff_no, shape, unit, team_name, manager, examiners, start, as_of, scripted)
+            if bar:
+                bar.update(1)
+    if bar:
+        bar.close()
+    counts = writer.close()
+    write_manifest(
+        out,
+        f"{scale}-seed{seed}-{as_of.isoformat()}",
+        dt.datetime.combine(as_of, dt.time(6, 0)),
+        f"unitload generate --scale {scale} --seed {seed}",
+    )
+    return counts
+
+
+def _officer(number, names, rank, role, unit, team, supervisor, start, rng, joined=None) -> Officer:
+    joined = joined or start - dt.timedelta(days=int(rng.integers(30, 2500)))
+    return Officer(f"P{number}", names.draw(), rank, role, unit, team, supervisor, joined)
+
+
+def _finish_staff(officer: Officer, rng, start, as_of, part_time: bool) -> None:
+    if not officer.contracts:
+        officer.contracts = contract_history(rng, officer.joined_on, officer.left_on, part_time)
+    add_routine_absences(officer, rng, start, as_of)
+
+
+def _write_staff(writer: BatchWriter, officers: list[Officer]) -> None:
+    writer.add(
+        "contracts",
+        [
+            {"officer_id": o.officer_id, "valid_from": a, "valid_to": b, "contracted_hours": h}
+            for o in officers
+            for a, b, h in o.contracts
+        ],
+    )
+    writer.add(
+        "absences",
+        [
+            {"officer_id": o.officer_id, "first_day": a, "last_day": b, "kind": k, "capacity_reduction": r}
+            for o in officers
+            for a, b, k, r in o.absences
+        ],
+    )
+
+
+def _team(writer, rng, ids, names, staff_no, shape, unit, team_name, manager, examiners, start, as_of, scripted):
+    sergeant = _officer(next(staff_no), names, "DS", "supervisor", unit, team_name, manager.officer_id, start, rng)
+    _finish_staff(sergeant, rng, start, as_of, part_time=False)
+    investigators = []
+    for slot in range(shape.investigators_per_team):
+        role = scripted.role_of(slot) if scripted else None
+        people = _slot(rng, names, staff_no, unit, team_name, sergeant, start, as_of, role)
+        if role:
+            scripted.cast(role, people[0])
+        investigators += people
+    cases = _cases(rng, ids, shape, unit, team_name, start, as_of)
+    exhibits = {c.case_id: case_exhibits(rng, ids, c, examiners, as_of) for c in cases}
+    for case in cases:  # a case stays open until its devices are examined
+        done = [e["examined_on"] or e["withdrawn_on"] for e in exhibits[case.case_id]]
+        if case.closed_on and done:
+            if any(d is None for d in done):
+                case.closed_on = None
+            else:
+                case.closed_on = max(case.closed_on, max(done) + dt.timedelta(days=int(rng.integers(3, 25))))
+        if case.closed_on and case.closed_on > as_of:
+            case.closed_on = None
+    team = Team(rng, investigators, as_of, favour=scripted.part_timer.officer_id if scripted else None)
+    simulate_team(rng, team, cases, start, scripted)
+    if scripted:
+        scripted.shape_exhibits(exhibits, ids, examiners)
+    officers = {o.officer_id: o for o in investigators}
+    actions = []
+    for case in cases:
+        actions += case_actions(rng, ids, case, officers, sergeant.officer_id, as_of)
+        for exhibit in exhibits[case.case_id]:
+            oic = oic_on(case, exhibit["submitted_on"])
+            if oic:
+                actions.append(
+                    {
+                        "action_id": ids.next_action(),
+                        "case_id": case.case_id,
+                        "officer_id": oic,
+                        "action_on": exhibit["submitted_on"],
+                        "action_type": "forensic_submission",
+                    }
+                )
+    staff = [sergeant, *investigators]
+    writer.add("officers", [o.row() for o in staff])
+    _write_staff(writer, staff)
+    writer.add("cases", [c.row() for c in cases])
+    writer.add(
+        "assignments",
+        [
+            {"case_id": c.case_id, "officer_id": o, "assigned_from": a, "assigned_to": b, "reason": r}
+            for c in cases
+            for o, a, b, r in c.oics
+        ],
+    )
+    writer.add("actions", actions)
+    writer.add("exhibits", [e for c in cases for e in exhibits[c.case_id]])
+
+
+def _slot(rng, names, staff_no, unit, team, sergeant, start, as_of, role) -> list[Officer]:
+    """The people who fill one investigator post over the years, with gaps between them."""
+    people = []
+    joined = None
+    while True:
+        rank = ("DC", "DC", "DC", "TDC", "PSI")[rng.integers(5)]
+        officer = _officer(
+            next(staff_no), names, rank, "investigator", unit, team, sergeant.officer_id, start, rng, joined
+        )
+        years_left = rng.exponential(1 / 0.08)
+        leave = officer.joined_on + dt.timedelta(days=int(years_left * 365))
+        if role is None and leave < as_of and leave > start:
+            officer.left_on = weekday_on_or_after(leave)
+        part_time = role == "part_timer" or (role is None and rng.random() < 0.2)
+        if role == "part_timer":
+            change = (start + dt.timedelta(days=200)).replace(day=15)
+            officer.contracts = [(officer.joined_on, change, FULL_TIME), (change, None, 24.0)]
+        _finish_staff(officer, rng, start, as_of, part_time)
+        people.append(officer)
+        if officer.left_on is None:
+            return people
+        joined = officer.left_on + dt.timedelta(days=int(rng.integers(30, 120)))
+        if joined > as_of:
+            return people
+
+
+def _cases(rng, ids, shape, unit, team, start, as_of) -> list[Case]:
+    cases = []
+    day = start
+    while day <= as_of:
+        years_in = (day - start).days / 365.0
+        rate = shape.cases_per_team_year / 365.0 * (1 + 0.05 * years_in) * (1.3 if day.weekday() < 5 else 0.25)
+        for _ in range(rng.poisson(rate)):
+            risk = RISKS[rng.choice(4, p=RISK_P)]
+            complexity = int(rng.choice([1, 2, 3], p=[0.7, 0.25, 0.05]))
+            length = rng.lognormal(np.log(shape.median_case_days), 0.8) * (1 + 0.6 * (complexity - 1))
+            closed = day + dt.timedelta(days=max(3, int(length)))
+            number = ids.next_case()
+            cases.append(
+                Case(
+                    case_id=number,
+                    case_ref=f"44PL{int(number[1:]):06d}{day.year % 100:02d}",
+                    unit=unit,
+                    team=team,
+                    opened_on=day,
+                    closed_on=closed if closed <= as_of else None,
+                    offence_type=OFFENCES[rng.integers(len(OFFENCES))],
+                    risk_grade=risk,
+                    complexity=complexity,
+                    weight=round(float(rng.uniform(0.5, 4.0)) * 2) / 2 if rng.random() < 0.03 else None,
+                    allocation_delay=0 if rng.random() < 0.5 else int(rng.integers(1, 8)),
+                )
+            )
+        day += DAY
+    return cases

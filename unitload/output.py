@@ -1,0 +1,35 @@
+"""Query output in the formats of DATA_CONTRACT.md section 4."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import polars as pl
+
+FORMATS = ("csv", "json", "table")
+
+
+def to_csv(df: pl.DataFrame) -> str:
+    """Header row, ISO dates, booleans `true`/`false`, empty for null, floats unrounded."""
+    return df.write_csv(null_value="", date_format="%Y-%m-%d")
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def to_json(df: pl.DataFrame) -> str:
+    """A list of objects, one per row; dates as ISO strings, null as null."""
+    return json.dumps(df.to_dicts(), default=_json_value, indent=1) + "\n"
+
+
+def to_table(df: pl.DataFrame) -> str:
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=10_000, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
+        return f"{df}\n{df.height} rows\n"
+
+
+def render(df: pl.DataFrame, fmt: str) -> str:
+    return {"csv": to_csv, "json": to_json, "table": to_table}[fmt](df)

@@ -1,0 +1,186 @@
+"""Settings: the TOML file of DATA_CONTRACT.md section 2, every key optional."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+RISK_GRADES = ("very_high", "high", "medium", "low")
+COMPLEXITIES = (1, 2, 3)
+ACTION_TYPES = (
+    "enquiry",
+    "interview",
+    "arrest",
+    "search",
+    "forensic_submission",
+    "safeguarding",
+    "file_to_cps",
+    "victim_update",
+    "supervisory_review",
+    "admin_note",
+)
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+PositiveInt = Annotated[int, Field(gt=0)]
+
+
+class SettingsError(ValueError):
+    """A settings file that cannot be read or breaks a rule; the message names the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Capacity(_Section):
+    full_time_hours: PositiveFloat = 40
+    points_per_fte: PositiveFloat = 12.0
+    overload_pct: PositiveFloat = 110
+    sustained_months: PositiveInt = 2
+
+
+class Weights(_Section):
+    risk: dict[str, PositiveFloat] = Field(
+        default_factory=lambda: {"very_high": 2.0, "high": 1.5, "medium": 1.0, "low": 0.5}
+    )
+    complexity: dict[int, PositiveFloat] = Field(default_factory=lambda: {1: 1.0, 2: 1.5, 3: 2.0})
+
+    @field_validator("risk")
+    @classmethod
+    def _every_risk_grade(cls, value: dict[str, float]) -> dict[str, float]:
+        # A partial table merges over the defaults, so a user may override one grade.
+        merged = {"very_high": 2.0, "high": 1.5, "medium": 1.0, "low": 0.5} | value
+        unknown = sorted(set(merged) - set(RISK_GRADES))
+        if unknown:
+            raise ValueError(f"unknown risk grade(s) {unknown}; expected {list(RISK_GRADES)}")
+        return merged
+
+    @field_validator("complexity")
+    @classmethod
+    def _every_complexity(cls, value: dict[int, float]) -> dict[int, float]:
+        merged = {1: 1.0, 2: 1.5, 3: 2.0} | value
+        unknown = sorted(set(merged) - set(COMPLEXITIES))
+        if unknown:
+            raise ValueError(f"unknown complexity level(s) {unknown}; expected 1, 2 or 3")
+        return merged
+
+
+def _increasing(value: list[int]) -> list[int]:
+    if not value or any(b <= a for a, b in zip(value, value[1:], strict=False)):
+        raise ValueError("age bands must be a non-empty list of increasing day counts")
+    return value
+
+
+class Progress(_Section):
+    progressing_actions: list[str] = Field(
+        default_factory=lambda: [
+            "enquiry",
+            "interview",
+            "arrest",
+            "search",
+            "forensic_submission",
+            "safeguarding",
+            "file_to_cps",
+        ]
+    )
+    stale_days: PositiveInt = 28
+    review_days: PositiveInt = 28
+    age_bands: list[PositiveInt] = Field(default_factory=lambda: [28, 90, 180, 365])
+    # Addition to the contract (issue 4): days within which a new case needs a progressing action.
+    first_action_days: dict[str, PositiveInt] = Field(
+        default_factory=lambda: {"very_high": 1, "high": 7, "medium": 14, "low": 30}
+    )
+
+    @field_validator("progressing_actions")
+    @classmethod
+    def _known_actions(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(ACTION_TYPES))
+        if unknown:
+            raise ValueError(f"unknown action type(s) {unknown}")
+        return value
+
+    @field_validator("age_bands")
+    @classmethod
+    def _bands(cls, value: list[int]) -> list[int]:
+        return _increasing(value)
+
+
+class Forensics(_Section):
+    age_bands: list[PositiveInt] = Field(default_factory=lambda: [30, 90, 180, 365])
+    throughput_weeks: PositiveInt = 12
+
+    @field_validator("age_bands")
+    @classmethod
+    def _bands(cls, value: list[int]) -> list[int]:
+        return _increasing(value)
+
+
+class Supervision(_Section):
+    monthly_supervision_days: PositiveInt = 35
+    psychological_assessment_days: PositiveInt = 365
+
+
+class Engine(_Section):
+    """Addition to the contract: limits of the DuckDB engine (not metric settings)."""
+
+    threads: PositiveInt = 2
+    memory_limit: str = "2GB"
+
+
+class Settings(_Section):
+    capacity: Capacity = Field(default_factory=Capacity)
+    weights: Weights = Field(default_factory=Weights)
+    progress: Progress = Field(default_factory=Progress)
+    forensics: Forensics = Field(default_factory=Forensics)
+    supervision: Supervision = Field(default_factory=Supervision)
+    engine: Engine = Field(default_factory=Engine)
+
+    def fingerprint(self) -> str:
+        """A short stable hash of every value, for cache keys."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+
+    def sql_params(self) -> dict[str, object]:
+        """Every setting a query may bind, by its `$name` in queries/*.sql."""
+        weights = self.weights
+        return {
+            "full_time_hours": float(self.capacity.full_time_hours),
+            "points_per_fte": float(self.capacity.points_per_fte),
+            "overload_pct": float(self.capacity.overload_pct),
+            "sustained_months": self.capacity.sustained_months,
+            "risk_grades": list(RISK_GRADES),
+            "risk_weights": [float(weights.risk[g]) for g in RISK_GRADES],
+            "complexity_levels": list(COMPLEXITIES),
+            "complexity_factors": [float(weights.complexity[c]) for c in COMPLEXITIES],
+            "progressing_actions": list(self.progress.progressing_actions),
+            "stale_days": self.progress.stale_days,
+            "review_days": self.progress.review_days,
+            "age_bands": list(self.progress.age_bands),
+            "first_action_days": [self.progress.first_action_days.get(g, 0) for g in RISK_GRADES],
+            "forensic_age_bands": list(self.forensics.age_bands),
+            "throughput_weeks": self.forensics.throughput_weeks,
+            "monthly_supervision_days": self.supervision.monthly_supervision_days,
+            "psychological_assessment_days": self.supervision.psychological_assessment_days,
+        }
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read a settings TOML file (None gives the defaults); errors name the file and key."""
+    if path is None:
+        return Settings()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read settings file ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise SettingsError(f"{path}: setting {key}: {first['msg']}") from None
