@@ -1,0 +1,117 @@
+"""The `unitload` command as a user runs it: contract output formats and one-line errors."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import SAMPLE
+from test_queries import CONTRACT_COLUMNS
+
+
+def unitload(*args, check=True):
+    result = subprocess.run(
+        [sys.executable, "-m", "unitload", *map(str, args)], capture_output=True, text=True, timeout=120
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.mark.parametrize("name", CONTRACT_COLUMNS)
+def test_query_csv_follows_the_contract(name):
+    out = unitload("query", name, "--data", SAMPLE, "--format", "csv").stdout
+    table = list(csv.reader(io.StringIO(out)))
+    header, body = table[0], table[1:]
+    assert header[: len(CONTRACT_COLUMNS[name])] == CONTRACT_COLUMNS[name]
+    assert body
+    for column in ("overloaded", "unprogressed", "inherited"):
+        if column in header:
+            assert {row[header.index(column)] for row in body} <= {"true", "false"}
+    for column in ("opened_on", "last_progress_on"):
+        if column in header:
+            values = {row[header.index(column)] for row in body}
+            assert all(v == "" or (len(v) == 10 and v[4] == "-" and v[7] == "-") for v in values)
+    if name == "case_progress":  # cases with no progressing action or review leave the cell empty
+        assert "" in {row[header.index("last_progress_on")] for row in body}
+        assert "" in {row[header.index("last_review_on")] for row in body}
+    if name == "officer_load":  # the officer on long-term sickness has no capacity: empty, not inf or 0
+        loads = [row[header.index("load_pct")] for row in body]
+        assert "" in loads and "inf" not in loads
+
+
+def test_floats_are_unrounded_and_match_json():
+    csv_out = list(csv.DictReader(io.StringIO(unitload("query", "officer_load", "--data", SAMPLE).stdout)))
+    json_out = json.loads(unitload("query", "officer_load", "--data", SAMPLE, "--format", "json").stdout)
+    assert isinstance(json_out, list) and len(json_out) == len(csv_out)
+    for c, j in zip(csv_out, json_out, strict=True):
+        assert set(CONTRACT_COLUMNS["officer_load"]) <= set(j)
+        assert (c["load_pct"] == "") == (j["load_pct"] is None)
+        if j["load_pct"] is not None:
+            assert float(c["load_pct"]) == j["load_pct"]
+        assert c["overloaded"] == ("true" if j["overloaded"] else "false")
+    assert any(len(r["availability"]) > 8 for r in csv_out)  # e.g. 0.9545454545454546, not 0.95
+
+
+def test_as_of_settings_and_params_change_the_result(tmp_path):
+    base = json.loads(unitload("query", "case_progress", "--data", SAMPLE, "--format", "json").stdout)
+    lenient = json.loads(
+        unitload("query", "case_progress", "--data", SAMPLE, "--format", "json", "--param", "stale_days=365").stdout
+    )
+    assert sum(r["unprogressed"] for r in lenient) < sum(r["unprogressed"] for r in base)
+    settings = tmp_path / "s.toml"
+    settings.write_text("[progress]\nstale_days = 365\n")
+    via_file = json.loads(
+        unitload("query", "case_progress", "--data", SAMPLE, "--format", "json", "--settings", settings).stdout
+    )
+    assert via_file == lenient
+    earlier = json.loads(
+        unitload("query", "forensic_queue", "--data", SAMPLE, "--format", "json", "--as-of", "2025-06-30").stdout
+    )
+    assert all(r["submitted_on"] <= "2025-06-30" for r in earlier)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "nonsense", "--data", SAMPLE], "unknown query"),
+        (["query", "officer_load", "--data", SAMPLE, "--as-of", "31/10/2026"], "--as-of must be a date"),
+        (["query", "officer_load", "--data", "/no/such/extract"], "no such extract folder"),
+        (["query", "officer_load", "--data", SAMPLE, "--param", "stale_days=3"], "takes no parameter"),
+        (["query", "officer_load", "--data", SAMPLE, "--param", "overload_pct=high"], "overload_pct"),
+        (["query", "officer_load", "--data", SAMPLE, "--format", "xml"], "--format"),
+        (["query", "officer_load", "--data", SAMPLE, "--settings", "/no/such.toml"], "cannot read settings"),
+    ],
+)
+def test_errors_are_one_clear_line(args, message):
+    result = unitload(*args, check=False)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["query", "validate", "generate"])
+def test_every_command_has_help(command):
+    assert "Usage" in unitload(command, "--help").stdout
+
+
+def test_validate_exit_codes(tmp_path):
+    assert unitload("validate", SAMPLE).returncode == 0
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "cases.parquet").write_text("not parquet")
+    result = unitload("validate", broken, check=False)
+    assert result.returncode == 1
+    assert "ERROR" in result.stdout and "cases" in result.stdout
+    found = json.loads(unitload("validate", broken, "--format", "json", check=False).stdout)
+    assert {"officers", "cases"} <= {f["table"] for f in found}
+
+
+@pytest.mark.slow
+def test_generate_then_validate(tmp_path):
+    out = tmp_path / "unit"
+    result = unitload("generate", "--scale", "unit", "--seed", "7", "--out", out)
+    assert "cases" in result.stdout
+    assert unitload("validate", out).returncode == 0

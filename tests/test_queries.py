@@ -1,0 +1,98 @@
+"""Every named query: runs on the sample, returns exactly its header's columns, binds values safely."""
+
+import duckdb
+import pytest
+
+from queries import QueryError, bind_params, load_query, query_names, run_query
+
+CONTRACT_COLUMNS = {
+    "officer_load": [
+        "officer_id",
+        "team",
+        "fte",
+        "availability",
+        "capacity_points",
+        "open_cases",
+        "weighted_load",
+        "load_pct",
+        "overloaded",
+        "part_time_full_load",
+        "absent",
+    ],
+    "case_progress": [
+        "case_id",
+        "officer_id",
+        "opened_on",
+        "weight",
+        "last_progress_on",
+        "days_since_progress",
+        "unprogressed",
+        "last_review_on",
+        "days_since_review",
+        "review_overdue",
+        "inherited",
+        "oic_absent",
+    ],
+    "forensic_queue": ["exhibit_id", "case_id", "priority", "stage", "age_days", "stage_age_days"],
+}
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_query_returns_exactly_the_columns_its_header_names(sample, name):
+    query = load_query(name)
+    assert query.purpose and query.grain, f"{name}.sql needs purpose and grain in its header"
+    frame = run_query(sample, name)
+    assert tuple(frame.columns) == query.columns
+    assert frame.height > 0
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_header_lists_exactly_the_parameters_the_sql_binds(name):
+    header = load_query(name).sql.split("-- columns:")[0]
+    listed = {line.split()[1].lstrip("$") for line in header.splitlines() if line.startswith("--   $")}
+    assert listed == set(load_query(name).parameters)
+
+
+@pytest.mark.parametrize(("name", "columns"), CONTRACT_COLUMNS.items())
+def test_contract_queries_start_with_the_contract_columns(name, columns):
+    assert list(load_query(name).columns[: len(columns)]) == columns
+
+
+def test_unknown_query_and_unknown_parameter_are_refused(sample):
+    with pytest.raises(QueryError, match="unknown query"):
+        run_query(sample, "officers; drop table cases")
+    with pytest.raises(QueryError, match="takes no parameter"):
+        bind_params(sample, load_query("forensic_queue"), {"stale_days": 3})
+
+
+def test_values_are_bound_never_spliced(sample):
+    hostile = ["enquiry') or true; drop view cases; --"]
+    frame = run_query(sample, "case_progress", progressing_actions=hostile)
+    assert frame["last_progress_on"].null_count() == frame.height
+    assert run_query(sample, "case_progress").height == frame.height  # the views are still there
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "select * from read_csv('/etc/passwd')",
+        "select * from read_parquet('/etc/*.parquet')",
+        "set enable_external_access = true",
+        "set allowed_directories = ['/']",
+        "install httpfs",
+        "load httpfs",
+        "copy (select 1) to '/tmp/unitload-escape.csv'",
+    ],
+)
+def test_connection_is_locked_down(sample, statement):
+    cursor = sample.cursor()
+    with pytest.raises(duckdb.Error):
+        cursor.sql(statement).fetchall()
+
+
+def test_each_query_uses_its_own_cursor(sample):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        heights = list(pool.map(lambda n: run_query(sample, n).height, query_names() * 4))
+    assert heights == [run_query(sample, n).height for n in query_names()] * 4

@@ -1,0 +1,85 @@
+"""The committed sample extract: reproducible from its seed, and carrying the shapes it promises."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from conftest import SAMPLE
+
+from queries import run_query
+from unitload.generate import generate_extract
+from unitload.schema import TABLE_NAMES
+
+
+@pytest.mark.slow
+def test_regenerating_with_the_recorded_seed_gives_the_same_data(tmp_path):
+    generate_extract(tmp_path / "unit", scale="unit", seed=42, as_of=dt.date(2026, 10, 31))
+    for table in TABLE_NAMES:
+        committed = SAMPLE / f"{table}.parquet"
+        if not committed.exists():
+            assert not (tmp_path / "unit" / f"{table}.parquet").exists()
+            continue
+        assert pl.read_parquet(committed).equals(pl.read_parquet(tmp_path / "unit" / f"{table}.parquet")), table
+
+
+def test_sample_size_is_a_realistic_unit(sample):
+    cur = sample.cursor()
+    counts = {t: cur.sql(f"select count(*) from {t}").fetchall()[0][0] for t in ("cases", "actions", "exhibits")}
+    assert 1_700 <= counts["cases"] <= 2_300
+    assert 38_000 <= counts["actions"] <= 55_000
+    assert 5_000 <= counts["exhibits"] <= 7_000
+    load = run_query(sample, "officer_load")
+    investigators = load.filter(pl.col("role") == "investigator")
+    assert 22 <= investigators.height <= 30
+    assert set(load["team"]) >= {"POLIT-A", "POLIT-B", "POLIT-C"}
+    assert {"supervisor", "manager", "forensic_examiner"} <= set(load["role"])
+    part_time = investigators.filter(pl.col("fte") < 1).height / investigators.height
+    assert 0.12 <= part_time <= 0.3
+
+
+def test_forensic_waits_look_like_published_figures(sample):
+    waits = (
+        sample.cursor()
+        .sql("select examined_on - submitted_on as days from exhibits where examined_on is not null")
+        .pl()["days"]
+    )
+    within_3_months = (waits <= 91).mean()
+    over_12_months = (waits > 365).mean()
+    assert 0.55 <= within_3_months <= 0.68
+    assert 0.32 <= 1 - within_3_months - over_12_months <= 0.44
+    assert 0.002 <= over_12_months <= 0.02
+
+
+def test_the_motivating_pattern_is_in_the_sample(sample):
+    cases = run_query(sample, "case_progress")
+    stalled = cases.filter(pl.col("inherited") & (pl.col("days_since_progress") > 540)).sort("days_since_progress")
+    assert stalled.height == 2
+    assert stalled["officer_id"].n_unique() == 1
+    days = stalled["days_since_progress"].to_list()
+    assert 570 <= days[0] <= 640  # about 20 months
+    assert 910 <= days[1] <= 970  # about 31 months
+    holder = stalled["officer_id"][0]
+    handover = stalled["assigned_from"][0]
+    assert set(stalled["assignment_reason"]) == {"absence_cover"}
+    at_handover = run_query(sample, "officer_load", as_of=handover).filter(pl.col("officer_id") == holder)
+    assert at_handover["fte"][0] < 1
+    assert at_handover["weighted_load"][0] >= 12  # already carrying a full-time load
+    previous = (
+        sample.cursor()
+        .sql(
+            "select a.officer_id, b.kind from assignments a join absences b on a.officer_id = b.officer_id"
+            " where a.case_id = $case and a.assigned_to = $day and b.last_day is null",
+            params={"case": stalled["case_id"][0], "day": handover},
+        )
+        .fetchall()
+    )
+    assert previous and previous[0][1] == "long_term_sickness"
+    queue = run_query(sample, "forensic_queue").filter(pl.col("case_id").is_in(stalled["case_id"].to_list()))
+    assert queue.height >= 1 and queue["age_days"].max() > 365  # the delayed download
+
+
+def test_sample_has_unallocated_cases_and_absent_holders(sample):
+    cases = run_query(sample, "case_progress")
+    assert cases["unallocated"].sum() >= 1
+    assert cases["oic_absent"].sum() >= 1
+    assert cases["unprogressed"].sum() >= 10
