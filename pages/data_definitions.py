@@ -1,0 +1,79 @@
+"""Data & definitions: what the extract holds, whether it passed validation, and what every figure means."""
+
+import polars as pl
+import streamlit as st
+
+from queries import load_query, query_names
+from unitload import app
+from unitload.definitions import definitions
+from unitload.schema import TABLES
+
+st.title("Data & definitions")
+current = app.loaded()
+if current.source is None:
+    st.error(current.problem)
+    st.stop()
+source = current.source
+extract = source.extract
+
+st.header("Extract")
+left, middle, right = st.columns(3)
+left.metric("Extract", extract.extract_id)
+middle.metric("Extracted", extract.extracted_at.strftime("%d %b %Y %H:%M") if extract.extracted_at else "unknown")
+right.metric("As-of day", extract.as_of.isoformat() if extract.as_of else "unknown")
+st.caption(f"Source: {extract.source or 'not stated'}")
+
+counts = {}
+if source.usable:
+    counts = dict(app.query(source, "table_counts").iter_rows())
+rows = []
+for table in TABLES:
+    entry = extract.tables.get(table.name)
+    files = extract.files(table.name)
+    rows.append({
+        "table": table.name,
+        "required": table.required,
+        "files": ", ".join(str(p.relative_to(extract.root)) for p in files) or "absent",
+        "rows read": counts.get(table.name) if table.name in source.present else None,
+        "rows in manifest": entry.rows if entry else None,
+    })
+st.dataframe(pl.DataFrame(rows), hide_index=True, key="data_tables")
+
+st.header("Validation")
+errors = [f for f in current.findings if f.severity == "error"]
+if not current.findings:
+    st.success("Every check passed: required tables and columns, types, nulls, accepted values, unique keys, "
+               "references, overlapping contracts, one officer in charge a day, stage order, dates, manifest.")
+else:
+    if errors:
+        st.error(f"{len(errors)} error(s): no figures are drawn from this extract until they are fixed.")
+    else:
+        st.warning(f"{len(current.findings)} warning(s): figures are drawn, but check these rows.")
+    st.dataframe(
+        pl.DataFrame([f.as_dict() | {"examples": ", ".join(f.examples)} for f in current.findings]),
+        hide_index=True,
+        key="data_findings",
+    )
+
+st.header("Definitions")
+st.caption("Worded with the settings in force; every page and export uses these same values.")
+st.dataframe(
+    pl.DataFrame([{"term": d.term, "definition": d.text} for d in definitions(source.settings)]),
+    hide_index=True,
+    key="data_definitions",
+    column_config={"definition": st.column_config.TextColumn(width="large")},
+)
+
+with st.expander("Settings in force"):
+    st.json(source.settings.model_dump(mode="json"))
+
+with st.expander("Named queries (also callable as `unitload query NAME`)"):
+    st.dataframe(
+        pl.DataFrame([
+            {"query": n, "purpose": load_query(n).purpose, "grain": load_query(n).grain,
+             "columns": ", ".join(load_query(n).columns)}
+            for n in query_names()
+        ]),
+        hide_index=True,
+        key="data_queries",
+    )
