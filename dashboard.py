@@ -15,8 +15,13 @@ app.sidebar(current)
 
 page = st.navigation(
     [
-        st.Page(PAGES / "data_definitions.py", title="Data & definitions", icon=":material/fact_check:",
-                url_path="data", default=True),
+        st.Page(
+            PAGES / "data_definitions.py",
+            title="Data & definitions",
+            icon=":material/fact_check:",
+            url_path="data",
+            default=True,
+        ),
     ]
 )
 page.run()

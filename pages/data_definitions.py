@@ -30,20 +30,24 @@ rows = []
 for table in TABLES:
     entry = extract.tables.get(table.name)
     files = extract.files(table.name)
-    rows.append({
-        "table": table.name,
-        "required": table.required,
-        "files": ", ".join(str(p.relative_to(extract.root)) for p in files) or "absent",
-        "rows read": counts.get(table.name) if table.name in source.present else None,
-        "rows in manifest": entry.rows if entry else None,
-    })
+    rows.append(
+        {
+            "table": table.name,
+            "required": table.required,
+            "files": ", ".join(str(p.relative_to(extract.root)) for p in files) or "absent",
+            "rows read": counts.get(table.name) if table.name in source.present else None,
+            "rows in manifest": entry.rows if entry else None,
+        }
+    )
 st.dataframe(pl.DataFrame(rows), hide_index=True, key="data_tables")
 
 st.header("Validation")
 errors = [f for f in current.findings if f.severity == "error"]
 if not current.findings:
-    st.success("Every check passed: required tables and columns, types, nulls, accepted values, unique keys, "
-               "references, overlapping contracts, one officer in charge a day, stage order, dates, manifest.")
+    st.success(
+        "Every check passed: required tables and columns, types, nulls, accepted values, unique keys, "
+        "references, overlapping contracts, one officer in charge a day, stage order, dates, manifest."
+    )
 else:
     if errors:
         st.error(f"{len(errors)} error(s): no figures are drawn from this extract until they are fixed.")
@@ -69,11 +73,17 @@ with st.expander("Settings in force"):
 
 with st.expander("Named queries (also callable as `unitload query NAME`)"):
     st.dataframe(
-        pl.DataFrame([
-            {"query": n, "purpose": load_query(n).purpose, "grain": load_query(n).grain,
-             "columns": ", ".join(load_query(n).columns)}
-            for n in query_names()
-        ]),
+        pl.DataFrame(
+            [
+                {
+                    "query": n,
+                    "purpose": load_query(n).purpose,
+                    "grain": load_query(n).grain,
+                    "columns": ", ".join(load_query(n).columns),
+                }
+                for n in query_names()
+            ]
+        ),
         hide_index=True,
         key="data_queries",
     )
