@@ -17,11 +17,13 @@ source = current.source
 extract = source.extract
 
 st.header("Extract")
-left, middle, right = st.columns(3)
-left.metric("Extract", extract.extract_id)
-middle.metric("Extracted", extract.extracted_at.strftime("%d %b %Y %H:%M") if extract.extracted_at else "unknown")
-right.metric("As-of day", extract.as_of.isoformat() if extract.as_of else "unknown")
-st.caption(f"Source: {extract.source or 'not stated'}")
+st.subheader(extract.extract_id)
+middle, right = st.columns(2)
+middle.metric(
+    "Extracted", extract.extracted_at.strftime("%d %b %Y %H:%M") if extract.extracted_at else "unknown", border=True
+)
+right.metric("As-of day", extract.as_of.strftime("%d %b %Y") if extract.as_of else "unknown", border=True)
+st.caption(f"Source: {extract.source or 'not stated'}. Folder: {extract.root.name}")
 
 counts = {}
 if source.usable:
@@ -34,7 +36,7 @@ for table in TABLES:
         {
             "table": table.name,
             "required": table.required,
-            "files": ", ".join(str(p.relative_to(extract.root)) for p in files) or "absent",
+            "files": ", ".join(str(p.relative_to(extract.root)) for p in files) or "absent (optional)",
             "rows read": counts.get(table.name) if table.name in source.present else None,
             "rows in manifest": entry.rows if entry else None,
         }
@@ -61,12 +63,7 @@ else:
 
 st.header("Definitions")
 st.caption("Worded with the settings in force; every page and export uses these same values.")
-st.dataframe(
-    pl.DataFrame([{"term": d.term, "definition": d.text} for d in definitions(source.settings)]),
-    hide_index=True,
-    key="data_definitions",
-    column_config={"definition": st.column_config.TextColumn(width="large")},
-)
+st.table(pl.DataFrame([{"term": d.term, "definition": d.text} for d in definitions(source.settings)]))
 
 with st.expander("Settings in force"):
     st.json(source.settings.model_dump(mode="json"))

@@ -41,9 +41,10 @@ def test_every_page_renders(monkeypatch, page):
 
 def test_data_page_shows_manifest_definitions_and_validation(monkeypatch):
     at = run_app(monkeypatch, page="data_definitions.py")
-    assert [m.value for m in at.metric][:1] == ["unit-seed42-2026-10-31"]
+    assert "unit-seed42-2026-10-31" in [h.value for h in at.subheader]
+    assert [m.value for m in at.metric] == ["31 Oct 2026 06:00", "31 Oct 2026"]
     assert any("Every check passed" in s.value for s in at.success)
-    terms = frame_with(at, "term")["term"].to_list()
+    terms = at.table[0].value["term"].to_list()
     assert {"availability", "load_pct", "unprogressed", "forensic stage"} <= set(terms)
     tables = frame_with(at, "rows in manifest")
     assert dict(zip(tables["table"], tables["rows read"], strict=True))["cases"] > 1000
