@@ -31,8 +31,11 @@ class NamedQuery:
     columns: tuple[str, ...]  # output columns, in order, as the header names them
 
 
+MACROS = QUERY_DIR / "_macros.sql"  # shared definitions, created with each extract's views
+
+
 def query_names() -> list[str]:
-    return sorted(p.stem for p in QUERY_DIR.glob("*.sql"))
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql") if not p.stem.startswith("_"))
 
 
 @functools.cache

@@ -46,19 +46,17 @@ open_cases as (
         c.risk_grade,
         c.complexity,
         c.offence_type,
-        coalesce(
-            c.weight,
-            $risk_weights[list_position($risk_grades, c.risk_grade)]
-            * $complexity_factors[list_position($complexity_levels, c.complexity)]
+        case_weight(
+            c.weight, c.risk_grade, c.complexity, $risk_grades, $risk_weights, $complexity_levels, $complexity_factors
         ) as weight
     from cases as c, params
-    where c.opened_on <= params.d and (c.closed_on is null or c.closed_on > params.d)
+    where in_half_open(c.opened_on, c.closed_on, params.d)
 ),
 
 current_oic as (
     select a.case_id, a.officer_id, a.reason, a.assigned_from
     from assignments as a, params
-    where a.assigned_from <= params.d and (a.assigned_to is null or a.assigned_to > params.d)
+    where in_half_open(a.assigned_from, a.assigned_to, params.d)
 ),
 
 last_actions as (
@@ -74,8 +72,7 @@ last_actions as (
 absent_on_d as (
     select distinct a.officer_id
     from absences as a, params
-    where a.first_day <= params.d and (a.last_day is null or a.last_day >= params.d)
-        and a.capacity_reduction >= 1.0
+    where in_closed(a.first_day, a.last_day, params.d) and a.capacity_reduction >= 1.0
 ),
 
 final as (

@@ -37,7 +37,7 @@ params as (
 in_post as (
     select o.officer_id, o.unit, o.team, o.role, o.joined_on, o.left_on
     from officers as o, params
-    where o.joined_on <= params.d and (o.left_on is null or o.left_on > params.d)
+    where in_half_open(o.joined_on, o.left_on, params.d)
 ),
 
 period_weekdays as (
@@ -50,7 +50,7 @@ working as (
     select i.officer_id, w.day
     from in_post as i
     join period_weekdays as w
-        on i.joined_on <= w.day and (i.left_on is null or i.left_on > w.day)
+        on in_half_open(i.joined_on, i.left_on, w.day)
 ),
 
 day_reductions as (
@@ -58,9 +58,7 @@ day_reductions as (
     select w.officer_id, w.day, least(1.0, max(a.capacity_reduction)) as reduction
     from working as w
     join absences as a
-        on a.officer_id = w.officer_id
-        and a.first_day <= w.day
-        and (a.last_day is null or a.last_day >= w.day)
+        on a.officer_id = w.officer_id and in_closed(a.first_day, a.last_day, w.day)
     group by w.officer_id, w.day
 ),
 
@@ -74,20 +72,18 @@ period_availability as (
 contract_on_d as (
     select c.officer_id, max(c.contracted_hours) as contracted_hours
     from contracts as c, params
-    where c.valid_from <= params.d and (c.valid_to is null or c.valid_to > params.d)
+    where in_half_open(c.valid_from, c.valid_to, params.d)
     group by c.officer_id
 ),
 
 open_case_weights as (
     select
         c.case_id,
-        coalesce(
-            c.weight,
-            $risk_weights[list_position($risk_grades, c.risk_grade)]
-            * $complexity_factors[list_position($complexity_levels, c.complexity)]
+        case_weight(
+            c.weight, c.risk_grade, c.complexity, $risk_grades, $risk_weights, $complexity_levels, $complexity_factors
         ) as weight
     from cases as c, params
-    where c.opened_on <= params.d and (c.closed_on is null or c.closed_on > params.d)
+    where in_half_open(c.opened_on, c.closed_on, params.d)
 ),
 
 holdings as (
@@ -95,15 +91,14 @@ holdings as (
     from open_case_weights as w
     join assignments as a on a.case_id = w.case_id
     cross join params
-    where a.assigned_from <= params.d and (a.assigned_to is null or a.assigned_to > params.d)
+    where in_half_open(a.assigned_from, a.assigned_to, params.d)
     group by a.officer_id
 ),
 
 absent_on_d as (
     select distinct a.officer_id
     from absences as a, params
-    where a.first_day <= params.d and (a.last_day is null or a.last_day >= params.d)
-        and a.capacity_reduction >= 1.0
+    where in_closed(a.first_day, a.last_day, params.d) and a.capacity_reduction >= 1.0
 ),
 
 measured as (

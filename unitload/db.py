@@ -18,6 +18,7 @@ from unitload.findings import ERROR, WARNING, Finding, has_errors
 from unitload.schema import ACCEPTED_TYPES, SQL_TYPES, TABLES, Table
 from unitload.settings import Engine, Settings
 
+MACROS = Path(__file__).resolve().parent.parent / "queries" / "_macros.sql"
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -74,6 +75,8 @@ class Database:
                 if files and not has_errors(table_findings):
                     present.add(table.name)
                 cur.execute(view_sql)
+            cur.execute("USE " + ident(schema))
+            cur.execute(MACROS.read_text(encoding="utf-8"))
             cur.close()
         return Source(self, extract, settings, schema, findings, frozenset(present))
 

@@ -24,6 +24,10 @@ ACTION_TYPES = (
     "admin_note",
 )
 
+DEFAULT_RISK = {"very_high": 2.0, "high": 1.5, "medium": 1.0, "low": 0.5}
+DEFAULT_COMPLEXITY = {1: 1.0, 2: 1.5, 3: 2.0}
+DEFAULT_PROGRESSING = ACTION_TYPES[:7]  # enquiry ... file_to_cps: every type but updates, reviews and notes
+
 PositiveFloat = Annotated[float, Field(gt=0)]
 PositiveInt = Annotated[int, Field(gt=0)]
 
@@ -44,29 +48,26 @@ class Capacity(_Section):
 
 
 class Weights(_Section):
-    risk: dict[str, PositiveFloat] = Field(
-        default_factory=lambda: {"very_high": 2.0, "high": 1.5, "medium": 1.0, "low": 0.5}
-    )
-    complexity: dict[int, PositiveFloat] = Field(default_factory=lambda: {1: 1.0, 2: 1.5, 3: 2.0})
+    risk: dict[str, PositiveFloat] = Field(default_factory=lambda: dict(DEFAULT_RISK))
+    complexity: dict[int, PositiveFloat] = Field(default_factory=lambda: dict(DEFAULT_COMPLEXITY))
 
     @field_validator("risk")
     @classmethod
     def _every_risk_grade(cls, value: dict[str, float]) -> dict[str, float]:
-        # A partial table merges over the defaults, so a user may override one grade.
-        merged = {"very_high": 2.0, "high": 1.5, "medium": 1.0, "low": 0.5} | value
-        unknown = sorted(set(merged) - set(RISK_GRADES))
-        if unknown:
-            raise ValueError(f"unknown risk grade(s) {unknown}; expected {list(RISK_GRADES)}")
-        return merged
+        return _merge(DEFAULT_RISK, value, "risk grade")
 
     @field_validator("complexity")
     @classmethod
     def _every_complexity(cls, value: dict[int, float]) -> dict[int, float]:
-        merged = {1: 1.0, 2: 1.5, 3: 2.0} | value
-        unknown = sorted(set(merged) - set(COMPLEXITIES))
-        if unknown:
-            raise ValueError(f"unknown complexity level(s) {unknown}; expected 1, 2 or 3")
-        return merged
+        return _merge(DEFAULT_COMPLEXITY, value, "complexity level")
+
+
+def _merge(defaults: dict, value: dict, what: str) -> dict:
+    """A partial table overrides only the entries it names; unknown entries are refused."""
+    unknown = sorted(set(value) - set(defaults))
+    if unknown:
+        raise ValueError(f"unknown {what}(s) {unknown}; expected {list(defaults)}")
+    return defaults | value
 
 
 def _increasing(value: list[int]) -> list[int]:
@@ -76,17 +77,7 @@ def _increasing(value: list[int]) -> list[int]:
 
 
 class Progress(_Section):
-    progressing_actions: list[str] = Field(
-        default_factory=lambda: [
-            "enquiry",
-            "interview",
-            "arrest",
-            "search",
-            "forensic_submission",
-            "safeguarding",
-            "file_to_cps",
-        ]
-    )
+    progressing_actions: list[str] = Field(default_factory=lambda: list(DEFAULT_PROGRESSING))
     stale_days: PositiveInt = 28
     review_days: PositiveInt = 28
     age_bands: list[PositiveInt] = Field(default_factory=lambda: [28, 90, 180, 365])

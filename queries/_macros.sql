@@ -1,0 +1,21 @@
+-- The interval conventions of DATA_CONTRACT.md section 1 and the case weight of section 3,
+-- defined once and created beside every extract's views, so that each query says
+-- `in_half_open(...)` rather than spelling the rule out again.
+
+-- contracts, assignments, cases (opened_on, closed_on) and officers (joined_on, left_on):
+-- `start` inclusive, `finish` exclusive, null finish = still current
+create or replace macro in_half_open(start, finish, d) as
+    start <= d and (finish is null or finish > d);
+
+-- absences: first and last day both inclusive, null last day = ongoing
+create or replace macro in_closed(first, last, d) as
+    first <= d and (last is null or last >= d);
+
+-- cases.weight when present, else risk weight x complexity factor (lists bound from settings)
+create or replace macro case_weight(weight, risk_grade, complexity, risk_grades, risk_weights,
+                                    complexity_levels, complexity_factors) as
+    coalesce(
+        weight,
+        risk_weights[list_position(risk_grades, risk_grade)]
+        * complexity_factors[list_position(complexity_levels, complexity)]
+    );
