@@ -27,8 +27,9 @@ class NamedQuery:
     sql: str
     purpose: str
     grain: str
-    parameters: tuple[str, ...]  # the `$names` the SQL binds
+    parameters: tuple[str, ...]  # the `$names` the SQL binds, its own and those of the queries it uses
     columns: tuple[str, ...]  # output columns, in order, as the header names them
+    uses: tuple[str, ...] = ()  # named queries this one reads as CTEs of the same name
 
 
 MACROS = QUERY_DIR / "_macros.sql"  # shared definitions, created with each extract's views
@@ -43,17 +44,32 @@ def load_query(name: str) -> NamedQuery:
     """Read `queries/<name>.sql` and its header block (purpose, grain, parameters, columns)."""
     if name not in query_names():
         raise QueryError(f"unknown query {name!r}; known: {', '.join(query_names())}")
-    sql = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    header = _header(sql)
-    used = tuple(sorted(set(_PARAM.findall(_STRINGS_AND_COMMENTS.sub("", sql)))))
+    own = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    header = _header(own)
+    uses = tuple(u.strip() for line in header.get("uses", []) for u in line.split(",") if u.strip())
+    sql = _compose(name, own, uses)
     return NamedQuery(
         name=name,
         sql=sql,
         purpose=" ".join(header.get("purpose", [])),
         grain=" ".join(header.get("grain", [])),
-        parameters=used,
+        parameters=tuple(sorted(set(_PARAM.findall(_STRINGS_AND_COMMENTS.sub("", sql))))),
         columns=tuple(line.split()[0] for line in header.get("columns", []) if line.split()),
+        uses=uses,
     )
+
+
+def _compose(name: str, own: str, uses: tuple[str, ...]) -> str:
+    """Put each used query in front as a CTE of its own name, like dbt's ref()."""
+    if not uses:
+        return own
+    lines = own.splitlines()
+    try:
+        at = next(i for i, line in enumerate(lines) if line.strip().lower() == "with")
+    except StopIteration:
+        raise QueryError(f"{name}.sql uses other queries, so it must open its CTEs with a line `with`") from None
+    ctes = [f"{used} as (\n{load_query(used).sql.rstrip()}\n)," for used in uses]
+    return "\n".join(lines[: at + 1] + ctes + lines[at + 1 :])
 
 
 def _header(sql: str) -> dict[str, list[str]]:
@@ -64,10 +80,11 @@ def _header(sql: str) -> dict[str, list[str]]:
         if not line.startswith("--"):
             break
         text = line[2:]
-        match = re.match(r"^ (purpose|grain|parameters|columns):\s*(.*)$", text)
+        match = re.match(r"^ (purpose|grain|uses|parameters|columns):\s*(.*)$", text)
         if match:
             current = match.group(1)
-            sections[current] = [match.group(2)] if match.group(2) and current in ("purpose", "grain") else []
+            keep = match.group(2) and current in ("purpose", "grain", "uses")
+            sections[current] = [match.group(2)] if keep else []
         elif current and text.strip():
             sections[current].append(text.strip())
     return sections
@@ -81,13 +98,15 @@ def bind_params(source: Source, query: NamedQuery, params: dict[str, object]) ->
     unused = sorted(set(params) - set(query.parameters))
     if unused:
         raise QueryError(f"query {query.name!r} takes no parameter(s) {unused}; it takes {list(query.parameters)}")
-    pool = source.settings.sql_params() | {"as_of": source.extract.as_of}
+    pool = source.settings.sql_params() | {"as_of": source.extract.as_of, "months": 1}
     values = {}
     for name in query.parameters:
-        value = params[name] if name in params else pool.get(name)
-        if value is None:
+        if name in params:  # given explicitly; None is a value here (e.g. "no team filter")
+            values[name] = params[name]
+        elif pool.get(name) is not None:
+            values[name] = pool[name]
+        else:
             raise QueryError(f"query {query.name!r} needs a value for ${name}")
-        values[name] = value
     if isinstance(values.get("as_of"), str):
         values["as_of"] = dt.date.fromisoformat(values["as_of"])
     return values

@@ -19,3 +19,13 @@ create or replace macro case_weight(weight, risk_grade, complexity, risk_grades,
         risk_weights[list_position(risk_grades, risk_grade)]
         * complexity_factors[list_position(complexity_levels, complexity)]
     );
+
+-- the days a series of snapshots is taken on: the as-of day itself (month_index 0), then the
+-- last day of each of the `months - 1` months before it
+create or replace macro month_ends(as_of, months) as table
+    select
+        t.k as month_index,
+        case when t.k = 0 then cast(as_of as date)
+            else cast(last_day(cast(date_trunc('month', cast(as_of as date)) as date) - to_months(t.k)) as date)
+        end as d
+    from range(cast(months as bigint)) as t(k);

@@ -1,8 +1,10 @@
 -- purpose: Progress of every open case on the as-of day D: its officer in charge (OIC), last
 --   progressing action and last supervisory review, exactly as DATA_CONTRACT.md section 3 defines them.
--- grain: one row per case open on $as_of (opened_on <= D and (closed_on is null or closed_on > D))
+-- grain: one row per case open on D (opened_on <= D and (closed_on is null or closed_on > D)) per day D
+--   of the calendar: $as_of and the $months - 1 month ends before it (one day, $as_of, by default)
 -- parameters:
---   $as_of                DATE      the as-of day D
+--   $as_of                DATE      the as-of day D (the latest day of the calendar)
+--   $months               INTEGER   how many days D: $as_of, then the month ends before it
 --   $risk_grades          VARCHAR[] risk grades, in the order of $risk_weights
 --   $risk_weights         DOUBLE[]  weight per risk grade
 --   $complexity_levels    INTEGER[] complexity levels, in the order of $complexity_factors
@@ -33,13 +35,17 @@
 --   assigned_from        first day of the current assignment; null when unallocated
 --   unallocated          no OIC on D
 --   oic_left             the OIC is no longer in post on D (left_on <= D)
+--   as_of                the day D of this row
+--   month_index          0 for $as_of, 1 for the month end before it, and so on
 with
-params as (
-    select cast($as_of as date) as d
+calendar as (
+    select month_index, d from month_ends($as_of, $months)
 ),
 
 open_cases as (
     select
+        cal.d,
+        cal.month_index,
         c.case_id,
         c.unit,
         c.opened_on,
@@ -49,30 +55,29 @@ open_cases as (
         case_weight(
             c.weight, c.risk_grade, c.complexity, $risk_grades, $risk_weights, $complexity_levels, $complexity_factors
         ) as weight
-    from cases as c, params
-    where in_half_open(c.opened_on, c.closed_on, params.d)
+    from cases as c
+    join calendar as cal on in_half_open(c.opened_on, c.closed_on, cal.d)
 ),
 
 current_oic as (
-    select a.case_id, a.officer_id, a.reason, a.assigned_from
-    from assignments as a, params
-    where in_half_open(a.assigned_from, a.assigned_to, params.d)
+    select cal.d, a.case_id, a.officer_id, a.reason, a.assigned_from
+    from assignments as a
+    join calendar as cal on in_half_open(a.assigned_from, a.assigned_to, cal.d)
 ),
 
-last_actions as (
-    select
-        x.case_id,
-        max(x.action_on) filter (where list_contains($progressing_actions, x.action_type)) as last_progress_on,
-        max(x.action_on) filter (where x.action_type = 'supervisory_review') as last_review_on
-    from actions as x, params
-    where x.action_on <= params.d
-    group by x.case_id
+progressing as (
+    select case_id, action_on from actions where list_contains($progressing_actions, action_type)
+),
+
+reviews as (
+    select case_id, action_on from actions where action_type = 'supervisory_review'
 ),
 
 absent_on_d as (
-    select distinct a.officer_id
-    from absences as a, params
-    where in_closed(a.first_day, a.last_day, params.d) and a.capacity_reduction >= 1.0
+    select distinct cal.d, a.officer_id
+    from absences as a
+    join calendar as cal on in_closed(a.first_day, a.last_day, cal.d)
+    where a.capacity_reduction >= 1.0
 ),
 
 final as (
@@ -81,11 +86,11 @@ final as (
         o.officer_id,
         c.opened_on,
         c.weight,
-        x.last_progress_on,
-        params.d - coalesce(x.last_progress_on, c.opened_on) as days_since_progress,
+        p.action_on as last_progress_on,
+        c.d - coalesce(p.action_on, c.opened_on) as days_since_progress,
         days_since_progress > $stale_days as unprogressed,
-        x.last_review_on,
-        params.d - coalesce(x.last_review_on, c.opened_on) as days_since_review,
+        r.action_on as last_review_on,
+        c.d - coalesce(r.action_on, c.opened_on) as days_since_review,
         days_since_review > $review_days as review_overdue,
         coalesce(o.reason in ('reallocation', 'absence_cover'), false) as inherited,
         ab.officer_id is not null as oic_absent,
@@ -94,18 +99,21 @@ final as (
         c.risk_grade,
         c.complexity,
         c.offence_type,
-        params.d - c.opened_on as days_open,
+        c.d - c.opened_on as days_open,
         o.reason as assignment_reason,
         o.assigned_from,
         o.officer_id is null as unallocated,
-        coalesce(f.left_on <= params.d, false) as oic_left
+        coalesce(f.left_on <= c.d, false) as oic_left,
+        c.d as as_of,
+        c.month_index
     from open_cases as c
-    cross join params
-    left join current_oic as o on o.case_id = c.case_id
-    left join last_actions as x on x.case_id = c.case_id
-    left join absent_on_d as ab on ab.officer_id = o.officer_id
+    -- the latest progressing action and review on or before D
+    asof left join progressing as p on p.case_id = c.case_id and p.action_on <= c.d
+    asof left join reviews as r on r.case_id = c.case_id and r.action_on <= c.d
+    left join current_oic as o on o.d = c.d and o.case_id = c.case_id
+    left join absent_on_d as ab on ab.d = c.d and ab.officer_id = o.officer_id
     left join officers as f on f.officer_id = o.officer_id
 )
 
 select * from final
-order by case_id
+order by case_id, as_of

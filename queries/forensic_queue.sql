@@ -1,8 +1,10 @@
 -- purpose: The digital forensic download queue on the as-of day D: each exhibit's stage, given by
 --   the latest stage date <= D, and its ages (DATA_CONTRACT.md sections 1 and 3).
--- grain: one row per exhibit in the queue on $as_of (submitted_on <= D, not examined or withdrawn by D)
+-- grain: one row per exhibit in the queue on D (submitted_on <= D, not examined or withdrawn by D) per day D
+--   of the calendar: $as_of and the $months - 1 month ends before it (one day, $as_of, by default)
 -- parameters:
---   $as_of            DATE  the as-of day D
+--   $as_of            DATE     the as-of day D (the latest day of the calendar)
+--   $months           INTEGER  how many days D: $as_of, then the month ends before it
 -- columns:
 --   exhibit_id        exhibit key
 --   case_id           case the device was seized for
@@ -14,17 +16,20 @@
 --   submitted_on      day the exhibit entered the queue
 --   stage_entered_on  day the exhibit entered its current stage
 --   examiner_id       examiner, when one is assigned
+--   as_of             the day D of this row
+--   month_index       0 for $as_of, 1 for the month end before it, and so on
 with
-params as (
-    select cast($as_of as date) as d
+calendar as (
+    select month_index, d from month_ends($as_of, $months)
 ),
 
 in_queue as (
-    select e.*, params.d
-    from exhibits as e, params
-    where e.submitted_on <= params.d
-        and not coalesce(e.examined_on <= params.d, false)
-        and not coalesce(e.withdrawn_on <= params.d, false)
+    select e.*, cal.d, cal.month_index
+    from exhibits as e
+    join calendar as cal
+        on e.submitted_on <= cal.d
+        and not coalesce(e.examined_on <= cal.d, false)
+        and not coalesce(e.withdrawn_on <= cal.d, false)
 ),
 
 staged as (
@@ -57,9 +62,11 @@ final as (
         device_type,
         submitted_on,
         stage_entered_on,
-        examiner_id
+        examiner_id,
+        d as as_of,
+        month_index
     from staged
 )
 
 select * from final
-order by exhibit_id
+order by exhibit_id, as_of

@@ -1,6 +1,9 @@
 """Every named query: runs on the sample, returns exactly its header's columns, binds values safely."""
 
+import datetime as dt
+
 import duckdb
+import polars as pl
 import pytest
 
 from queries import QueryError, bind_params, load_query, query_names, run_query
@@ -96,3 +99,22 @@ def test_each_query_uses_its_own_cursor(sample):
     with ThreadPoolExecutor(4) as pool:
         heights = list(pool.map(lambda n: run_query(sample, n).height, query_names() * 4))
     assert heights == [run_query(sample, n).height for n in query_names()] * 4
+
+
+def test_calendar_is_the_as_of_day_then_earlier_month_ends(sample):
+    days = sample.cursor().sql("select d from month_ends(DATE '2026-03-15', 4) order by month_index").fetchall()
+    assert [d for (d,) in days] == [
+        dt.date(2026, 3, 15),
+        dt.date(2026, 2, 28),
+        dt.date(2026, 1, 31),
+        dt.date(2025, 12, 31),
+    ]
+
+
+@pytest.mark.parametrize("name", ["officer_load", "case_progress", "forensic_queue"])
+def test_a_series_of_month_ends_equals_each_day_run_alone(sample, name):
+    series = run_query(sample, name, as_of=dt.date(2026, 10, 20), months=4)
+    assert series["month_index"].unique().sort().to_list() == [0, 1, 2, 3]
+    for day in (dt.date(2026, 10, 20), dt.date(2026, 8, 31), dt.date(2026, 7, 31)):
+        alone = run_query(sample, name, as_of=day).drop("month_index")
+        assert series.filter(pl.col("as_of") == day).drop("month_index").equals(alone), day
