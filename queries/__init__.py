@@ -17,6 +17,11 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
 
 
+# Parameters that are not settings, with their values when not given. Null filters mean "everything".
+DEFAULTS: dict[str, object] = {"months": 1, "units": None, "teams": None}
+LIST_PARAMS = ("units", "teams")
+
+
 class QueryError(ValueError):
     """A query asked for by a wrong name or with the wrong parameters."""
 
@@ -30,6 +35,7 @@ class NamedQuery:
     parameters: tuple[str, ...]  # the `$names` the SQL binds, its own and those of the queries it uses
     columns: tuple[str, ...]  # output columns, in order, as the header names them
     uses: tuple[str, ...] = ()  # named queries this one reads as CTEs of the same name
+    own_parameters: tuple[str, ...] = ()  # the `$names` in this file itself, as its header lists them
 
 
 MACROS = QUERY_DIR / "_macros.sql"  # shared definitions, created with each extract's views
@@ -53,10 +59,15 @@ def load_query(name: str) -> NamedQuery:
         sql=sql,
         purpose=" ".join(header.get("purpose", [])),
         grain=" ".join(header.get("grain", [])),
-        parameters=tuple(sorted(set(_PARAM.findall(_STRINGS_AND_COMMENTS.sub("", sql))))),
+        parameters=_names(sql),
         columns=tuple(line.split()[0] for line in header.get("columns", []) if line.split()),
         uses=uses,
+        own_parameters=_names(own),
     )
+
+
+def _names(sql: str) -> tuple[str, ...]:
+    return tuple(sorted(set(_PARAM.findall(_STRINGS_AND_COMMENTS.sub("", sql)))))
 
 
 def _compose(name: str, own: str, uses: tuple[str, ...]) -> str:
@@ -98,12 +109,12 @@ def bind_params(source: Source, query: NamedQuery, params: dict[str, object]) ->
     unused = sorted(set(params) - set(query.parameters))
     if unused:
         raise QueryError(f"query {query.name!r} takes no parameter(s) {unused}; it takes {list(query.parameters)}")
-    pool = source.settings.sql_params() | {"as_of": source.extract.as_of, "months": 1}
+    pool = source.settings.sql_params() | {"as_of": source.extract.as_of} | DEFAULTS
     values = {}
     for name in query.parameters:
         if name in params:  # given explicitly; None is a value here (e.g. "no team filter")
             values[name] = params[name]
-        elif pool.get(name) is not None:
+        elif pool.get(name) is not None or name in DEFAULTS:
             values[name] = pool[name]
         else:
             raise QueryError(f"query {query.name!r} needs a value for ${name}")

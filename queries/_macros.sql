@@ -29,3 +29,7 @@ create or replace macro month_ends(as_of, months) as table
             else cast(last_day(cast(date_trunc('month', cast(as_of as date)) as date) - to_months(t.k)) as date)
         end as d
     from range(cast(months as bigint)) as t(k);
+
+-- the unit and team filters: a null list means every unit or every team
+create or replace macro in_scope(unit, team, units, teams) as
+    (units is null or list_contains(units, unit)) and (teams is null or list_contains(teams, team));

@@ -224,13 +224,19 @@ def test_absent_on_the_as_of_day(rows, absences, as_of, absent):
 
 
 def test_lost_days_are_attributed_to_the_kind_of_the_largest_reduction(rows):
-    got = rows("officer_load", END, officers=[officer("O1")], contracts=[contract("O1")], absences=[
-        absence("O1", D(2026, 6, 1), D(2026, 6, 30), "restricted_duties", 0.5),
-        absence("O1", D(2026, 6, 1), D(2026, 6, 5), "training", 0.3),
-        absence("O1", D(2026, 6, 8), D(2026, 6, 9), "long_term_sickness", 1.0),
-        absence("O1", D(2026, 6, 29), D(2026, 6, 29), "annual_leave", 1.0),
-        absence("O1", D(2026, 6, 29), D(2026, 6, 30), "sickness", 1.0),  # ties with the leave on the 29th
-    ])["O1"]
+    got = rows(
+        "officer_load",
+        END,
+        officers=[officer("O1")],
+        contracts=[contract("O1")],
+        absences=[
+            absence("O1", D(2026, 6, 1), D(2026, 6, 30), "restricted_duties", 0.5),
+            absence("O1", D(2026, 6, 1), D(2026, 6, 5), "training", 0.3),
+            absence("O1", D(2026, 6, 8), D(2026, 6, 9), "long_term_sickness", 1.0),
+            absence("O1", D(2026, 6, 29), D(2026, 6, 29), "annual_leave", 1.0),
+            absence("O1", D(2026, 6, 29), D(2026, 6, 30), "sickness", 1.0),  # ties with the leave on the 29th
+        ],
+    )["O1"]
     assert got["lost_restricted_days"] == pytest.approx(18 * 0.5)
     assert got["lost_sickness_days"] == pytest.approx(4.0)  # 8, 9, and the tied 29th and the 30th
     assert (got["lost_leave_days"], got["lost_other_days"]) == (0.0, 0.0)

@@ -13,7 +13,7 @@ import duckdb
 import typer
 from tqdm import tqdm
 
-from queries import QueryError, load_query, query_names, run_query
+from queries import LIST_PARAMS, QueryError, load_query, query_names, run_query
 from unitload.db import open_source
 from unitload.extract import ExtractError
 from unitload.findings import ERROR, has_errors
@@ -55,7 +55,7 @@ def query(
         for finding in source.structure:
             typer.echo(finding.line(), err=True)
         raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
-    params = _parse_params(name, param or [], source.settings.sql_params())
+    params = _parse_params(name, param or [], source.settings.sql_params() | {"months": 1})
     if as_of is not None:
         params["as_of"] = _date(as_of, "--as-of")
     elif source.extract.as_of is None:
@@ -122,6 +122,8 @@ def _parse_params(name: str, pairs: list[str], defaults: dict[str, object]) -> d
         try:
             if key == "as_of":
                 params[key] = _date(value, "--param as_of")
+            elif key in LIST_PARAMS:
+                params[key] = [v.strip() for v in value.split(",") if v.strip()]
             elif isinstance(default, list):
                 kind = type(default[0]) if default else str
                 params[key] = [kind(v.strip()) for v in value.split(",") if v.strip()]

@@ -55,7 +55,7 @@ class Scale:
 
 
 SCALES = {
-    "unit": Scale(("POLIT",), 3, 9, 4, 5, 116, 16),
+    "unit": Scale(("POLIT",), 3, 9, 4, 5, 116, 12),
     "force": Scale(("POLIT", "CID-N", "CID-S", "CID-E", "CID-W", "PVP"), 5, 46, 8, 10, 667, 30),
 }
 
@@ -237,7 +237,7 @@ def _slot(rng, names, staff_no, unit, team, sergeant, start, as_of, role) -> lis
         leave = officer.joined_on + dt.timedelta(days=int(years_left * 365))
         if role is None and leave < as_of and leave > start:
             officer.left_on = weekday_on_or_after(leave)
-        part_time = role == "part_timer" or (role is None and rng.random() < 0.2)
+        part_time = role == "part_timer" or (role is None and rng.random() < 0.22)
         if role == "part_timer":
             change = (start + dt.timedelta(days=200)).replace(day=15)
             officer.contracts = [(officer.joined_on, change, FULL_TIME), (change, None, 24.0)]

@@ -116,7 +116,8 @@ class Team:
         def score(o: Officer) -> float:
             load = self.load[o.officer_id]
             fte = o.hours(day) / 40.0 or 1.0
-            seen = 1.0 if o.officer_id == self.favour else fte**0.35  # hours are only partly allowed for
+            # hours are only partly allowed for, and the favoured part-timer is treated as more than full-time
+            seen = 1.2 if o.officer_id == self.favour else fte**0.35
             return load / seen + self.rng.normal(0, 0.8)
 
         return min(candidates, key=score)
@@ -227,9 +228,9 @@ def case_actions(rng, ids: Ids, case: Case, officers: dict[str, Officer], superv
 def case_exhibits(rng, ids: Ids, case: Case, examiners: list[Officer], as_of: dt.date):
     """Seized devices and their way through triage, download and examination."""
     rows = []
-    if rng.random() > 0.8:
+    if rng.random() > 0.62:
         return rows
-    for _ in range(1 + rng.poisson(2.9)):
+    for _ in range(1 + rng.poisson(3.9)):
         submitted = _weekday(case.opened_on + dt.timedelta(days=int(rng.exponential(8))))
         priority = PRIORITIES[rng.choice(4, p=PRIORITY_P)]
         roll = rng.random()
