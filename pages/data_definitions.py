@@ -8,6 +8,8 @@ from unitload import app
 from unitload.definitions import definitions
 from unitload.schema import TABLES
 
+app.require_frame(__file__)
+
 st.title("Data & definitions")
 current = app.loaded()
 if current.source is None:

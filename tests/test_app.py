@@ -1,13 +1,33 @@
 """AppTest: the app and every page render on the sample extract, and a bad extract withholds figures."""
 
+import datetime as dt
+import math
 import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from queries import run_query
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+
+
+@pytest.fixture(autouse=True)
+def running_server(monkeypatch):
+    """Pages as a running server serves them: once the frame has called st.navigation, Streamlit never
+    again runs a page from the pages/ folder directly. AppTest forgets that before every run, so the
+    tests put it back; test_a_cold_start_page_request_goes_through_the_frame covers the first request."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def run_app(monkeypatch, data=None, page=None) -> AppTest:
@@ -59,3 +79,79 @@ def test_bad_extract_is_reported_and_withholds_figures(monkeypatch, tmp_path):
     assert any("error" in e.value for e in at.error)
     findings = frame_with(at, "rule")
     assert "readable_parquet" in findings["rule"].to_list()
+
+
+@pytest.mark.parametrize("month", [dt.date(2026, 10, 31), dt.date(2024, 2, 29)])
+@pytest.mark.parametrize("page", ["overview.py", "workload.py"])
+def test_review_pages_for_two_months_and_a_team(monkeypatch, page, month):
+    at = run_app(monkeypatch, page=page)
+    at.selectbox(key="sidebar_month").set_value(month)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"as of {month:%d %b %Y}" in at.caption[0].value
+    at.multiselect(key="sidebar_teams").set_value(["POLIT-B"])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "POLIT-B" in at.caption[0].value
+
+
+def test_overview_headline_figures_and_attention_list(monkeypatch):
+    at = run_app(monkeypatch)
+    figures = {m.label: m for m in at.metric}
+    assert figures["Part-timers at full load"].value == "1"
+    assert all(m.help for m in at.metric), "every headline figure carries its definition"
+    attention = frame_with(at, "detail")
+    stalled = attention[attention["detail"].str.contains("inherited")]
+    assert len(stalled) == 2
+    assert stalled["link"].to_list() == ["workload?officer=P1019"] * 2
+
+
+def test_workload_page_numbers_equal_the_officer_load_query(monkeypatch, sample):
+    at = run_app(monkeypatch, page="workload.py")
+    shown = frame_with(at, "why_reduced")
+    expected = run_query(sample, "officer_load")
+    expected = dict(zip(expected["officer_id"], expected["load_pct"], strict=True))
+    for label, load in zip(shown["label"], shown["load_pct"], strict=True):
+        officer_id = label.split(" ")[0]
+        if expected[officer_id] is None:
+            assert math.isnan(load)  # "no capacity"
+        else:
+            assert load == pytest.approx(expected[officer_id])
+    part_timer = shown[shown["label"].str.startswith("P1019")]
+    assert part_timer["part_time_full_load"].to_list() == [True]
+    assert "24 of 40 hours" in part_timer["why_reduced"].iloc[0]
+
+
+def test_names_are_hidden_until_revealed(monkeypatch, sample):
+    at = run_app(monkeypatch, page="workload.py")
+    labels = frame_with(at, "why_reduced")["label"].to_list()
+    assert all(label.startswith("P1") for label in labels)
+    at.toggle(key="sidebar_names").set_value(True)
+    at.run()
+    names = dict(run_query(sample, "officer_names").iter_rows())
+    revealed = frame_with(at, "why_reduced")["label"].to_list()
+    assert any(names["P1019"] in label for label in revealed)
+
+
+def test_officer_drill_down_from_the_link(monkeypatch):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["officer"] = "P1019"
+    at.run()
+    at.switch_page("pages/workload.py")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="workload_officer").value == "P1019"
+    cases = frame_with(at, "forensic_pending")
+    assert {"C000836", "C000873"} <= set(cases["case_id"])
+
+
+def test_a_cold_start_page_request_goes_through_the_frame(monkeypatch):
+    """A new server's first request for a page URL runs the page file directly; it must reach the frame."""
+    monkeypatch.undo()  # a cold start: Streamlit still picks pages from the pages/ folder
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/workload.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["Officer workload"]
+    assert at.sidebar.selectbox(key="sidebar_month").value == dt.date(2026, 10, 31)  # the frame ran

@@ -6,6 +6,8 @@ UNITLOAD_DATA (an extract folder; default the bundled sample) and UNITLOAD_SETTI
 
 from __future__ import annotations
 
+import contextvars
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +68,38 @@ def _load(path: str, manifest_stamp: float, settings_path: str | None) -> Loaded
     return Loaded(source, tuple(validate(source)))
 
 
+FRAME = "dashboard.py"
+_IN_FRAME = contextvars.ContextVar("unitload_in_frame", default=False)
+
+
+def run_page(page) -> None:
+    """Run the selected page inside the frame (dashboard.py calls this, and only this runs pages)."""
+    token = _IN_FRAME.set(True)
+    try:
+        page.run()
+    finally:
+        _IN_FRAME.reset(token)
+
+
+def require_frame(page_file: str) -> None:
+    """First line of every page: a page never runs outside dashboard.py.
+
+    With a `pages/` folder beside the entry script, Streamlit runs a page directly, skipping the frame
+    and whatever the frame checks, on a new server's first request to that page's URL (its multipage
+    mode of version 1). Such a run is sent to the frame, which forwards it to the page asked for.
+    """
+    if not _IN_FRAME.get():
+        st.session_state["_wanted_page"] = (Path(page_file).name, st.query_params.to_dict())
+        st.switch_page(FRAME)
+
+
+def forward_diverted(pages: dict, current) -> None:
+    """In the frame: finish a request that require_frame diverted, on the page it asked for."""
+    wanted = st.session_state.pop("_wanted_page", None)
+    if wanted and wanted[0] in pages and pages[wanted[0]].url_path != current.url_path:
+        st.switch_page(pages[wanted[0]], query_params=wanted[1])
+
+
 def loaded() -> Loaded:
     path = data_path()
     manifest = path / "manifest.json"
@@ -121,3 +155,112 @@ def require_servable(current: Loaded) -> Source:
         )
         st.stop()
     return current.source
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choices, shared by every page: the as-of day and the unit and team scope."""
+
+    as_of: dt.date
+    units: list[str] | None  # None: every unit
+    teams: list[str] | None  # None: every team
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {"as_of": self.as_of, "units": self.units, "teams": self.teams}
+
+    def select(self, frame: pl.DataFrame, unit: str = "unit", team: str = "team") -> pl.DataFrame:
+        """The rows of a query result inside the chosen units and teams."""
+        if self.units:
+            frame = frame.filter(pl.col(unit).is_in(self.units))
+        if self.teams:
+            frame = frame.filter(pl.col(team).is_in(self.teams))
+        return frame
+
+    @property
+    def scope(self) -> str:
+        if self.teams:
+            return ", ".join(self.teams)
+        return ", ".join(self.units) if self.units else "all units"
+
+
+def month_ends(first_day: dt.date | None, as_of: dt.date) -> list[dt.date]:
+    """Every month end from the first day's month to the as-of day, which stands for its own month."""
+    days = [as_of]
+    month = as_of.replace(day=1)
+    first = (first_day or as_of).replace(day=1)
+    while month > first:
+        days.append(month - dt.timedelta(days=1))
+        month = days[-1].replace(day=1)
+    return days
+
+
+def month_label(day: dt.date, as_of: dt.date) -> str:
+    if day == as_of and (day + dt.timedelta(days=1)).day != 1:
+        return f"{day:%B %Y} (to {day:%d %b})"
+    return f"{day:%B %Y}"
+
+
+def filters() -> Filters:
+    """The choices made in the sidebar on this run (set by dashboard.py before the page runs)."""
+    return st.session_state["filters"]
+
+
+def sidebar_filters(source: Source) -> Filters:
+    """Month picker, unit and team filters and the names toggle, drawn by the frame for every page."""
+    as_of = source.extract.as_of
+    first = query(source, "history_span")["first_day"][0]
+    days = month_ends(first, as_of)
+    teams = query(source, "teams", as_of=as_of)
+    with st.sidebar:
+        st.subheader("Review")
+        day = st.selectbox(
+            "Month",
+            days,
+            format_func=lambda d: month_label(d, as_of),
+            key="sidebar_month",
+            help="Figures are taken at the month's last day, or at the extract's as-of day for its own month.",
+        )
+        units = sorted(teams["unit"].unique().to_list())
+        unit = st.selectbox("Unit", ["All units", *units], key="sidebar_unit")
+        chosen_units = None if unit == "All units" else [unit]
+        options = teams if chosen_units is None else teams.filter(pl.col("unit").is_in(chosen_units))
+        valid = set(options["team"].to_list())
+        if any(t not in valid for t in st.session_state.get("sidebar_teams", [])):  # the unit changed
+            st.session_state["sidebar_teams"] = [t for t in st.session_state["sidebar_teams"] if t in valid]
+        chosen_teams = st.multiselect("Teams", options["team"].to_list(), key="sidebar_teams", placeholder="All teams")
+        st.toggle("Show names", key="sidebar_names", help="Officers are shown by id unless names are revealed.")
+    st.session_state["filters"] = Filters(day, chosen_units, chosen_teams or None)
+    return st.session_state["filters"]
+
+
+def names_visible() -> bool:
+    """The sidebar's "Show names" choice (the access-control issue will limit who may make it)."""
+    return bool(st.session_state.get("sidebar_names", False))
+
+
+def with_names(source: Source, frame: pl.DataFrame, column: str = "officer_id", label: str = "officer") -> pl.DataFrame:
+    """Add a `label` column: the officer id, or "Name (id)" when names are shown."""
+    if not names_visible():
+        return frame.with_columns(pl.col(column).alias(label))
+    names = query(source, "officer_names").rename({"officer_id": column})
+    return (
+        frame.join(names, on=column, how="left")
+        .with_columns(
+            pl.when(pl.col(column).is_null())
+            .then(None)
+            .otherwise(pl.format("{} ({})", pl.col("display_name"), pl.col(column)))
+            .alias(label)
+        )
+        .drop("display_name")
+    )
+
+
+def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, **kwargs) -> None:
+    """st.dataframe with dates shown as dates (day month year) unless a column says otherwise."""
+    config = {
+        c: st.column_config.DateColumn(c.replace("_", " "), format="D MMM YYYY")
+        for c, t in frame.schema.items()
+        if t == pl.Date
+    }
+    st.dataframe(frame, hide_index=True, key=key, column_config=config | (column_config or {}), **kwargs)

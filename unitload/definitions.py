@@ -64,6 +64,15 @@ def definitions(settings: Settings) -> list[Definition]:
         ),
         Definition("overloaded", f"load_pct above {_n(cap.overload_pct)} % (overload_pct)."),
         Definition(
+            "caseholders",
+            "Officers in post on D who are investigators or hold at least one open case: the people whose "
+            "capacity the unit's load is measured against.",
+        ),
+        Definition(
+            "unit load",
+            "100 × the caseholders' weighted_load ÷ their capacity_points, summed over the chosen units and teams.",
+        ),
+        Definition(
             "sustained overload",
             f"Overloaded at {cap.sustained_months} (sustained_months) consecutive month ends.",
         ),
@@ -100,7 +109,25 @@ def definitions(settings: Settings) -> list[Definition]:
             "awaiting examination; examined or withdrawn items have left the queue.",
         ),
         Definition(
+            "forensic queue",
+            "Exhibits submitted on or before D and neither examined nor withdrawn by D; the oldest item is the "
+            "largest age_days among them.",
+        ),
+        Definition(
+            "attention list",
+            "Officers and cases needing a decision at D, each under its most severe reason: 1 a case without "
+            "progress for over 90 days that is held by an absent or departed officer, or was inherited; "
+            "2 sustained overload or a part-timer at full load; 3 a case without progress for over 180 days; "
+            "4 a case held by an absent or departed officer, or unallocated for over 7 days; 5 overload this "
+            f"month; 6 no supervisory review for over {2 * progress.review_days} days (twice review_days).",
+        ),
+        Definition(
             "exhibit age",
             "age_days = D − submitted_on; stage_age_days = D − the day the exhibit entered its current stage.",
         ),
     ]
+
+
+def definition(settings: Settings, term: str) -> str:
+    """The text of one definition, for a metric's help tooltip."""
+    return next(d.text for d in definitions(settings) if d.term == term)

@@ -1,0 +1,159 @@
+"""Officer workload: load against FTE-adjusted capacity, why capacity is reduced, 12-month strip, roll-up."""
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from unitload import app, charts
+from unitload.capacity import reasons
+from unitload.definitions import definition
+
+app.require_frame(__file__)
+
+STRIP_MONTHS = 12
+
+current = app.loaded()
+source = app.require_servable(current)
+filters = app.filters()
+settings = source.settings
+cap = settings.capacity
+
+st.title("Officer workload")
+st.caption(f"{app.month_label(filters.as_of, source.extract.as_of)} · {filters.scope} · as of {filters.as_of:%d %b %Y}")
+
+series = filters.select(app.query(source, "officer_load", as_of=filters.as_of, months=STRIP_MONTHS))
+series = app.with_names(source, series, label="label").with_columns(
+    label=pl.when(pl.col("fte") < 1).then(pl.format("{} · {} FTE", "label", pl.col("fte").round(2))).otherwise("label")
+)
+caseholders = series.filter((pl.col("role") == "investigator") | (pl.col("open_cases") > 0))
+now = caseholders.filter(pl.col("month_index") == 0)
+
+st.header("Load against capacity")
+adjusted = st.toggle(
+    "FTE-adjusted capacity",
+    value=True,
+    key="workload_adjusted",
+    help="Off: load against a full-timer's points, as raw case counts suggest. On: against each "
+    "officer's own capacity, allowing for hours and absences.",
+)
+st.plotly_chart(
+    charts.load_bars(now, adjusted=adjusted, overload_pct=cap.overload_pct, points_per_fte=cap.points_per_fte),
+    key="workload_bars",
+)
+st.caption(
+    f"Red: overloaded (above {cap.overload_pct:g} %). Orange: part-time. {definition(settings, 'load_pct')} "
+    f"{definition(settings, 'capacity_points')}"
+)
+
+st.header("Why capacity is reduced")
+table = now.with_columns(reasons(now, cap.full_time_hours)).sort("load_pct", descending=True, nulls_last=False)
+app.table(
+    table.select(
+        "label",
+        "team",
+        "why_reduced",
+        "contracted_hours",
+        "fte",
+        "availability",
+        "capacity_points",
+        "weighted_load",
+        "open_cases",
+        "load_pct",
+        "overloaded",
+        "part_time_full_load",
+        "absent",
+    ),
+    key="workload_capacity",
+    column_config={
+        "label": "officer",
+        "contracted_hours": st.column_config.NumberColumn("hours", format="%g"),
+        "fte": st.column_config.NumberColumn("FTE", format="%.2f", help=definition(settings, "fte")),
+        "availability": st.column_config.ProgressColumn(
+            "availability", min_value=0, max_value=1, format="percent", help=definition(settings, "availability")
+        ),
+        "capacity_points": st.column_config.NumberColumn("capacity", format="%.1f"),
+        "weighted_load": st.column_config.NumberColumn(
+            "load", format="%.2f", help=definition(settings, "weighted_load")
+        ),
+        "load_pct": st.column_config.NumberColumn("load %", format="%.0f %%", help=definition(settings, "load_pct")),
+        "part_time_full_load": st.column_config.CheckboxColumn(
+            "part-time at full load", help=definition(settings, "part-time at full load")
+        ),
+        "why_reduced": st.column_config.TextColumn("why capacity is reduced", width="large"),
+    },
+)
+
+st.header(f"Load over the last {STRIP_MONTHS} month ends")
+st.plotly_chart(charts.heat_strip(caseholders, overload_pct=cap.overload_pct), key="workload_strip")
+st.caption(f"Each cell is load_pct at a month end; {definition(settings, 'sustained overload')}")
+
+st.header("Along the chain of responsibility")
+rollup = app.query(source, "officer_rollup", months=cap.sustained_months, **filters.params)
+rollup = app.with_names(source, app.with_names(source, rollup, "inspector_id", "inspector"), "sergeant_id", "sergeant")
+app.table(
+    rollup.select(
+        "level",
+        "inspector",
+        pl.col("team").fill_null("all teams"),
+        "sergeant",
+        "caseholders",
+        "officers_overloaded",
+        "officers_sustained_overload",
+        "part_time_full_load",
+        "load_pct",
+        "open_cases",
+        "unprogressed",
+        "review_overdue",
+    ),
+    key="workload_rollup",
+    column_config={
+        "load_pct": st.column_config.NumberColumn("load %", format="%.0f %%", help=definition(settings, "unit load")),
+        "officers_overloaded": st.column_config.NumberColumn("overloaded", help=definition(settings, "overloaded")),
+        "officers_sustained_overload": st.column_config.NumberColumn(
+            "sustained", help=definition(settings, "sustained overload")
+        ),
+        "part_time_full_load": st.column_config.NumberColumn(
+            "part-time at full load", help=definition(settings, "part-time at full load")
+        ),
+        "unprogressed": st.column_config.NumberColumn("unprogressed cases", help=definition(settings, "unprogressed")),
+        "review_overdue": st.column_config.NumberColumn("reviews overdue", help=definition(settings, "review overdue")),
+    },
+)
+
+st.header("One officer")
+options = now.sort("label")["officer_id"].to_list()
+labels = dict(zip(now["officer_id"], now["label"], strict=True))
+asked = st.query_params.get("officer")
+chosen = st.selectbox(
+    "Officer",
+    options,
+    index=options.index(asked) if asked in options else None,
+    format_func=labels.get,
+    key="workload_officer",
+    placeholder="Choose an officer",
+)
+if chosen:
+    st.query_params["officer"] = chosen
+    cases = app.query(source, "officer_cases", as_of=filters.as_of, officer_id=chosen)
+    st.subheader(f"Open cases of {labels[chosen]}")
+    app.table(
+        cases,
+        key="workload_officer_cases",
+        column_config={
+            "days_since_progress": st.column_config.NumberColumn(
+                "days since progress", help=definition(settings, "unprogressed")
+            ),
+            "inherited": st.column_config.CheckboxColumn("inherited", help=definition(settings, "inherited")),
+            "forensic_pending": st.column_config.NumberColumn(
+                "devices waiting", help=definition(settings, "forensic queue")
+            ),
+        },
+    )
+    history = app.query(source, "officer_history", as_of=filters.as_of, officer_id=chosen)
+    st.subheader("Contracts and absences")
+    start = filters.as_of.replace(year=filters.as_of.year - 3)
+    st.plotly_chart(
+        charts.timeline(history, start=start, end=filters.as_of + dt.timedelta(days=30)), key="workload_timeline"
+    )
+    st.caption("The last three years; drag or zoom the axis for earlier history.")

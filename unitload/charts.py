@@ -1,0 +1,219 @@
+"""Plotly figures for the pages: built from query results, no Streamlit and no data access here.
+
+Figures leave colours of text and background to the Streamlit theme (light or dark) and set units
+and axis titles themselves.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+OVER = "#d62728"
+PART_TIME = "#ff7f0e"
+NORMAL = "#1f77b4"
+MUTED = "#7f7f7f"
+
+
+def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, points_per_fte: float) -> go.Figure:
+    """Load per officer as a % of capacity, sorted, with 100 % and the overload threshold drawn.
+
+    `officers` needs label, load_pct, weighted_load, capacity_points, open_cases, fte, overloaded,
+    part_time_full_load. Adjusted: against FTE-adjusted capacity; raw: against a full-timer's points.
+    """
+    frame = officers.with_columns(
+        shown=pl.col("load_pct") if adjusted else 100.0 * pl.col("weighted_load") / points_per_fte,
+    ).sort("shown", nulls_last=False)
+    colour = [
+        OVER if over else PART_TIME if fte < 1 else NORMAL
+        for over, fte in zip(frame["overloaded"], frame["fte"], strict=True)
+    ]
+    hover = [
+        f"{label}<br>load {w:.2f} of {c:.2f} points<br>FTE {fte:.2f}<br>{n} open cases"
+        for label, w, c, fte, n in zip(
+            frame["label"],
+            frame["weighted_load"],
+            frame["capacity_points"],
+            frame["fte"],
+            frame["open_cases"],
+            strict=True,
+        )
+    ]
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.78, 0.22], horizontal_spacing=0.02)
+    fig.add_trace(
+        go.Bar(
+            x=frame["shown"].fill_null(0).to_list(),
+            y=frame["label"].to_list(),
+            orientation="h",
+            marker_color=colour,
+            hovertext=hover,
+            hoverinfo="text",
+            text=["no capacity" if v is None else f"{v:.0f} %" for v in frame["shown"].to_list()],
+            textposition="outside",
+            name="load",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=frame["open_cases"].to_list(),
+            y=frame["label"].to_list(),
+            orientation="h",
+            marker_color=MUTED,
+            name="open cases",
+            text=frame["open_cases"].to_list(),
+            textposition="outside",
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_vline(
+        x=100,
+        line_dash="dot",
+        line_color=MUTED,
+        row=1,
+        col=1,
+        annotation_text="capacity 100 %",
+        annotation_position="top",
+    )
+    fig.add_vline(
+        x=overload_pct,
+        line_dash="dash",
+        line_color=OVER,
+        row=1,
+        col=1,
+        annotation_text=f"overload {overload_pct:g} %",
+        annotation_position="bottom right",
+    )
+    title = (
+        "load as % of FTE-adjusted capacity" if adjusted else f"load as % of a full-timer's {points_per_fte:g} points"
+    )
+    fig.update_xaxes(title_text=title, ticksuffix=" %", row=1, col=1)
+    fig.update_xaxes(title_text="open cases", row=1, col=2)
+    fig.update_layout(showlegend=False, height=max(320, 26 * frame.height + 120), margin=dict(l=10, r=10, t=30, b=10))
+    return fig
+
+
+def heat_strip(series: pl.DataFrame, *, overload_pct: float) -> go.Figure:
+    """load_pct per officer (rows) and month end (columns); cells over the threshold stand out."""
+    wide = (
+        series.sort("as_of")
+        .with_columns(month=pl.col("as_of").dt.strftime("%b %Y"))
+        .pivot(on="month", index="label", values="load_pct", aggregate_function="first", sort_columns=False)
+        .sort("label", descending=True)
+    )
+    months = [c for c in wide.columns if c != "label"]
+    z = wide.select(months).to_numpy()
+    top = max(200.0, overload_pct * 1.5)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=months,
+            y=wide["label"].to_list(),
+            zmin=0,
+            zmax=top,
+            colorscale=[[0, "#2c7bb6"], [100 / top, "#ffffbf"], [overload_pct / top, "#fdae61"], [1, "#d7191c"]],
+            colorbar=dict(title="load %", ticksuffix=" %"),
+            hovertemplate="%{y}<br>%{x}: %{z:.0f} %<extra></extra>",
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.update_layout(height=max(300, 22 * wide.height + 100), margin=dict(l=10, r=10, t=10, b=10))
+    fig.update_xaxes(title_text="month end")
+    return fig
+
+
+TREND_PANELS = (
+    ("Unit load (% of FTE-adjusted capacity)", (("load_pct", "load"),), " %"),
+    (
+        "Officers",
+        (
+            ("officers_overloaded", "overloaded"),
+            ("officers_sustained_overload", "sustained overload"),
+            ("part_time_full_load", "part-time at full load"),
+        ),
+        "",
+    ),
+    (
+        "Unprogressed cases",
+        (
+            ("unprogressed", "all"),
+            ("unprogressed_over_90", "> 90 days"),
+            ("unprogressed_over_180", "> 180 days"),
+            ("unprogressed_over_365", "> 365 days"),
+        ),
+        "",
+    ),
+    ("Forensic queue", (("forensic_items", "items waiting"), ("forensic_oldest_days", "oldest item (days)")), ""),
+)
+
+
+def trend(months: pl.DataFrame) -> go.Figure:
+    """Small multiples of the headline figures over the month ends (one row per month end)."""
+    fig = make_subplots(rows=2, cols=2, subplot_titles=[p[0] for p in TREND_PANELS], vertical_spacing=0.14)
+    x = months["as_of"].to_list()
+    for index, (_, lines, suffix) in enumerate(TREND_PANELS):
+        row, col = divmod(index, 2)
+        for column, name in lines:
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=months[column].to_list(),
+                    name=name,
+                    mode="lines+markers",
+                    hovertemplate=f"{name}: %{{y:.0f}}{suffix}<extra>%{{x|%b %Y}}</extra>",
+                ),
+                row=row + 1,
+                col=col + 1,
+            )
+        fig.update_yaxes(ticksuffix=suffix, rangemode="tozero", row=row + 1, col=col + 1)
+    fig.update_layout(height=620, legend=dict(orientation="h", y=-0.08), margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+SPAN_COLOURS = {
+    "contract": NORMAL,
+    "annual_leave": "#17becf",
+    "parental": "#17becf",
+    "sickness": OVER,
+    "long_term_sickness": "#8c1c13",
+    "restricted_duties": PART_TIME,
+    "training": "#9467bd",
+    "secondment": "#9467bd",
+    "other": MUTED,
+}
+
+
+def timeline(history: pl.DataFrame, *, start, end) -> go.Figure:
+    """Contracts (labelled with their hours) and absences of one officer on one time axis."""
+    fig = go.Figure()
+    for span in history["span"].unique(maintain_order=True).to_list():
+        part = history.filter(pl.col("span") == span)
+        fig.add_trace(
+            go.Bar(
+                base=part["starts_on"].to_list(),
+                x=[(b - a).days * 86_400_000 for a, b in zip(part["starts_on"], part["ends_before"], strict=True)],
+                y=[span.replace("_", " ")] * part.height,
+                orientation="h",
+                marker_color=SPAN_COLOURS.get(span, MUTED),
+                marker_line_width=1,
+                text=part["detail"].to_list() if span == "contract" else None,
+                textposition="inside",
+                hovertext=[
+                    f"{span.replace('_', ' ')}: {a:%d %b %Y} to {b:%d %b %Y} ({d})"
+                    for a, b, d in zip(part["starts_on"], part["ends_before"], part["detail"], strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_xaxes(type="date", title_text="date", range=[start, end])
+    fig.update_layout(
+        barmode="overlay",
+        showlegend=False,
+        height=120 + 40 * history["span"].n_unique(),
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    return fig
