@@ -9,8 +9,7 @@
 --   caseholders                   officers in post who are investigators or hold at least one case
 --   capacity_points               their capacity_points, summed
 --   weighted_load                 their weighted_load, summed
---   load_pct                      100 x weighted_load / capacity_points: the unit's load against its
---                                 FTE-adjusted capacity (null when capacity is 0)
+--   load_pct                      100 x weighted_load / capacity_points, the unit's load (null: no capacity)
 --   officers_overloaded           caseholders with overloaded
 --   officers_sustained_overload   caseholders with sustained_overload
 --   part_time_full_load           caseholders with part_time_full_load
