@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)  ## serve the dashboard on the bundled sample extract
 	UNITLOAD_DATA=$(DATA) $(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
-test: $(STAMP)  ## lint, then the whole test suite
+test: $(STAMP)  ## lint, then the whole test suite (fails on any failing test)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

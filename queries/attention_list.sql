@@ -1,9 +1,9 @@
 -- purpose: The officers and cases that need a decision at the as-of day, each once, under its most
---   severe reason, ranked: 1 a case without progress for over 90 days held by an absent or departed
---   officer or inherited;
---   2 sustained overload or a part-timer at full load; 3 a case unprogressed past 180 days; 4 a
---   progressing case held by an absent or departed officer, or unallocated for over 7 days; 5 overload
---   in one month; 6 a supervisory review overdue by twice review_days.
+--   severe reason, ranked: 1 a case without progress for over 90 days that is held by an absent or
+--   departed officer, or was inherited; 2 sustained overload or a part-timer at full load; 3 a case
+--   without progress for over 180 days, or held by an officer who has left; 4 an absent officer still
+--   holding cases, or a case unallocated for over 7 days; 5 overload in one month; 6 a supervisory
+--   review overdue by twice review_days.
 -- grain: one row per officer or case with at least one reason at $as_of (month_index 0)
 -- uses: officer_streaks, case_progress
 -- parameters:
@@ -39,6 +39,10 @@ officer_reasons as (
                 'severity': 2, 'reason': 'part_time_full_load',
                 'detail': printf('part-time (%.2f FTE) carrying %.1f points, a full-time load', fte, weighted_load)
             } end,
+            case when absent and open_cases > 0 then {
+                'severity': 4, 'reason': 'absent_holding_cases',
+                'detail': printf('absent on the day and holding %d open cases', open_cases)
+            } end,
             case when overloaded and not sustained_overload then {
                 'severity': 5, 'reason': 'overloaded', 'detail': printf('load %.0f %% this month', load_pct)
             } end
@@ -71,9 +75,8 @@ case_reasons as (
                 'severity': 3, 'reason': 'unprogressed_over_180',
                 'detail': printf('no progressing action for %d days', days_since_progress)
             } end,
-            case when (oic_absent or oic_left) then {
-                'severity': 4, 'reason': 'holder_away',
-                'detail': printf('officer in charge %s', case when oic_left then 'has left' else 'is absent' end)
+            case when oic_left then {
+                'severity': 3, 'reason': 'holder_left', 'detail': 'officer in charge has left the unit'
             } end,
             case when unallocated and days_open > 7 then {
                 'severity': 4, 'reason': 'unallocated', 'detail': printf('no officer in charge, open %d days', days_open)

@@ -110,6 +110,7 @@ def test_attention_list_reasons_on_a_tiny_extract(build):
     )
     got = {(r["item"], r["case_id"] or r["officer_id"]): r for r in run_query(source, "attention_list").to_dicts()}
     assert got[("case", "HELD")]["reason"] == "holder_away_unprogressed"
+    assert got[("officer", "AWAY")]["reason"] == "absent_holding_cases"
     assert got[("officer", "PT")]["reason"] == "part_time_full_load"
     assert got[("case", "NEW")]["reason"] == "unallocated"
     assert ("case", "FRESH") not in got  # unallocated for only three days

@@ -117,9 +117,10 @@ def definitions(settings: Settings) -> list[Definition]:
             "attention list",
             "Officers and cases needing a decision at D, each under its most severe reason: 1 a case without "
             "progress for over 90 days that is held by an absent or departed officer, or was inherited; "
-            "2 sustained overload or a part-timer at full load; 3 a case without progress for over 180 days; "
-            "4 a case held by an absent or departed officer, or unallocated for over 7 days; 5 overload this "
-            f"month; 6 no supervisory review for over {2 * progress.review_days} days (twice review_days).",
+            "2 sustained overload or a part-timer at full load; 3 a case without progress for over 180 days, or "
+            "held by an officer who has left; 4 an absent officer still holding cases, or a case unallocated for "
+            f"over 7 days; 5 overload this month; 6 no supervisory review for over {2 * progress.review_days} days "
+            "(twice review_days).",
         ),
         Definition(
             "exhibit age",
