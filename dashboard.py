@@ -7,36 +7,28 @@ import streamlit as st
 from unitload import app
 
 PAGES = Path(__file__).parent / "pages"
+REVIEW = (  # file, title, icon, url path
+    ("overview.py", "Overview", ":material/dashboard:", "overview"),
+    ("workload.py", "Officer workload", ":material/groups:", "workload"),
+    ("cases.py", "Case progression", ":material/timeline:", "cases"),
+)
 
 st.set_page_config(page_title="Unit workload", page_icon=":material/assignment_ind:", layout="wide")
 
 current = app.loaded()
-pages = {
-    "overview.py": st.Page(
-        PAGES / "overview.py",
-        title="Overview",
-        icon=":material/dashboard:",
-        url_path="overview",
-        default=current.servable,
-    ),
-    "workload.py": st.Page(
-        PAGES / "workload.py", title="Officer workload", icon=":material/groups:", url_path="workload"
-    ),
-    "data_definitions.py": st.Page(
-        PAGES / "data_definitions.py",
-        title="Data & definitions",
-        icon=":material/fact_check:",
-        url_path="data",
-        default=not current.servable,
-    ),
-}
-if not current.servable:  # figures are withheld: only the page that says why
-    pages = {"data_definitions.py": pages["data_definitions.py"]}
-sections = {
-    "Monthly review": [pages[p] for p in ("overview.py", "workload.py") if p in pages],
-    "Reference": [pages["data_definitions.py"]],
-}
-page = st.navigation({k: v for k, v in sections.items() if v})
+data = st.Page(
+    PAGES / "data_definitions.py",
+    title="Data & definitions",
+    icon=":material/fact_check:",
+    url_path="data",
+    default=not current.servable,
+)
+pages = {"data_definitions.py": data}
+if current.servable:  # an extract that failed validation gets only the page that says why
+    for number, (file, title, icon, url) in enumerate(REVIEW):
+        pages[file] = st.Page(PAGES / file, title=title, icon=icon, url_path=url, default=number == 0)
+review = [pages[file] for file, *_ in REVIEW if file in pages]
+page = st.navigation({"Monthly review": review, "Reference": [data]} if review else [data])
 app.forward_diverted(pages, page)
 app.sidebar(current)
 if current.servable:

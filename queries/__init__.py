@@ -84,7 +84,10 @@ def _compose(name: str, own: str, uses: tuple[str, ...]) -> str:
 
 
 def _header(sql: str) -> dict[str, list[str]]:
-    """Sections of the leading comment block: `-- section: text` then indented `--   lines`."""
+    """Sections of the leading comment block: `-- section: text`, then entries as `--   name  text`.
+
+    An entry is indented by three spaces; a line indented further continues the entry above it.
+    """
     sections: dict[str, list[str]] = {}
     current = None
     for line in sql.splitlines():
@@ -96,7 +99,7 @@ def _header(sql: str) -> dict[str, list[str]]:
             current = match.group(1)
             keep = match.group(2) and current in ("purpose", "grain", "uses")
             sections[current] = [match.group(2)] if keep else []
-        elif current and text.strip():
+        elif current in ("purpose", "grain", "uses") and text.strip() or current and re.match(r"^ {3}\S", text):
             sections[current].append(text.strip())
     return sections
 

@@ -33,3 +33,16 @@ create or replace macro month_ends(as_of, months) as table
 -- the unit and team filters: a null list means every unit or every team
 create or replace macro in_scope(unit, team, units, teams) as
     (units is null or list_contains(units, unit)) and (teams is null or list_contains(teams, team));
+
+-- the band of a day count among increasing upper bounds: 0 for up to bounds[1], len(bounds) for more
+-- than the last bound
+create or replace macro band_index(days, bounds) as
+    len(list_filter(bounds, lambda b: b < days));
+
+-- its label, e.g. "0-28 days", "29-90 days", "over 365 days"
+create or replace macro band_label(i, bounds) as
+    case
+        when i = 0 then '0-' || bounds[1] || ' days'
+        when i = len(bounds) then 'over ' || bounds[i] || ' days'
+        else (bounds[i] + 1) || '-' || bounds[i + 1] || ' days'
+    end;

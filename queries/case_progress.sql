@@ -35,6 +35,10 @@
 --   assigned_from        first day of the current assignment; null when unallocated
 --   unallocated          no OIC on D
 --   oic_left             the OIC is no longer in post on D (left_on <= D)
+--   last_progress_type   type(s) of the progressing action(s) on last_progress_on
+--   days_inherited       D - assigned_from for an inherited case; null otherwise
+--   inherited_stall_days for an inherited case, days with its current holder without progress:
+--                        D - the later of assigned_from and last_progress_on; null otherwise
 --   as_of                the day D of this row
 --   month_index          0 for $as_of, 1 for the month end before it, and so on
 with
@@ -66,7 +70,10 @@ current_oic as (
 ),
 
 progressing as (
-    select case_id, action_on from actions where list_contains($progressing_actions, action_type)
+    select case_id, action_on, string_agg(distinct action_type, ', ' order by action_type) as action_types
+    from actions
+    where list_contains($progressing_actions, action_type)
+    group by case_id, action_on
 ),
 
 reviews as (
@@ -104,6 +111,10 @@ final as (
         o.assigned_from,
         o.officer_id is null as unallocated,
         coalesce(f.left_on <= c.d, false) as oic_left,
+        p.action_types as last_progress_type,
+        case when inherited then c.d - o.assigned_from end as days_inherited,
+        case when inherited then c.d - greatest(o.assigned_from, coalesce(p.action_on, o.assigned_from)) end
+            as inherited_stall_days,
         c.d as as_of,
         c.month_index
     from open_cases as c

@@ -142,3 +142,34 @@ def test_weight_explicit_or_from_the_grid(rows):
     )
     assert got["GRID"]["weight"] == 3.0
     assert got["EXPLICIT"]["weight"] == 0.25
+
+
+@pytest.mark.parametrize(
+    ("reason", "actions", "days_inherited", "stall"),
+    [
+        ("reallocation", [action("X1", "C1", D(2026, 5, 20))], 29, 29),  # no progress since 1 June
+        ("absence_cover", [action("X1", "C1", D(2026, 6, 10))], 29, 20),  # progressed on 10 June
+        ("absence_cover", [], 29, 29),  # never progressed
+        ("new", [action("X1", "C1", D(2026, 5, 20))], None, None),  # not inherited
+    ],
+)
+def test_inherited_without_progress_duration(rows, reason, actions, days_inherited, stall):
+    got = progress(
+        rows,
+        actions,
+        assignments=[assign("C1", "B", D(2026, 5, 1), D(2026, 6, 1)), assign("C1", "A", D(2026, 6, 1), reason=reason)],
+    )["C1"]
+    assert (got["days_inherited"], got["inherited_stall_days"]) == (days_inherited, stall)
+
+
+def test_last_progress_type_names_every_progressing_action_of_that_day(rows):
+    got = progress(
+        rows,
+        [
+            action("X1", "C1", D(2026, 6, 10), "interview"),
+            action("X2", "C1", D(2026, 6, 10), "arrest"),
+            action("X3", "C1", D(2026, 6, 10), "victim_update"),
+            action("X4", "C1", D(2026, 6, 2)),
+        ],
+    )
+    assert (got["C1"]["last_progress_on"], got["C1"]["last_progress_type"]) == (D(2026, 6, 10), "arrest, interview")

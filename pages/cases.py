@@ -1,0 +1,183 @@
+"""Case progression: ageing of open investigations, drifting and orphaned cases, and one case's timeline."""
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from unitload import app, case_charts
+from unitload.definitions import definition
+
+app.require_frame(__file__)
+
+TREND_MONTHS = 24
+
+current = app.loaded()
+source = app.require_servable(current)
+filters = app.filters()
+settings = source.settings
+term = lambda name: definition(settings, name)  # noqa: E731 - a short alias for help texts
+
+st.title("Case progression")
+st.caption(f"{app.month_label(filters.as_of, source.extract.as_of)} · {filters.scope} · as of {filters.as_of:%d %b %Y}")
+
+cases = app.with_names(source, app.query(source, "case_ageing", **filters.params))
+risks = st.pills(
+    "Risk grades",
+    list(case_charts.RISK_COLOURS),
+    selection_mode="multi",
+    key="cases_risks",
+    format_func=lambda r: r.replace("_", " "),
+    help="None chosen: every risk grade.",
+)
+if risks:
+    cases = cases.filter(pl.col("risk_grade").is_in(risks))
+history = app.query(source, "history_span")["first_day"][0]
+span = len(app.month_ends(history, filters.as_of))
+lines = app.query(source, "progress_percentiles", as_of=filters.as_of, months=span, units=filters.units).row(
+    0, named=True
+)
+
+st.header("Ageing of open investigations")
+left, right = st.columns([3, 1])
+group = left.segmented_control(
+    "Group by", ["team", "officer in charge"], default="team", key="cases_group", required=True
+)
+log = right.toggle("Log scale", value=True, key="cases_log", help="Spreads the many recent cases apart.")
+chart = st.plotly_chart(
+    case_charts.ageing(
+        cases,
+        group="oic_team" if group == "team" else "officer",
+        percentiles={p: lines[p] for p in ("p50", "p85", "p95")},
+        stale_days=settings.progress.stale_days,
+        log=log,
+    ),
+    key="cases_ageing",
+    on_select="rerun",
+    selection_mode="points",
+)
+st.caption(
+    f"{cases.height} open cases. Dotted lines: the 50th, 85th and 95th percentiles of days since progress over "
+    f"every case open at each of the {lines['snapshots']} month ends since {history:%B %Y} "
+    f"({lines['cases']} case-snapshots), the unit's usual pace. Dashed: stale_days. {term('unprogressed')} "
+    "Click a point to open its timeline below."
+)
+
+st.header("Age bands")
+bands = app.query(source, "age_bands", **filters.params)
+left, right = st.columns([1, 3])
+by = left.radio("Holders", ["team", "officer"], key="cases_band_holder", horizontal=True)
+measure = right.radio(
+    "Measure",
+    ["cases", "weighted_load"],
+    key="cases_band_measure",
+    horizontal=True,
+    format_func=lambda m: "open cases" if m == "cases" else "weighted load",
+)
+st.plotly_chart(case_charts.age_band_bars(bands.filter(pl.col("grouping") == by), measure=measure), key="cases_bands")
+st.caption(
+    f"Bands of days since the last progressing action, from the settings' age_bands {settings.progress.age_bands}."
+)
+
+st.header("Cases to act on")
+names = {
+    "Unprogressed": (
+        "unprogressed",
+        "days_since_progress",
+        ["last_progress_on", "last_progress_type", "days_since_progress", "days_open"],
+    ),
+    "Review overdue": ("review_overdue", "days_since_review", ["last_review_on", "days_since_review"]),
+    "Inherited": (
+        "inherited",
+        "inherited_stall_days",
+        ["assignment_reason", "assigned_from", "days_inherited", "inherited_stall_days"],
+    ),
+    "Holder absent or left, unallocated": (
+        None,
+        "days_since_progress",
+        ["oic_absent", "oic_left", "unallocated", "days_since_progress"],
+    ),
+    "Waiting on forensics": (
+        None,
+        "oldest_forensic_days",
+        ["forensic_pending", "oldest_forensic_stage", "oldest_forensic_days"],
+    ),
+}
+chosen = {}
+for tab, (label, (flag, order, columns)) in zip(st.tabs(list(names)), names.items(), strict=True):
+    if label.startswith("Holder"):
+        rows = cases.filter(pl.col("oic_absent") | pl.col("oic_left") | pl.col("unallocated"))
+    elif label.startswith("Waiting"):
+        rows = cases.filter(pl.col("forensic_pending") > 0)
+    else:
+        rows = cases.filter(pl.col(flag))
+    rows = rows.sort(order, descending=True, nulls_last=True).select(
+        "case_id", "officer", "oic_team", "risk_grade", *columns
+    )
+    with tab:
+        event = app.table(
+            rows,
+            key=f"cases_list_{flag or order}",
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config={
+                "oic_team": "team",
+                "inherited_stall_days": st.column_config.NumberColumn(
+                    "days without progress since inherited", help=term("inherited")
+                ),
+            },
+        )
+        chosen[label] = rows["case_id"][event.selection.rows[0]] if event and event.selection.rows else None
+        app.download_csv(rows, label.lower().replace(" ", "-").replace(",", ""), key=f"cases_csv_{flag or order}")
+
+st.header("First-action clocks")
+clocks = app.query(source, "first_action_monthly", **filters.params).tail(TREND_MONTHS)
+st.plotly_chart(case_charts.clock_share(clocks), key="cases_clocks")
+days = settings.progress.first_action_days
+st.caption(
+    "A new case must see a progressing action within "
+    + ", ".join(f"{days[g]} day(s) if {g.replace('_', ' ')}" for g in days)
+    + " of being opened (settings: progress.first_action_days). The share counts the cases "
+    "whose clock has run out: met or missed."
+)
+recent = filters.as_of.replace(day=1) - dt.timedelta(days=62)
+missed = app.query(source, "first_action_clock", **filters.params).filter(
+    (pl.col("clock_status") == "missed") & (pl.col("opened_on") >= recent)
+)
+with st.expander(f"{missed.height} cases opened since {recent:%B %Y} that missed their clock"):
+    app.table(missed.drop("opened_month"), key="cases_missed")
+    app.download_csv(missed, "first-action-missed", key="cases_csv_missed")
+
+st.header(f"Unprogressed cases by band over {TREND_MONTHS} month ends")
+st.plotly_chart(
+    case_charts.band_trend(app.query(source, "unprogressed_trend", months=TREND_MONTHS, **filters.params)),
+    key="cases_band_trend",
+)
+
+st.header("Case timeline")
+points = chart.selection.points if chart and chart.selection else []
+picked = [points[0]["customdata"][0]] if points else []
+for case_id in [*picked, *(c for c in chosen.values() if c), st.query_params.get("case")]:
+    if case_id and case_id != st.session_state.get("_cases_last_pick"):
+        st.session_state["_cases_last_pick"] = st.session_state["cases_case"] = case_id
+        break
+options = cases["case_id"].to_list()
+if st.session_state.get("cases_case") not in options and st.session_state.get("cases_case"):
+    options.append(st.session_state["cases_case"])  # a closed or filtered-out case asked for by link
+case_id = st.selectbox(
+    "Case", options, index=None, key="cases_case", placeholder="Choose a case, click a point or select a row above"
+)
+if case_id:
+    st.query_params["case"] = case_id
+    timeline = app.query(source, "case_timeline", as_of=filters.as_of, case_id=case_id)
+    start = max(timeline["starts_on"].min(), filters.as_of.replace(year=filters.as_of.year - 4))
+    st.plotly_chart(
+        case_charts.case_timeline(
+            timeline, start=start - dt.timedelta(days=14), end=filters.as_of + dt.timedelta(days=14)
+        ),
+        key="cases_timeline",
+    )
+    st.caption(
+        "Actions (marks), officers in charge with the reason they took the case, their absences while "
+        "holding it, and each device's forensic stages."
+    )

@@ -1,0 +1,87 @@
+-- purpose: The risk-graded first-action clock of every case: a new case must see a progressing
+--   action within first_action_days of its risk grade (settings) of being opened.
+-- grain: one row per case opened on or before $as_of
+-- parameters:
+--   $as_of                DATE       the as-of day
+--   $risk_grades          VARCHAR[]  risk grades, in the order of $first_action_days
+--   $first_action_days    INTEGER[]  days allowed per risk grade
+--   $progressing_actions  VARCHAR[]  action types that count as progress
+--   $units                VARCHAR[]  units to include; null for every unit
+--   $teams                VARCHAR[]  teams to include (team of the first officer in charge); null for all
+-- columns:
+--   case_id                  case key
+--   unit                     unit of the case
+--   team                     team of the case's first officer in charge; null when never allocated
+--   risk_grade               very_high, high, medium or low
+--   opened_on                day the case was opened
+--   opened_month             first day of the month it was opened in
+--   clock_days               days allowed for its risk grade
+--   due_on                   opened_on + clock_days
+--   first_progress_on        first progressing action on or after opened_on and on or before $as_of
+--   days_to_first_progress   first_progress_on - opened_on
+--   clock_status             met (first progress on or before due_on), missed (after due_on, or none
+--                            by a due_on before $as_of) or pending (none yet, still within the clock)
+with
+params as (
+    select cast($as_of as date) as d
+),
+
+first_progress as (
+    select x.case_id, min(x.action_on) as first_progress_on
+    from actions as x
+    join cases as c on c.case_id = x.case_id
+    cross join params
+    where list_contains($progressing_actions, x.action_type) and x.action_on >= c.opened_on and x.action_on <= params.d
+    group by x.case_id
+),
+
+first_holder as (
+    select a.case_id, arg_min(o.team, a.assigned_from) as team
+    from assignments as a
+    join officers as o on o.officer_id = a.officer_id
+    group by a.case_id
+),
+
+clocked as (
+    select
+        c.case_id,
+        c.unit,
+        h.team,
+        c.risk_grade,
+        c.opened_on,
+        cast(date_trunc('month', c.opened_on) as date) as opened_month,
+        $first_action_days[list_position($risk_grades, c.risk_grade)] as clock_days,
+        c.opened_on + clock_days as due_on,
+        f.first_progress_on,
+        f.first_progress_on - c.opened_on as days_to_first_progress,
+        params.d
+    from cases as c
+    cross join params
+    left join first_progress as f on f.case_id = c.case_id
+    left join first_holder as h on h.case_id = c.case_id
+    where c.opened_on <= params.d
+),
+
+final as (
+    select
+        case_id,
+        unit,
+        team,
+        risk_grade,
+        opened_on,
+        opened_month,
+        clock_days,
+        due_on,
+        first_progress_on,
+        days_to_first_progress,
+        case
+            when first_progress_on <= due_on then 'met'
+            when first_progress_on > due_on or due_on < d then 'missed'
+            else 'pending'
+        end as clock_status
+    from clocked
+    where in_scope(unit, team, cast($units as varchar[]), cast($teams as varchar[]))
+)
+
+select * from final
+order by opened_on, case_id

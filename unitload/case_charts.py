@@ -1,0 +1,226 @@
+"""Plotly figures of the Case progression page; no Streamlit and no data access here."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import polars as pl
+
+from unitload.charts import MUTED, OVER, SPAN_COLOURS
+
+HOLDER_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b")
+RISK_COLOURS = {"very_high": "#d62728", "high": "#ff7f0e", "medium": "#1f77b4", "low": "#7f7f7f"}
+ACTION_COLOURS = {"supervisory_review": "#9467bd", "victim_update": "#17becf", "admin_note": MUTED}
+STAGE_COLOURS = {
+    "awaiting triage": "#c7c7c7",
+    "awaiting download": "#ff7f0e",
+    "downloading": "#bcbd22",
+    "awaiting examination": "#e377c2",
+    "examined": "#2ca02c",
+    "withdrawn": MUTED,
+}
+
+
+def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: int, log: bool = True) -> go.Figure:
+    """Each open case a point at its days since progress, one column per group, coloured by risk grade.
+
+    `percentiles` maps a label (p50, p85, p95) to a value drawn as a reference line. On the log axis a
+    case progressed on the day itself (0 days) is drawn at 1 day; its hover says 0.
+    """
+    fig = go.Figure()
+    for risk, colour in RISK_COLOURS.items():
+        part = cases.filter(pl.col("risk_grade") == risk)
+        if part.is_empty():
+            continue
+        fig.add_trace(
+            go.Box(
+                x=part[group].fill_null("unallocated").to_list(),
+                y=part["days_since_progress"].clip(lower_bound=1 if log else 0).to_list(),
+                name=risk.replace("_", " "),
+                boxpoints="all",
+                jitter=0.6,
+                pointpos=0,
+                fillcolor="rgba(0,0,0,0)",
+                line_color="rgba(0,0,0,0)",
+                marker=dict(color=colour, size=8, opacity=0.85),
+                customdata=part.select(
+                    "case_id",
+                    "officer_id",
+                    "days_open",
+                    "last_progress_on",
+                    "last_progress_type",
+                    "forensic_pending",
+                    "days_since_progress",
+                ).rows(),
+                hovertemplate="%{customdata[0]} · officer %{customdata[1]}<br>%{customdata[6]} days since progress"
+                "<br>open %{customdata[2]} days<br>last progress %{customdata[3]} (%{customdata[4]})"
+                "<br>%{customdata[5]} devices waiting<extra></extra>",
+            )
+        )
+    for label, value in percentiles.items():
+        if value is not None:
+            _reference(fig, max(value, 1), f"{label} {value:.0f} d", "dot", MUTED, "left", log)
+    _reference(fig, stale_days, f"stale after {stale_days} d", "dash", OVER, "right", log)
+    if log:
+        fig.update_yaxes(type="log", title_text="days since last progressing action (log scale)")
+    else:
+        fig.update_yaxes(title_text="days since last progressing action", rangemode="tozero")
+    fig.update_xaxes(
+        title_text="officer in charge" if group == "officer_id" else "team",
+        type="category",
+        categoryorder="category ascending",
+    )
+    fig.update_layout(
+        boxmode="overlay",
+        height=520,
+        legend=dict(title="risk grade", orientation="h", y=1.08),
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
+    return fig
+
+
+def _reference(fig: go.Figure, y: float, text: str, dash: str, colour: str, side: str, log: bool) -> None:
+    """A horizontal reference line with its label; on a log axis a label's y is given as log10 (plotly)."""
+    fig.add_hline(y=y, line_dash=dash, line_color=colour)
+    fig.add_annotation(
+        x=0 if side == "left" else 1,
+        xref="paper",
+        y=math.log10(y) if log else y,
+        yref="y",
+        text=text,
+        showarrow=False,
+        xanchor=side,
+        yanchor="bottom",
+        font=dict(color=colour, size=11),
+    )
+
+
+def age_band_bars(bands: pl.DataFrame, *, measure: str) -> go.Figure:
+    """Stacked bars of cases (or weighted load) per holder by age band."""
+    fig = go.Figure()
+    order = bands.select("age_band", "age_band_index").unique().sort("age_band_index")["age_band"].to_list()
+    for index, band in enumerate(order):
+        part = bands.filter(pl.col("age_band") == band)
+        fig.add_trace(
+            go.Bar(
+                x=part["holder"].to_list(),
+                y=part[measure].to_list(),
+                name=band,
+                marker_color=_sequential(index, len(order)),
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=380,
+        legend=dict(title="days since progress", orientation="h", y=1.12),
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
+    fig.update_yaxes(title_text="open cases" if measure == "cases" else "weighted load (points)")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def band_trend(trend: pl.DataFrame) -> go.Figure:
+    """Unprogressed cases by age band at each month end, stacked."""
+    fig = go.Figure()
+    order = trend.select("age_band", "age_band_index").unique().sort("age_band_index")["age_band"].to_list()
+    for index, band in enumerate(order):
+        part = trend.filter(pl.col("age_band") == band).sort("as_of")
+        fig.add_trace(
+            go.Scatter(
+                x=part["as_of"].to_list(),
+                y=part["cases"].to_list(),
+                name=band,
+                stackgroup="bands",
+                mode="lines",
+                line_color=_sequential(index, len(order)),
+            )
+        )
+    fig.update_layout(
+        height=340,
+        legend=dict(title="days since progress", orientation="h", y=1.15),
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
+    fig.update_yaxes(title_text="unprogressed cases", rangemode="tozero")
+    fig.update_xaxes(title_text="month end")
+    return fig
+
+
+def clock_share(monthly: pl.DataFrame) -> go.Figure:
+    """Share of new cases meeting their first-action clock, by month opened, with the counts."""
+    fig = go.Figure(
+        go.Bar(
+            x=monthly["opened_month"].to_list(),
+            y=(monthly["met_share"] * 100).to_list(),
+            customdata=monthly.select("met", "decided", "missed").rows(),
+            marker_color="#2ca02c",
+            hovertemplate="%{x|%b %Y}: %{y:.0f} % met<br>%{customdata[0]} of %{customdata[1]} decided; "
+            "%{customdata[2]} missed<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title_text="cases meeting their clock", ticksuffix=" %", range=[0, 100])
+    fig.update_xaxes(title_text="month opened")
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10))
+    return fig
+
+
+def case_timeline(rows: pl.DataFrame, *, start, end) -> go.Figure:
+    """Actions as marks, holders, their absences and device stages as spans, on one time axis."""
+    fig = go.Figure()
+    spans = rows.filter(pl.col("lane") != "actions")
+    for item in spans["item"].unique(maintain_order=True).to_list():
+        part = spans.filter(pl.col("item") == item)
+        colour = STAGE_COLOURS.get(item) or SPAN_COLOURS.get(item) or HOLDER_COLOURS[len(fig.data) % 4]
+        fig.add_trace(
+            go.Bar(
+                base=part["starts_on"].to_list(),
+                x=[(b - a).days * 86_400_000 for a, b in zip(part["starts_on"], part["ends_before"], strict=True)],
+                y=part["lane"].to_list(),
+                orientation="h",
+                name=item.replace("_", " "),
+                marker_color=colour,
+                text=part["item"].to_list() if part["lane"][0] == "officer in charge" else None,
+                textposition="inside",
+                hovertext=[
+                    f"{i}: {a:%d %b %Y} to {b:%d %b %Y}<br>{d}"
+                    for i, a, b, d in part.select("item", "starts_on", "ends_before", "detail").rows()
+                ],
+                hoverinfo="text",
+            )
+        )
+    actions = rows.filter(pl.col("lane") == "actions")
+    for item in actions["item"].unique(maintain_order=True).to_list():
+        part = actions.filter(pl.col("item") == item)
+        fig.add_trace(
+            go.Scatter(
+                x=part["starts_on"].to_list(),
+                y=["actions"] * part.height,
+                mode="markers",
+                name=item.replace("_", " "),
+                marker=dict(symbol="line-ns-open", size=16, line_width=2, color=ACTION_COLOURS.get(item, "#2ca02c")),
+                hovertext=[f"{item}: {a:%d %b %Y} {d}" for a, d in part.select("starts_on", "detail").rows()],
+                hoverinfo="text",
+            )
+        )
+    lanes = [
+        "actions",
+        "officer in charge",
+        "absence of officer in charge",
+        *sorted(lane for lane in rows["lane"].unique() if lane.startswith("device")),
+    ]
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(lanes)))
+    fig.update_xaxes(type="date", range=[start, end], title_text="date")
+    fig.update_layout(
+        barmode="overlay",
+        height=200 + 34 * len(lanes),
+        legend=dict(orientation="h", y=-0.25),
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    return fig
+
+
+def _sequential(index: int, count: int) -> str:
+    """Yellow to dark red: later bands are more worrying."""
+    palette = ["#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026", "#800026"]
+    return palette[min(len(palette) - 1, round(index * (len(palette) - 1) / max(1, count - 1)))]
