@@ -41,7 +41,11 @@ CONTRACT_COLUMNS = {
 
 
 # Values for the parameters that have no default (the planted part-time investigator of the sample).
-EXAMPLE_PARAMS = {"officer_cases": {"officer_id": "P1019"}, "officer_history": {"officer_id": "P1019"}}
+EXAMPLE_PARAMS = {
+    "officer_cases": {"officer_id": "P1019"},
+    "officer_history": {"officer_id": "P1019"},
+    "case_timeline": {"case_id": "C000873"},
+}
 
 
 @pytest.mark.parametrize("name", query_names())
