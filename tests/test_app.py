@@ -155,3 +155,30 @@ def test_a_cold_start_page_request_goes_through_the_frame(monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == ["Officer workload"]
     assert at.sidebar.selectbox(key="sidebar_month").value == dt.date(2026, 10, 31)  # the frame ran
+
+
+def test_case_page_filters_and_timeline(monkeypatch):
+    at = run_app(monkeypatch, page="cases.py")
+    unprogressed = frame_with(at, "last_progress_type")
+    assert unprogressed["case_id"].to_list()[:2] == ["C000836", "C000873"]
+    at.multiselect(key="sidebar_teams").set_value(["POLIT-A"])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert set(frame_with(at, "last_progress_type")["oic_team"]) == {"POLIT-A"}
+    at.segmented_control(key="cases_group").set_value("officer in charge")
+    at.run()
+    at.selectbox(key="cases_case").set_value("C000532")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["case"] in ("C000532", ["C000532"])
+
+
+def test_case_link_opens_its_timeline(monkeypatch):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/cases.py")
+    at.query_params["case"] = "C000836"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="cases_case").value == "C000836"
+    assert any("C000836" in str(chart.proto.spec) for chart in at.get("plotly_chart"))
