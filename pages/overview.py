@@ -128,8 +128,8 @@ if attention.is_empty():
     st.success("Nothing in this scope needs a decision this month.")
 else:
     shown = app.with_names(source, attention, "officer_id").with_columns(
-        link=pl.when(pl.col("officer_id").is_null())
-        .then(pl.lit("workload"))
+        link=pl.when(pl.col("item") == "case")
+        .then(pl.format("cases?case={}", pl.col("case_id")))
         .otherwise(pl.format("workload?officer={}", pl.col("officer_id")))
     )
     st.dataframe(
@@ -139,7 +139,7 @@ else:
             "severity": st.column_config.NumberColumn("severity", help=term("attention list"), width="small"),
             "case_id": "case",
             "detail": st.column_config.TextColumn("why", width="large"),
-            "link": st.column_config.LinkColumn("act on it", display_text="open officer ›"),
+            "link": st.column_config.LinkColumn("act on it", display_text="open ›"),
         },
         key="overview_attention",
     )

@@ -103,7 +103,9 @@ def test_overview_headline_figures_and_attention_list(monkeypatch):
     attention = frame_with(at, "detail")
     stalled = attention[attention["detail"].str.contains("inherited")]
     assert len(stalled) == 2
-    assert stalled["link"].to_list() == ["workload?officer=P1019"] * 2
+    assert stalled["link"].to_list() == ["cases?case=C000836", "cases?case=C000873"]
+    officers = attention[attention["item"] == "officer"]
+    assert all(link.startswith("workload?officer=P") for link in officers["link"])
 
 
 def test_workload_page_numbers_equal_the_officer_load_query(monkeypatch, sample):
