@@ -6,20 +6,15 @@ import polars as pl
 import streamlit as st
 
 from unitload import app, case_charts
-from unitload.definitions import definition
 
 app.require_frame(__file__)
 
 TREND_MONTHS = 24
 
-current = app.loaded()
-source = app.require_servable(current)
-filters = app.filters()
-settings = source.settings
-term = lambda name: definition(settings, name)  # noqa: E731 - a short alias for help texts
+page = app.figure_page("Case progression")
+source, filters, settings = page.source, page.filters, page.settings
+term = page.term
 
-st.title("Case progression")
-st.caption(f"{app.month_label(filters.as_of, source.extract.as_of)} · {filters.scope} · as of {filters.as_of:%d %b %Y}")
 
 cases = app.with_names(source, app.query(source, "case_ageing", **filters.params))
 risks = st.pills(

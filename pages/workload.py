@@ -7,20 +7,16 @@ import streamlit as st
 
 from unitload import app, charts
 from unitload.capacity import reasons
-from unitload.definitions import definition
 
 app.require_frame(__file__)
 
 STRIP_MONTHS = 12
 
-current = app.loaded()
-source = app.require_servable(current)
-filters = app.filters()
-settings = source.settings
+page = app.figure_page("Officer workload")
+source, filters, settings = page.source, page.filters, page.settings
+term = page.term
 cap = settings.capacity
 
-st.title("Officer workload")
-st.caption(f"{app.month_label(filters.as_of, source.extract.as_of)} · {filters.scope} · as of {filters.as_of:%d %b %Y}")
 
 series = filters.select(app.query(source, "officer_load", as_of=filters.as_of, months=STRIP_MONTHS))
 series = app.with_names(source, series, label="label").with_columns(
@@ -42,8 +38,7 @@ st.plotly_chart(
     key="workload_bars",
 )
 st.caption(
-    f"Red: overloaded (above {cap.overload_pct:g} %). Orange: part-time. {definition(settings, 'load_pct')} "
-    f"{definition(settings, 'capacity_points')}"
+    f"Red: overloaded (above {cap.overload_pct:g} %). Orange: part-time. {term('load_pct')} {term('capacity_points')}"
 )
 
 st.header("Why capacity is reduced")
@@ -68,17 +63,15 @@ app.table(
     column_config={
         "label": "officer",
         "contracted_hours": st.column_config.NumberColumn("hours", format="%g"),
-        "fte": st.column_config.NumberColumn("FTE", format="%.2f", help=definition(settings, "fte")),
+        "fte": st.column_config.NumberColumn("FTE", format="%.2f", help=term("fte")),
         "availability": st.column_config.ProgressColumn(
-            "availability", min_value=0, max_value=1, format="percent", help=definition(settings, "availability")
+            "availability", min_value=0, max_value=1, format="percent", help=term("availability")
         ),
         "capacity_points": st.column_config.NumberColumn("capacity", format="%.1f"),
-        "weighted_load": st.column_config.NumberColumn(
-            "load", format="%.2f", help=definition(settings, "weighted_load")
-        ),
-        "load_pct": st.column_config.NumberColumn("load %", format="%.0f %%", help=definition(settings, "load_pct")),
+        "weighted_load": st.column_config.NumberColumn("load", format="%.2f", help=term("weighted_load")),
+        "load_pct": st.column_config.NumberColumn("load %", format="%.0f %%", help=term("load_pct")),
         "part_time_full_load": st.column_config.CheckboxColumn(
-            "part-time at full load", help=definition(settings, "part-time at full load")
+            "part-time at full load", help=term("part-time at full load")
         ),
         "why_reduced": st.column_config.TextColumn("why capacity is reduced", width="large"),
     },
@@ -86,7 +79,7 @@ app.table(
 
 st.header(f"Load over the last {STRIP_MONTHS} month ends")
 st.plotly_chart(charts.heat_strip(caseholders, overload_pct=cap.overload_pct), key="workload_strip")
-st.caption(f"Each cell is load_pct at a month end; {definition(settings, 'sustained overload')}")
+st.caption(f"Each cell is load_pct at a month end; {term('sustained overload')}")
 
 st.header("Along the chain of responsibility")
 rollup = app.query(source, "officer_rollup", months=cap.sustained_months, **filters.params)
@@ -108,16 +101,14 @@ app.table(
     ),
     key="workload_rollup",
     column_config={
-        "load_pct": st.column_config.NumberColumn("load %", format="%.0f %%", help=definition(settings, "unit load")),
-        "officers_overloaded": st.column_config.NumberColumn("overloaded", help=definition(settings, "overloaded")),
-        "officers_sustained_overload": st.column_config.NumberColumn(
-            "sustained", help=definition(settings, "sustained overload")
-        ),
+        "load_pct": st.column_config.NumberColumn("load %", format="%.0f %%", help=term("unit load")),
+        "officers_overloaded": st.column_config.NumberColumn("overloaded", help=term("overloaded")),
+        "officers_sustained_overload": st.column_config.NumberColumn("sustained", help=term("sustained overload")),
         "part_time_full_load": st.column_config.NumberColumn(
-            "part-time at full load", help=definition(settings, "part-time at full load")
+            "part-time at full load", help=term("part-time at full load")
         ),
-        "unprogressed": st.column_config.NumberColumn("unprogressed cases", help=definition(settings, "unprogressed")),
-        "review_overdue": st.column_config.NumberColumn("reviews overdue", help=definition(settings, "review overdue")),
+        "unprogressed": st.column_config.NumberColumn("unprogressed cases", help=term("unprogressed")),
+        "review_overdue": st.column_config.NumberColumn("reviews overdue", help=term("review overdue")),
     },
 )
 
@@ -141,13 +132,9 @@ if chosen:
         cases,
         key="workload_officer_cases",
         column_config={
-            "days_since_progress": st.column_config.NumberColumn(
-                "days since progress", help=definition(settings, "unprogressed")
-            ),
-            "inherited": st.column_config.CheckboxColumn("inherited", help=definition(settings, "inherited")),
-            "forensic_pending": st.column_config.NumberColumn(
-                "devices waiting", help=definition(settings, "forensic queue")
-            ),
+            "days_since_progress": st.column_config.NumberColumn("days since progress", help=term("unprogressed")),
+            "inherited": st.column_config.CheckboxColumn("inherited", help=term("inherited")),
+            "forensic_pending": st.column_config.NumberColumn("devices waiting", help=term("forensic queue")),
         },
     )
     history = app.query(source, "officer_history", as_of=filters.as_of, officer_id=chosen)

@@ -46,3 +46,11 @@ create or replace macro band_label(i, bounds) as
         when i = len(bounds) then 'over ' || bounds[i] || ' days'
         else (bounds[i] + 1) || '-' || bounds[i + 1] || ' days'
     end;
+
+-- officers absent on each day of the calendar: an absence with capacity_reduction 1.0 covers the day
+-- (DATA_CONTRACT.md section 3, `absent`)
+create or replace macro absent_on(as_of, months) as table
+    select distinct cal.d, a.officer_id
+    from absences as a
+    join month_ends(as_of, months) as cal on in_closed(a.first_day, a.last_day, cal.d)
+    where a.capacity_reduction >= 1.0;

@@ -116,10 +116,7 @@ holdings as (
 ),
 
 absent_on_d as (
-    select distinct cal.d, a.officer_id
-    from absences as a
-    join calendar as cal on in_closed(a.first_day, a.last_day, cal.d)
-    where a.capacity_reduction >= 1.0
+    select d, officer_id from absent_on($as_of, $months)
 ),
 
 measured as (

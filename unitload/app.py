@@ -281,3 +281,27 @@ def download_csv(frame: pl.DataFrame, name: str, key: str) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a figure page starts from: the bound extract, the sidebar's choices and the settings."""
+
+    source: Source
+    filters: Filters
+    settings: Settings
+
+    def term(self, name: str) -> str:
+        """A definition worded with the settings in force, for a help tooltip."""
+        from unitload.definitions import definition
+
+        return definition(self.settings, name)
+
+
+def figure_page(title: str) -> PageContext:
+    """Title and scope line of a page that draws figures; stops when the extract failed validation."""
+    source = require_servable(loaded())
+    chosen = filters()
+    st.title(title)
+    st.caption(f"{month_label(chosen.as_of, source.extract.as_of)} · {chosen.scope} · as of {chosen.as_of:%d %b %Y}")
+    return PageContext(source, chosen, source.settings)
