@@ -11,6 +11,7 @@ REVIEW = (  # file, title, icon, url path
     ("overview.py", "Overview", ":material/dashboard:", "overview"),
     ("workload.py", "Officer workload", ":material/groups:", "workload"),
     ("cases.py", "Case progression", ":material/timeline:", "cases"),
+    ("forensics.py", "Forensic backlog", ":material/phone_android:", "forensics"),
 )
 
 st.set_page_config(page_title="Unit workload", page_icon=":material/assignment_ind:", layout="wide")

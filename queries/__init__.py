@@ -18,8 +18,15 @@ _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
 
 
 # Parameters that are not settings, with their values when not given. Null filters mean "everything".
-DEFAULTS: dict[str, object] = {"months": 1, "units": None, "teams": None}
-LIST_PARAMS = ("units", "teams")
+DEFAULTS: dict[str, object] = {
+    "months": 1,
+    "units": None,
+    "teams": None,
+    "priorities": None,
+    "device_types": None,
+    "weeks": 12,
+}
+LIST_PARAMS = ("units", "teams", "priorities", "device_types")
 
 
 class QueryError(ValueError):

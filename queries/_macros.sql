@@ -54,3 +54,13 @@ create or replace macro absent_on(as_of, months) as table
     from absences as a
     join month_ends(as_of, months) as cal on in_closed(a.first_day, a.last_day, cal.d)
     where a.capacity_reduction >= 1.0;
+
+-- the forensic filters of the page: a null list means every priority or device type
+create or replace macro in_devices(priority, device_type, priorities, device_types) as
+    (priorities is null or list_contains(priorities, priority))
+    and (device_types is null or list_contains(device_types, device_type));
+
+-- week ends of a flow window: the as-of day (week_index 0) and every seventh day before it
+create or replace macro week_ends(as_of, weeks) as table
+    select t.k as week_index, cast(as_of as date) - cast(7 * t.k as integer) as week_end
+    from range(cast(weeks as bigint)) as t(k);

@@ -107,7 +107,7 @@ def age_band_bars(bands: pl.DataFrame, *, measure: str) -> go.Figure:
                 x=part["holder"].to_list(),
                 y=part[measure].to_list(),
                 name=band,
-                marker_color=_sequential(index, len(order)),
+                marker_color=sequential(index, len(order)),
             )
         )
     fig.update_layout(
@@ -134,7 +134,7 @@ def band_trend(trend: pl.DataFrame) -> go.Figure:
                 name=band,
                 stackgroup="bands",
                 mode="lines",
-                line_color=_sequential(index, len(order)),
+                line_color=sequential(index, len(order)),
             )
         )
     fig.update_layout(
@@ -220,7 +220,7 @@ def case_timeline(rows: pl.DataFrame, *, start, end) -> go.Figure:
     return fig
 
 
-def _sequential(index: int, count: int) -> str:
+def sequential(index: int, count: int) -> str:
     """Yellow to dark red: later bands are more worrying."""
     palette = ["#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026", "#800026"]
     return palette[min(len(palette) - 1, round(index * (len(palette) - 1) / max(1, count - 1)))]

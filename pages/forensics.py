@@ -1,0 +1,147 @@
+"""Forensic backlog: the download queue by stage and age, its flow, turnaround, throughput and forecasts."""
+
+import math
+
+import polars as pl
+import streamlit as st
+
+from unitload import app, forensic_charts
+from unitload.forecast import PERCENTILES, littles_law, monte_carlo
+from unitload.schema import DEVICE_TYPES, PRIORITIES
+
+app.require_frame(__file__)
+
+page = app.figure_page("Forensic backlog")
+source, filters, settings = page.source, page.filters, page.settings
+weeks = settings.forensics.throughput_weeks
+
+left, right = st.columns(2)
+priorities = left.pills(
+    "Priority", PRIORITIES, selection_mode="multi", key="forensics_priorities", help="None chosen: every priority."
+)
+devices = right.pills(
+    "Device type",
+    DEVICE_TYPES,
+    selection_mode="multi",
+    key="forensics_devices",
+    format_func=lambda d: d.replace("_", " "),
+    help="None chosen: every device type.",
+)
+scope = filters.params | {"priorities": priorities or None, "device_types": devices or None}
+flow_scope = {k: v for k, v in scope.items() if k != "teams"}  # flow is counted for the unit: cases move teams
+
+items = app.query(source, "forensic_backlog", **scope)
+flow = app.query(source, "forensic_flow", weeks=weeks, **flow_scope)
+law = littles_law(items.height, flow["completions"].to_list())
+horizon = st.sidebar.slider("Forecast horizon (weeks)", 13, 156, 104, step=13, key="forensics_horizon")
+runs = monte_carlo(items.height, flow["arrivals"].to_list(), flow["completions"].to_list(), horizon_weeks=horizon)
+
+net = int(flow["net_flow"].sum())
+cols = st.columns(5)
+cols[0].metric("Items waiting", items.height, border=True, help=page.term("forensic queue"))
+cols[1].metric("Oldest item", f"{items['age_days'].max() or 0} days", border=True, help=page.term("exhibit age"))
+cols[2].metric(
+    f"Net flow, {weeks} weeks",
+    f"{net:+d}",
+    "growing" if net > 0 else "shrinking or steady",
+    delta_color="inverse" if net > 0 else "normal",
+    border=True,
+    help="Arrivals minus items examined or withdrawn over the trailing window (settings forensics.throughput_weeks).",
+)
+cols[3].metric(
+    "Little's law, weeks",
+    "never" if law.weeks_to_clear is None else f"{law.weeks_to_clear:.1f}",
+    border=True,
+    help=law.method,
+)
+p85 = runs.date_at(85, filters.as_of)
+cols[4].metric(
+    "Clears by (85 %)",
+    f"{p85:%d %b %Y}" if p85 else f"> {horizon} weeks",
+    border=True,
+    help=runs.method,
+)
+if filters.teams:
+    st.caption("Team filter: the queue lists the teams' cases; flow, turnaround and forecasts are the unit's.")
+
+st.header("The queue by stage and age")
+left, right = st.columns([3, 2])
+left.plotly_chart(forensic_charts.queue_by_stage(items), key="forensics_queue")
+with right:
+    st.caption("Oldest item per stage and per priority")
+    app.table(app.query(source, "forensic_oldest", **scope).drop("position"), key="forensics_oldest")
+st.caption(
+    f"Age bands from the settings' forensics.age_bands {settings.forensics.age_bands}. {page.term('forensic stage')}"
+)
+
+st.header("Ageing work in progress")
+pace = app.query(source, "stage_pace", **flow_scope)
+st.plotly_chart(forensic_charts.ageing(items, pace), key="forensics_ageing")
+st.caption(
+    f"Each item is a point at its days since submission. Lines: the 50th, 85th (dashed) and 95th (red) "
+    f"percentiles of how long after submission the items that left each stage in the last {weeks} weeks "
+    "left it; an item above its stage's lines is older than the usual pace."
+)
+
+st.header("Flow")
+window = st.select_slider("Window (weeks)", [12, 26, 52, 104], value=26, key="forensics_window")
+history = app.query(source, "forensic_flow", weeks=window, **flow_scope)
+st.plotly_chart(forensic_charts.cumulative_flow(history), key="forensics_cfd")
+st.plotly_chart(forensic_charts.weekly_flow(history), key="forensics_flow")
+st.caption("A week is the seven days up to its week end. Leavers are items examined or withdrawn.")
+
+st.header("Turnaround")
+left, right = st.columns([2, 3])
+with left:
+    st.caption(f"Days from submission, items that reached the point in the last {weeks} weeks")
+    app.table(
+        app.query(source, "turnaround", **{k: v for k, v in flow_scope.items() if k != "priorities"}),
+        key="forensics_turnaround",
+        column_config={p: st.column_config.NumberColumn(p, format="%.0f") for p in ("p50", "p85", "p95")},
+    )
+right.plotly_chart(
+    forensic_charts.turnaround_trend(app.query(source, "turnaround_monthly", months=24, **flow_scope)),
+    key="forensics_turnaround_trend",
+)
+
+st.header("Throughput per examiner")
+throughput = app.query(source, "examiner_throughput", months=math.ceil(weeks / 4.3) + 1, as_of=filters.as_of)
+app.table(
+    app.with_names(source, throughput, "examiner_id", "examiner").select(
+        "examiner", pl.exclude("examiner", "examiner_id")
+    ),
+    key="forensics_throughput",
+    column_config={
+        "available_fte": st.column_config.NumberColumn("available FTE", format="%.2f", help=page.term("availability")),
+        "examined_per_fte_week": st.column_config.NumberColumn("examined per FTE-week", format="%.1f"),
+        "downloads_per_fte_week": st.column_config.NumberColumn("downloads per FTE-week", format="%.1f"),
+    },
+)
+st.caption(
+    f"Over the last {weeks} weeks. Available FTE is fte × availability at the month ends of the window, "
+    "weighted by working days: hours, leave and sickness count as for investigators."
+)
+
+st.header("When will it clear?")
+st.plotly_chart(forensic_charts.backlog_fan(runs.fan, as_of=filters.as_of), key="forensics_fan")
+dates = {p: runs.date_at(p, filters.as_of) for p in PERCENTILES}
+st.markdown(
+    " · ".join(
+        f"**{p} %** of runs clear by {d:%d %b %Y}" if d else f"**{p} %**: not within {horizon} weeks"
+        for p, d in dates.items()
+    )
+    + f" · the queue reaches zero within {horizon} weeks in "
+    f"**{runs.cleared_share:.0%}** of runs."
+)
+if runs.cleared_share > 0:
+    marks = {f"{p} %": runs.weeks_at(p) for p in PERCENTILES}
+    st.plotly_chart(
+        forensic_charts.forecast_distribution(runs.weeks_to_clear, horizon=horizon, marks=marks),
+        key="forensics_forecast",
+    )
+st.caption(
+    f"{runs.method} {law.method} Mean throughput {law.mean_weekly_throughput:.1f} items a week over "
+    f"{weeks} weeks; backlog {law.backlog}."
+)
+with st.expander(f"The {weeks} weeks the forecasts resample"):
+    app.table(flow.select("week_end", "arrivals", "completions", "net_flow", "backlog"), key="forensics_history")

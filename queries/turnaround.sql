@@ -1,0 +1,51 @@
+-- purpose: Forensic turnaround: days from submission to download completed and from submission to
+--   examined, for the items that reached that point in the trailing window, overall and by priority.
+-- grain: one row per measure (to_downloaded, to_examined) per priority, plus priority 'all'
+-- parameters:
+--   $as_of             DATE       the as-of day
+--   $throughput_weeks  INTEGER    the trailing window, in weeks
+--   $units             VARCHAR[]  units to include (of the case); null for every unit
+--   $device_types      VARCHAR[]  device types to include; null for all
+-- columns:
+--   measure    to_downloaded (submission to download completed) or to_examined (submission to examined)
+--   priority   urgent, high, standard, low, or all
+--   items      items that reached the end point in the window
+--   p50        50th percentile of the days (continuous)
+--   p85        85th percentile
+--   p95        95th percentile
+with
+completed as (
+    select
+        e.priority,
+        unnest([
+            {'measure': 'to_downloaded', 'done_on': e.download_completed_on},
+            {'measure': 'to_examined', 'done_on': e.examined_on}
+        ]) as m,
+        e.submitted_on
+    from exhibits as e
+    join cases as c on c.case_id = e.case_id
+    where (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), c.unit))
+        and in_devices(e.priority, e.device_type, null, cast($device_types as varchar[]))
+),
+
+in_window as (
+    select m.measure, priority, m.done_on - submitted_on as days
+    from completed
+    where m.done_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
+        and m.done_on <= cast($as_of as date)
+),
+
+final as (
+    select
+        measure,
+        coalesce(priority, 'all') as priority,
+        count(*) as items,
+        quantile_cont(days, 0.50) as p50,
+        quantile_cont(days, 0.85) as p85,
+        quantile_cont(days, 0.95) as p95
+    from in_window
+    group by grouping sets ((measure, priority), (measure))
+)
+
+select * from final
+order by measure, list_position(['all', 'urgent', 'high', 'standard', 'low'], priority)

@@ -1,0 +1,47 @@
+-- purpose: The month-by-month trend of forensic turnaround: percentiles of days from submission for
+--   the items that reached download completed, or examined, in each calendar month.
+-- grain: one row per measure per month, for the $months months up to the month of $as_of (the last
+--   one only up to $as_of)
+-- parameters:
+--   $as_of         DATE       the as-of day
+--   $months        INTEGER    months in the trend
+--   $units         VARCHAR[]  units to include (of the case); null for every unit
+--   $priorities    VARCHAR[]  priorities to include; null for all
+--   $device_types  VARCHAR[]  device types to include; null for all
+-- columns:
+--   measure    to_downloaded or to_examined
+--   month      first day of the month the items reached the end point
+--   items      items that reached it in the month
+--   p50        50th percentile of days from submission (continuous)
+--   p85        85th percentile
+--   p95        95th percentile
+with
+completed as (
+    select
+        unnest([
+            {'measure': 'to_downloaded', 'done_on': e.download_completed_on},
+            {'measure': 'to_examined', 'done_on': e.examined_on}
+        ]) as m,
+        e.submitted_on
+    from exhibits as e
+    join cases as c on c.case_id = e.case_id
+    where (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), c.unit))
+        and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
+),
+
+final as (
+    select
+        m.measure,
+        cast(date_trunc('month', m.done_on) as date) as month,
+        count(*) as items,
+        quantile_cont(m.done_on - submitted_on, 0.50) as p50,
+        quantile_cont(m.done_on - submitted_on, 0.85) as p85,
+        quantile_cont(m.done_on - submitted_on, 0.95) as p95
+    from completed
+    where m.done_on <= cast($as_of as date)
+        and m.done_on >= cast(date_trunc('month', cast($as_of as date)) as date) - to_months(cast($months as integer) - 1)
+    group by m.measure, month
+)
+
+select * from final
+order by measure, month

@@ -1,0 +1,68 @@
+"""Forecasts of the forensic backlog: Little's law and the seeded Monte Carlo."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from unitload.forecast import exact_weeks, littles_law, monte_carlo
+
+
+@pytest.mark.parametrize(
+    ("backlog", "completions", "mean", "weeks"),
+    [(400, [20, 30, 25, 25], 25.0, 16.0), (90, [10, 20], 15.0, 6.0), (10, [0, 0, 0], 0.0, None), (0, [5], 5.0, 0.0)],
+)
+def test_littles_law_on_hand_computed_inputs(backlog, completions, mean, weeks):
+    got = littles_law(backlog, completions)
+    assert (got.mean_weekly_throughput, got.weeks_to_clear) == (mean, weeks)
+    assert "Little's law" in got.method
+
+
+@pytest.mark.parametrize(("backlog", "arrivals", "completions"), [(400, 20, 30), (401, 20, 30), (5, 0, 5), (1, 3, 4)])
+def test_monte_carlo_on_constant_flow_is_exact(backlog, arrivals, completions):
+    result = monte_carlo(backlog, [arrivals] * 12, [completions] * 12, runs=500)
+    expected = exact_weeks(backlog, arrivals, completions)
+    assert set(result.weeks_to_clear.tolist()) == {expected}
+    assert [result.weeks_at(p) for p in (50, 85, 95)] == [expected] * 3
+    assert result.date_at(85, dt.date(2026, 10, 31)) == dt.date(2026, 10, 31) + dt.timedelta(weeks=expected)
+    assert result.cleared_share == 1.0
+
+
+def test_a_growing_queue_never_clears_and_says_so():
+    result = monte_carlo(300, [30] * 12, [25] * 12, runs=1_000, horizon_weeks=52)
+    assert result.cleared_share == 0.0
+    assert result.weeks_at(50) is None and result.date_at(95, dt.date(2026, 1, 1)) is None
+
+
+def test_percentiles_are_stable_between_seeds():
+    rng = np.random.default_rng(7)
+    arrivals = rng.poisson(20, 12)
+    completions = rng.poisson(30, 12)
+    first = monte_carlo(420, arrivals, completions, runs=10_000, seed=1)
+    second = monte_carlo(420, arrivals, completions, runs=10_000, seed=2)
+    for percent in (50, 85, 95):
+        assert abs(first.weeks_at(percent) - second.weeks_at(percent)) <= 1
+    assert 0 < first.weeks_at(50) < first.weeks_at(85) <= first.weeks_at(95)
+
+
+def test_same_seed_same_answer_and_capacity_scaling_helps():
+    args = (120, [24, 30, 18, 27], [26, 31, 22, 29])
+    assert np.array_equal(monte_carlo(*args, seed=5).weeks_to_clear, monte_carlo(*args, seed=5).weeks_to_clear)
+    base = monte_carlo(*args, seed=5)
+    more = monte_carlo(*args, seed=5, completions_scale=1.25)
+    assert more.weeks_at(85) < base.weeks_at(85)
+
+
+def test_empty_history_is_refused():
+    with pytest.raises(ValueError, match="no weeks"):
+        monte_carlo(10, [], [])
+
+
+def test_projected_backlog_fan_never_goes_below_zero():
+    clearing = monte_carlo(10, [2] * 4, [5] * 4, runs=50, horizon_weeks=6)
+    assert clearing.fan[2].tolist() == [10, 7, 4, 1, 0, 0, 0]
+    growing = monte_carlo(100, [30] * 4, [25] * 4, runs=50, horizon_weeks=4)
+    assert growing.fan[2].tolist() == [100, 105, 110, 115, 120]
+    varied = monte_carlo(5, [0, 10], [0, 10], runs=2_000, horizon_weeks=20, seed=3)
+    assert (varied.fan >= 0).all()
+    assert (np.diff(varied.fan, axis=0) >= 0).all()  # percentiles are ordered at every week

@@ -1,0 +1,119 @@
+"""When will the forensic backlog clear? Little's law and a seeded Monte Carlo over weekly flow.
+
+Both take the weekly history of the trailing window (`forensic_flow`: arrivals and completions per
+week) and the backlog at the as-of day; neither knows about Streamlit or the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+PERCENTILES = (50, 85, 95)
+FAN_PERCENTILES = (5, 15, 50, 85, 95)
+
+
+@dataclass(frozen=True)
+class LittlesLaw:
+    backlog: int
+    mean_weekly_throughput: float
+    weeks_to_clear: float | None  # None when nothing was completed in the window
+
+    @property
+    def method(self) -> str:
+        return (
+            "Little's law: the backlog divided by the mean weekly throughput of the trailing window gives the "
+            "expected weeks to work through the items waiting now, if throughput stays as it was."
+        )
+
+
+def littles_law(backlog: int, weekly_completions: list[int] | np.ndarray) -> LittlesLaw:
+    """Expected weeks to clear = backlog / mean weekly throughput."""
+    completions = np.asarray(weekly_completions, dtype=float)
+    mean = float(completions.mean()) if completions.size else 0.0
+    return LittlesLaw(int(backlog), mean, backlog / mean if mean > 0 else None)
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    backlog: int
+    runs: int
+    horizon_weeks: int
+    weeks_to_clear: np.ndarray  # one value per run; horizon_weeks + 1 where the run never cleared
+    seed: int
+    fan: np.ndarray | None = None  # backlog percentiles FAN_PERCENTILES (rows) at weeks 0..horizon (columns)
+
+    @property
+    def cleared_share(self) -> float:
+        """Probability that the queue reaches zero within the horizon."""
+        return float(np.mean(self.weeks_to_clear <= self.horizon_weeks))
+
+    def weeks_at(self, percent: int) -> int | None:
+        """Weeks by which the queue has cleared in `percent` % of runs; None when that is past the horizon."""
+        weeks = int(np.percentile(self.weeks_to_clear, percent, method="higher"))
+        return weeks if weeks <= self.horizon_weeks else None
+
+    def date_at(self, percent: int, as_of: dt.date) -> dt.date | None:
+        weeks = self.weeks_at(percent)
+        return None if weeks is None else as_of + dt.timedelta(weeks=weeks)
+
+    @property
+    def method(self) -> str:
+        return (
+            f"Monte Carlo, {self.runs:,} runs (seed {self.seed}): each run draws, week by week, one week's arrivals "
+            "and one week's completions at random (independently, with replacement) from the weeks of the trailing "
+            "window, adds arrivals and takes away completions from the backlog, and notes the week the queue first "
+            f"reaches zero, up to {self.horizon_weeks} weeks ahead."
+        )
+
+
+def monte_carlo(
+    backlog: int,
+    weekly_arrivals: list[int] | np.ndarray,
+    weekly_completions: list[int] | np.ndarray,
+    *,
+    runs: int = 10_000,
+    horizon_weeks: int = 104,
+    seed: int = 2026,
+    completions_scale: float = 1.0,
+) -> MonteCarlo:
+    """Simulate the queue forward from the trailing window's weeks (vectorised over runs).
+
+    `completions_scale` multiplies every sampled week's completions: the planner uses it for a change
+    of examiner capacity.
+    """
+    arrivals = np.asarray(weekly_arrivals, dtype=float)
+    completions = np.asarray(weekly_completions, dtype=float) * completions_scale
+    if arrivals.size == 0 or completions.size == 0:
+        raise ValueError("the trailing window has no weeks to resample")
+    if backlog <= 0:
+        return MonteCarlo(
+            int(backlog),
+            runs,
+            horizon_weeks,
+            np.zeros(runs, dtype=int),
+            seed,
+            np.zeros((len(FAN_PERCENTILES), horizon_weeks + 1)),
+        )
+    rng = np.random.default_rng(seed)
+    drawn_in = arrivals[rng.integers(0, arrivals.size, size=(runs, horizon_weeks))]
+    drawn_out = completions[rng.integers(0, completions.size, size=(runs, horizon_weeks))]
+    # The queue never goes below zero within a week: clearing is the first week it reaches zero.
+    path = backlog + np.cumsum(drawn_in - drawn_out, axis=1)
+    cleared = path <= 0
+    first = np.where(cleared.any(axis=1), cleared.argmax(axis=1) + 1, horizon_weeks + 1)
+    # A queue cannot hold fewer than no items: q_t = max(0, q_t-1 + in - out), which is the running
+    # total lifted by the deepest it has fallen below zero so far (Lindley's recursion).
+    queue = path + np.maximum(0.0, -np.minimum.accumulate(path, axis=1))
+    queue = np.concatenate([np.full((runs, 1), float(backlog)), queue], axis=1)
+    fan = np.percentile(queue, FAN_PERCENTILES, axis=0)
+    return MonteCarlo(int(backlog), runs, horizon_weeks, first, seed, fan)
+
+
+def exact_weeks(backlog: int, arrivals: float, completions: float) -> int | None:
+    """Weeks to clear under a constant net outflow; the deterministic answer the simulation must match."""
+    outflow = completions - arrivals
+    return math.ceil(backlog / outflow) if outflow > 0 else None

@@ -1,0 +1,268 @@
+"""Plotly figures of the Forensic backlog page; no Streamlit and no data access here."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from unitload.case_charts import STAGE_COLOURS, sequential
+from unitload.charts import MUTED, OVER
+
+STAGES = ("awaiting_triage", "awaiting_download", "downloading", "awaiting_examination")
+PRIORITY_COLOURS = {"urgent": "#d62728", "high": "#ff7f0e", "standard": "#1f77b4", "low": "#7f7f7f"}
+
+
+def _label(stage: str) -> str:
+    return stage.replace("_", " ")
+
+
+def queue_by_stage(items: pl.DataFrame) -> go.Figure:
+    """Items waiting per stage, stacked by age band."""
+    fig = go.Figure()
+    bands = items.select("age_band", "age_band_index").unique().sort("age_band_index")["age_band"].to_list()
+    for index, band in enumerate(bands):
+        part = items.filter(pl.col("age_band") == band).group_by("stage").len()
+        counts = dict(zip(part["stage"], part["len"], strict=True))
+        fig.add_trace(
+            go.Bar(
+                x=[_label(s) for s in STAGES],
+                y=[counts.get(s, 0) for s in STAGES],
+                name=band,
+                marker_color=sequential(index, len(bands)),
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=340,
+        legend=dict(title="age since submission", orientation="h", y=1.15),
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
+    fig.update_yaxes(title_text="items waiting")
+    return fig
+
+
+def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
+    """One column per stage, each item a point at its age; the stage's usual pace drawn across it."""
+    fig = go.Figure()
+    x = {stage: i for i, stage in enumerate(STAGES)}
+    for priority, colour in PRIORITY_COLOURS.items():
+        part = items.filter(pl.col("priority") == priority)
+        if part.is_empty():
+            continue
+        fig.add_trace(
+            go.Box(
+                x=[_label(s) for s in part["stage"]],
+                y=part["age_days"].to_list(),
+                name=priority,
+                boxpoints="all",
+                jitter=0.7,
+                pointpos=0,
+                fillcolor="rgba(0,0,0,0)",
+                line_color="rgba(0,0,0,0)",
+                marker=dict(color=colour, size=7, opacity=0.8),
+                customdata=part.select("exhibit_id", "case_id", "device_type", "stage_age_days").rows(),
+                hovertemplate="%{customdata[0]} (%{customdata[2]}) · case %{customdata[1]}"
+                "<br>%{y} days since submission<br>%{customdata[3]} days in this stage<extra></extra>",
+            )
+        )
+    for row in pace.iter_rows(named=True):
+        if row["stage"] not in x:
+            continue
+        for label, dash in (("p50", "dot"), ("p85", "dash"), ("p95", "solid")):
+            fig.add_shape(
+                type="line",
+                x0=x[row["stage"]] - 0.45,
+                x1=x[row["stage"]] + 0.45,
+                y0=row[label],
+                y1=row[label],
+                line=dict(color=OVER if label == "p95" else MUTED, dash=dash, width=1.5),
+            )
+            fig.add_annotation(
+                x=x[row["stage"]] + 0.45,
+                y=row[label],
+                text=f"{label} {row[label]:.0f}",
+                showarrow=False,
+                xanchor="left",
+                font=dict(size=10, color=MUTED),
+            )
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=[_label(s) for s in STAGES], title_text="stage"
+    )
+    fig.update_yaxes(title_text="days since submission", rangemode="tozero")
+    fig.update_layout(
+        boxmode="overlay",
+        height=480,
+        legend=dict(title="priority", orientation="h", y=1.1),
+        margin=dict(l=10, r=60, t=40, b=10),
+    )
+    return fig
+
+
+CFD_BANDS = (
+    ("reached_done", "examined or withdrawn"),
+    ("reached_downloaded", "awaiting examination"),
+    ("reached_download", "downloading"),
+    ("reached_triaged", "awaiting download"),
+    ("reached_submitted", "awaiting triage"),
+)
+
+
+def cumulative_flow(flow: pl.DataFrame) -> go.Figure:
+    """Cumulative flow: each band is the items that have reached a stage but not the next one."""
+    fig = go.Figure()
+    weeks = flow["week_end"].to_list()
+    base = flow["reached_done"].min()
+    previous = None
+    for column, name in CFD_BANDS:
+        values = (flow[column] - base).to_list()
+        colour = {"examined or withdrawn": "#2ca02c"}.get(name) or STAGE_COLOURS.get(name, MUTED)
+        fig.add_trace(
+            go.Scatter(
+                x=weeks,
+                y=values,
+                name=name,
+                mode="lines",
+                line=dict(width=0.5, color=colour),
+                fill="tonexty" if previous else "tozeroy",
+                fillcolor=colour,
+            )
+        )
+        previous = column
+    fig.update_yaxes(title_text=f"items since the window began (+ {base:,} done before)")
+    fig.update_xaxes(title_text="week end")
+    fig.update_layout(height=380, legend=dict(orientation="h", y=1.12), margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def weekly_flow(flow: pl.DataFrame) -> go.Figure:
+    """Arrivals against downloads completed and examinations, with net flow and the backlog."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    weeks = flow["week_end"].to_list()
+    fig.add_trace(go.Bar(x=weeks, y=flow["arrivals"].to_list(), name="arrivals", marker_color="#ff7f0e"))
+    fig.add_trace(
+        go.Bar(x=weeks, y=flow["downloads_completed"].to_list(), name="downloads completed", marker_color="#bcbd22")
+    )
+    fig.add_trace(go.Bar(x=weeks, y=flow["examined"].to_list(), name="examined", marker_color="#2ca02c"))
+    fig.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=flow["net_flow"].to_list(),
+            name="net flow (arrivals - leavers)",
+            mode="lines+markers",
+            line_color=OVER,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=flow["backlog"].to_list(),
+            name="backlog at week end",
+            mode="lines",
+            line=dict(color=MUTED, width=3),
+        ),
+        secondary_y=True,
+    )
+    fig.update_yaxes(title_text="items per week", secondary_y=False)
+    fig.update_yaxes(title_text="backlog", rangemode="tozero", secondary_y=True)
+    fig.update_layout(
+        barmode="group", height=380, legend=dict(orientation="h", y=1.15), margin=dict(l=10, r=10, t=40, b=10)
+    )
+    return fig
+
+
+def turnaround_trend(monthly: pl.DataFrame) -> go.Figure:
+    """Monthly percentiles of days from submission, to download completed and to examined."""
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=["submission to download completed", "submission to examined"], shared_yaxes=True
+    )
+    for col, measure in enumerate(("to_downloaded", "to_examined"), start=1):
+        part = monthly.filter(pl.col("measure") == measure).sort("month")
+        for label, dash in (("p50", "solid"), ("p85", "dash"), ("p95", "dot")):
+            fig.add_trace(
+                go.Scatter(
+                    x=part["month"].to_list(),
+                    y=part[label].to_list(),
+                    name=label,
+                    mode="lines",
+                    line=dict(dash=dash, color="#1f77b4"),
+                    showlegend=col == 1,
+                    hovertemplate=f"{label}: %{{y:.0f}} days<extra>%{{x|%b %Y}}</extra>",
+                ),
+                row=1,
+                col=col,
+            )
+    fig.update_yaxes(title_text="days", rangemode="tozero", row=1, col=1)
+    fig.update_layout(height=340, legend=dict(orientation="h", y=1.2), margin=dict(l=10, r=10, t=50, b=10))
+    return fig
+
+
+def forecast_distribution(weeks_to_clear, *, horizon: int, marks: dict) -> go.Figure:
+    """Histogram of the weeks each simulated run took to clear the queue; runs that never did, at the end."""
+    fig = go.Figure(
+        go.Histogram(
+            x=weeks_to_clear,
+            xbins=dict(start=0.5, end=horizon + 1.5, size=1),
+            marker_color="#1f77b4",
+            hovertemplate="week %{x}: %{y} runs<extra></extra>",
+        )
+    )
+    for label, weeks in marks.items():
+        if weeks is not None:
+            fig.add_vline(x=weeks, line_dash="dash", line_color=OVER, annotation_text=label, annotation_position="top")
+    fig.add_vline(
+        x=horizon + 0.5,
+        line_color=MUTED,
+        annotation_text="not cleared within the horizon",
+        annotation_position="bottom left",
+    )
+    fig.update_xaxes(title_text="weeks from the as-of day until the queue first reaches zero")
+    fig.update_yaxes(title_text="simulated runs")
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=30, b=10), showlegend=False)
+    return fig
+
+
+def backlog_fan(fan, *, as_of, labels=("5 %", "15 %", "50 %", "85 %", "95 %")) -> go.Figure:
+    """The projected backlog: percentile bands of the simulated runs, week by week from the as-of day."""
+    import datetime as dt
+
+    weeks = [as_of + dt.timedelta(weeks=w) for w in range(fan.shape[1])]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=weeks, y=fan[4], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=fan[0],
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor="rgba(31,119,180,0.15)",
+            name=f"{labels[0]} to {labels[4]} of runs",
+        )
+    )
+    fig.add_trace(go.Scatter(x=weeks, y=fan[3], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=fan[1],
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor="rgba(31,119,180,0.3)",
+            name=f"{labels[1]} to {labels[3]} of runs",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=fan[2],
+            mode="lines",
+            line=dict(color="#1f77b4", width=2),
+            name="median run",
+            hovertemplate="%{x|%d %b %Y}: %{y:.0f} items<extra>median</extra>",
+        )
+    )
+    fig.update_yaxes(title_text="items waiting", rangemode="tozero")
+    fig.update_xaxes(title_text="week")
+    fig.update_layout(height=340, legend=dict(orientation="h", y=1.12), margin=dict(l=10, r=10, t=40, b=10))
+    return fig
