@@ -14,7 +14,8 @@ REVIEW = (  # file, title, icon, url path
     ("forensics.py", "Forensic backlog", ":material/phone_android:", "forensics"),
 )
 
-st.set_page_config(page_title="Unit workload", page_icon=":material/assignment_ind:", layout="wide")
+# A local icon: a ":material/...:" page icon would make browsers fetch the favicon from the internet.
+st.set_page_config(page_title="Unit workload", page_icon=str(app.ICON), layout="wide")
 
 current = app.loaded()
 data = st.Page(

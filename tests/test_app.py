@@ -184,3 +184,19 @@ def test_case_link_opens_its_timeline(monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="cases_case").value == "C000836"
     assert any("C000836" in str(chart.proto.spec) for chart in at.get("plotly_chart"))
+
+
+def test_forensic_page_with_filters(monkeypatch, sample):
+    at = run_app(monkeypatch, page="forensics.py")
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Items waiting"] == str(run_query(sample, "forensic_queue").height)
+    assert figures["Oldest item"] == "640 days"
+    at.pills(key="forensics_priorities").set_value(["urgent"])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    urgent = run_query(sample, "forensic_backlog", priorities=["urgent"])
+    assert {m.label: m.value for m in at.metric}["Items waiting"] == str(urgent.height)
+    at.multiselect(key="sidebar_teams").set_value(["POLIT-B"])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Team filter" in c.value for c in at.caption)

@@ -24,6 +24,7 @@ from unitload.validate import validate
 
 HERE = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = HERE / "sample_data" / "unit"
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
 
 @dataclass(frozen=True)

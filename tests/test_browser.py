@@ -1,0 +1,141 @@
+"""A real browser against a real server: every page renders its charts with no error.
+
+Runs `streamlit run dashboard.py` on a free port with the sample extract and drives Debian's
+Chromium through Playwright (`playwright install` cannot download a browser here).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+# url path, title, the least number of Plotly charts the page draws on the sample
+PAGES = [
+    ("overview", "Monthly workload review", 1),
+    ("workload", "Officer workload", 2),
+    ("cases", "Case progression", 4),
+    ("forensics", "Forensic backlog", 6),
+    ("data", "Data & definitions", 0),
+    ("workload?officer=P1019", "Officer workload", 3),  # a link to one officer adds their timeline
+    ("cases?case=C000836", "Case progression", 5),  # a link to one case opens its timeline
+]
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium before `make test`")
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    env = os.environ | {"UNITLOAD_DATA": str(ROOT / "sample_data" / "unit")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        raise RuntimeError(f"streamlit did not start: {process.stdout.read().decode()[-2000:]}")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    return page
+
+
+@pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[0].replace("?", "-") for p in PAGES])
+def test_page_renders_its_charts(server, browser, path, title, charts):
+    page = open_page(browser, f"{server}/{path}")
+    try:
+        assert page.locator("h1").first.inner_text() == title
+        if charts:
+            # every chart is on the page and has drawn at least one trace of data
+            page.wait_for_function(
+                "n => { const charts = [...document.querySelectorAll('.js-plotly-plot')];"
+                " return charts.length >= n && charts.every(c => c.querySelector('g.trace, g.hm, image')); }",
+                arg=charts,
+                timeout=60_000,
+            )
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "encountered an error" not in page.content()
+    finally:
+        page.close()
+
+
+def test_no_request_leaves_the_machine(server, browser):
+    """Usage statistics are off and nothing is fetched from the internet."""
+    page = browser.new_page()
+    outside = []
+    page.on(
+        "request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else outside.append(r.url)
+    )
+    try:
+        page.goto(f"{server}/overview")
+        page.wait_for_selector("h1", timeout=60_000)
+        page.wait_for_timeout(3000)
+        assert outside == []
+    finally:
+        page.close()
+
+
+def test_chromium_is_debians(browser):
+    assert shutil.which("chromium") == CHROMIUM or Path(CHROMIUM).exists()
