@@ -64,3 +64,27 @@ create or replace macro in_devices(priority, device_type, priorities, device_typ
 create or replace macro week_ends(as_of, weeks) as table
     select t.k as week_index, cast(as_of as date) - cast(7 * t.k as integer) as week_end
     from range(cast(weeks as bigint)) as t(k);
+
+-- exhibits of cases in the chosen units, of the chosen priorities and device types (null lists: all),
+-- with the unit of their case
+create or replace macro scoped_exhibits(units, priorities, device_types) as table
+    select e.*, c.unit
+    from exhibits as e
+    join cases as c on c.case_id = e.case_id
+    where (units is null or list_contains(units, c.unit))
+        and in_devices(e.priority, e.device_type, priorities, device_types);
+
+-- the two turnaround end points of every scoped exhibit that reached them: download completed and examined
+create or replace macro turnaround_points(units, priorities, device_types) as table
+    select priority, submitted_on, m.measure, m.done_on
+    from (
+        select
+            priority,
+            submitted_on,
+            unnest([
+                {'measure': 'to_downloaded', 'done_on': download_completed_on},
+                {'measure': 'to_examined', 'done_on': examined_on}
+            ]) as m
+        from scoped_exhibits(units, priorities, device_types)
+    )
+    where m.done_on is not null;

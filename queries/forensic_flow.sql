@@ -35,10 +35,7 @@ items as (
         e.examined_on,
         e.withdrawn_on,
         least(e.examined_on, e.withdrawn_on) as done
-    from exhibits as e
-    join cases as c on c.case_id = e.case_id
-    where (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), c.unit))
-        and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
+    from scoped_exhibits(cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])) as e
 ),
 
 weeks as (

@@ -35,10 +35,7 @@ stays as (
             {'stage': 'awaiting_examination', 'stage_order': 4, 'entered_on': e.download_completed_on,
              'left_on': e.examined_on, 'present': e.download_completed_on is not null}
         ]) as s
-    from exhibits as e
-    join cases as c on c.case_id = e.case_id
-    where (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), c.unit))
-        and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
+    from scoped_exhibits(cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])) as e
 ),
 
 final as (

@@ -14,25 +14,11 @@
 --   p85        85th percentile
 --   p95        95th percentile
 with
-completed as (
-    select
-        e.priority,
-        unnest([
-            {'measure': 'to_downloaded', 'done_on': e.download_completed_on},
-            {'measure': 'to_examined', 'done_on': e.examined_on}
-        ]) as m,
-        e.submitted_on
-    from exhibits as e
-    join cases as c on c.case_id = e.case_id
-    where (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), c.unit))
-        and in_devices(e.priority, e.device_type, null, cast($device_types as varchar[]))
-),
-
 in_window as (
-    select m.measure, priority, m.done_on - submitted_on as days
-    from completed
-    where m.done_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
-        and m.done_on <= cast($as_of as date)
+    select measure, priority, done_on - submitted_on as days
+    from turnaround_points(cast($units as varchar[]), null, cast($device_types as varchar[]))
+    where done_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
+        and done_on <= cast($as_of as date)
 ),
 
 final as (

@@ -16,31 +16,18 @@
 --   p85        85th percentile
 --   p95        95th percentile
 with
-completed as (
-    select
-        unnest([
-            {'measure': 'to_downloaded', 'done_on': e.download_completed_on},
-            {'measure': 'to_examined', 'done_on': e.examined_on}
-        ]) as m,
-        e.submitted_on
-    from exhibits as e
-    join cases as c on c.case_id = e.case_id
-    where (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), c.unit))
-        and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
-),
-
 final as (
     select
-        m.measure,
-        cast(date_trunc('month', m.done_on) as date) as month,
+        measure,
+        cast(date_trunc('month', done_on) as date) as month,
         count(*) as items,
-        quantile_cont(m.done_on - submitted_on, 0.50) as p50,
-        quantile_cont(m.done_on - submitted_on, 0.85) as p85,
-        quantile_cont(m.done_on - submitted_on, 0.95) as p95
-    from completed
-    where m.done_on <= cast($as_of as date)
-        and m.done_on >= cast(date_trunc('month', cast($as_of as date)) as date) - to_months(cast($months as integer) - 1)
-    group by m.measure, month
+        quantile_cont(done_on - submitted_on, 0.50) as p50,
+        quantile_cont(done_on - submitted_on, 0.85) as p85,
+        quantile_cont(done_on - submitted_on, 0.95) as p95
+    from turnaround_points(cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[]))
+    where done_on <= cast($as_of as date)
+        and done_on >= cast(date_trunc('month', cast($as_of as date)) as date) - to_months(cast($months as integer) - 1)
+    group by measure, month
 )
 
 select * from final
