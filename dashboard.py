@@ -12,6 +12,7 @@ REVIEW = (  # file, title, icon, url path
     ("workload.py", "Officer workload", ":material/groups:", "workload"),
     ("cases.py", "Case progression", ":material/timeline:", "cases"),
     ("forensics.py", "Forensic backlog", ":material/phone_android:", "forensics"),
+    ("planner.py", "Staffing planner", ":material/tune:", "planner"),
 )
 
 # A local icon: a ":material/...:" page icon would make browsers fetch the favicon from the internet.

@@ -61,7 +61,7 @@ final as (
         count(*) filter (where least(i.downloaded, i.done) <= w.week_end) as reached_downloaded,
         count(*) filter (where i.done <= w.week_end) as reached_done
     from weeks as w
-    cross join items as i
+    left join items as i on true  -- a week with no items still has its row
     group by w.week_end, w.week_index
 )
 

@@ -200,3 +200,29 @@ def test_forensic_page_with_filters(monkeypatch, sample):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Team filter" in c.value for c in at.caption)
+
+
+def test_planner_builds_a_scenario_through_the_widgets(monkeypatch):
+    at = run_app(monkeypatch, page="planner.py")
+    before = {m.label: m.value for m in at.metric}
+    at.selectbox(key="planner_absence_officer").set_value("P1017")
+    at.button(key="FormSubmitter:planner_absence-Add").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    away = {m.label: m.value for m in at.metric}
+    assert (before["Holding cases with no capacity"], away["Holding cases with no capacity"]) == ("0", "1")
+    at.button(key="FormSubmitter:planner_rebalance-Propose moves").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {m.label: m.value for m in at.metric}["Holding cases with no capacity"] == "0"
+    moves = frame_with(at, "why")
+    assert set(moves["from_officer"]) >= {"P1017"}
+    link = at.query_params["scenario"]
+    link = link[0] if isinstance(link, list) else link
+    assert link.startswith("absence.P1017.") and "~rebalance.110p0." in link
+    at.button(key="planner_remove_0").click()
+    at.run()
+    assert at.query_params["scenario"] in (
+        ["rebalance" + link.split("~rebalance")[1]],
+        "rebalance" + link.split("~rebalance")[1],
+    )

@@ -139,3 +139,21 @@ def test_no_request_leaves_the_machine(server, browser):
 
 def test_chromium_is_debians(browser):
     assert shutil.which("chromium") == CHROMIUM or Path(CHROMIUM).exists()
+
+
+def test_a_scenario_link_reproduces_the_figures_in_a_fresh_browser(server, browser):
+    link = f"{server}/planner?scenario=absence.P1017.2026-11-01..long_term_sickness.1p0~examiners.1p0."
+    shown = []
+    for _ in range(2):  # two fresh browser contexts: nothing carried over but the link
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(link)
+        page.wait_for_selector("text=Holding cases with no capacity", timeout=60_000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=stMetricValue]').length >= 4", timeout=60_000
+        )
+        shown.append(page.locator("[data-testid=stMetricValue]").all_inner_texts())
+        assert "P1017 absent (long term sickness)" in page.content()
+        context.close()
+    assert shown[0] == shown[1]
+    assert shown[0][2] == "1"  # the absent officer's cases are held with no capacity

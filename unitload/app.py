@@ -306,3 +306,26 @@ def figure_page(title: str) -> PageContext:
     st.title(title)
     st.caption(f"{month_label(chosen.as_of, source.extract.as_of)} · {chosen.scope} · as of {chosen.as_of:%d %b %Y}")
     return PageContext(source, chosen, source.settings)
+
+
+@st.cache_data(show_spinner="Measuring the scenario…", max_entries=64)
+def _plan(_source: Source, key: tuple, scenario_text: str, on: dt.date):
+    from unitload.planner import evaluate
+    from unitload.scenario import Scenario
+
+    return evaluate(_source, Scenario.parse(scenario_text), on)
+
+
+def plan(source: Source, scenario_text: str, on: dt.date):
+    """The planner's outcome for a scenario (empty text: the baseline), cached per extract and settings."""
+    return _plan(source, (source.extract.extract_id, source.schema, source.settings.fingerprint()), scenario_text, on)
+
+
+def rerun_fragment() -> None:
+    """Rerun only the running fragment; on a full run of the page (a first load, a test) rerun it all."""
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:
+        st.rerun()

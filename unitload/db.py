@@ -53,6 +53,7 @@ class Database:
         self._con.execute("SET enable_external_access = false")
         self._con.execute("SET lock_configuration = true")
         self._lock = threading.Lock()  # DDL on the shared connection, one at a time
+        self.scenarios = ScenarioSchemas()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for each query, so that threads never share a result."""
@@ -81,6 +82,15 @@ class Database:
         return Source(self, extract, settings, schema, findings, frozenset(present))
 
 
+class ScenarioSchemas:
+    """Scenario copies of an extract's staffing tables, kept for the most recent scenarios only."""
+
+    KEEP = 32
+
+    def __init__(self):
+        self.made: dict[str, None] = {}  # schema name -> None, oldest first
+
+
 @dataclass
 class Source:
     """One extract bound into the database, with the settings its queries use."""
@@ -101,6 +111,36 @@ class Source:
         cur = self.db.cursor()
         cur.execute("USE " + ident(self.schema))
         return cur
+
+    def derive(self, key: str, replaced: dict) -> Source:
+        """A source whose `replaced` tables (name -> Polars frame) stand in for the extract's, the rest unchanged.
+
+        The planner's scenarios run the same named queries on it. `key` names the scenario (a hash).
+        """
+        schema = "s_" + key
+        made = self.db.scenarios.made
+        with self.db._lock:
+            if schema not in made:
+                cur = self.db.cursor()
+                cur.execute("CREATE SCHEMA IF NOT EXISTS " + ident(schema))
+                for table in TABLES:
+                    target = f"{ident(schema)}.{ident(table.name)}"
+                    if table.name in replaced:
+                        cur.register("_scenario_frame", replaced[table.name].to_arrow())
+                        cur.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM _scenario_frame")
+                        cur.unregister("_scenario_frame")
+                    else:
+                        base = f"{ident(self.schema)}.{ident(table.name)}"
+                        cur.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT * FROM {base}")
+                cur.execute("USE " + ident(schema))
+                cur.execute(MACROS.read_text(encoding="utf-8"))
+                cur.close()
+                made[schema] = None
+                while len(made) > ScenarioSchemas.KEEP:
+                    oldest = next(iter(made))
+                    del made[oldest]
+                    self.db.cursor().execute("DROP SCHEMA IF EXISTS " + ident(oldest) + " CASCADE")
+        return Source(self.db, self.extract, self.settings, schema, self.structure, self.present)
 
 
 def _view_sql(cur, schema: str, table: Table, files: list[Path], root: Path) -> tuple[str, list[Finding]]:
