@@ -4,7 +4,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from conftest import D, absence, assign, case, contract, officer
+from conftest import D, assign, case, contract, officer
 from hypothesis import given
 from hypothesis import strategies as st
 
