@@ -6,18 +6,8 @@ import polars as pl
 import streamlit as st
 
 from unitload import app, planner_charts
+from unitload import scenario as sc
 from unitload.planner import evaluation_day
-from unitload.scenario import (
-    Absence,
-    Examiners,
-    Hours,
-    Leaver,
-    Move,
-    NewPost,
-    Rebalance,
-    Scenario,
-    ScenarioError,
-)
 from unitload.schema import ABSENCE_KINDS, ROLES
 
 app.require_frame(__file__)
@@ -27,16 +17,16 @@ source, settings = page.source, page.settings
 as_of = source.extract.as_of
 if "planner_scenario" not in st.session_state:
     try:
-        st.session_state["planner_scenario"] = Scenario.parse(st.query_params.get("scenario"))
-    except ScenarioError as exc:
+        st.session_state["planner_scenario"] = sc.Scenario.parse(st.query_params.get("scenario"))
+    except sc.ScenarioError as exc:
         st.warning(f"The scenario in the link could not be read ({exc}); starting from none.")
-        st.session_state["planner_scenario"] = Scenario()
+        st.session_state["planner_scenario"] = sc.Scenario()
 st.caption(f"Changes apply on top of the extract as of {as_of:%d %b %Y}; its open cases are carried forward.")
 
 
 @st.fragment
 def planner() -> None:
-    scenario: Scenario = st.session_state["planner_scenario"]
+    scenario: sc.Scenario = st.session_state["planner_scenario"]
     on = st.date_input(
         "Measure on",
         evaluation_day(as_of),
@@ -54,7 +44,7 @@ def planner() -> None:
     def add(change) -> None:
         try:
             st.session_state["planner_scenario"] = scenario.add(change)
-        except ScenarioError as exc:
+        except sc.ScenarioError as exc:
             st.error(str(exc))
             return
         st.query_params["scenario"] = st.session_state["planner_scenario"].serialise()
@@ -66,7 +56,7 @@ def planner() -> None:
         hours = st.number_input("Hours a week", 1.0, 60.0, 24.0, 0.5, key="planner_hours_value")
         start = st.date_input("From", as_of + dt.timedelta(days=1), key="planner_hours_from")
         if st.form_submit_button("Add"):
-            add(Hours(who, hours, start))
+            add(sc.Hours(who, hours, start))
     with tabs[1], st.form("planner_absence", border=False):
         who = st.selectbox("Officer", key="planner_absence_officer", **officer)
         kind = st.selectbox("Kind", (*ABSENCE_KINDS, "leaves the unit"), index=2, key="planner_absence_kind")
@@ -74,21 +64,21 @@ def planner() -> None:
         last = st.date_input("Until (leave empty: no end)", None, key="planner_absence_to")
         share = st.slider("Share of each day lost", 0.1, 1.0, 1.0, 0.1, key="planner_absence_share")
         if st.form_submit_button("Add"):
-            add(Leaver(who, first) if kind == "leaves the unit" else Absence(who, first, last, kind, share))
+            add(sc.Leaver(who, first) if kind == "leaves the unit" else sc.Absence(who, first, last, kind, share))
     with tabs[2], st.form("planner_post", border=False):
         role = st.selectbox("Role", ROLES, key="planner_post_role")
         team = st.selectbox("Team", teams, key="planner_post_team")
         hours = st.number_input("Hours a week", 1.0, 60.0, 40.0, 0.5, key="planner_post_hours")
         start = st.date_input("From", as_of + dt.timedelta(days=1), key="planner_post_from")
         if st.form_submit_button("Add"):
-            add(NewPost(f"NEW{len(scenario.of(NewPost)) + 1}", role, team, hours, start))
+            add(sc.NewPost(f"NEW{len(scenario.of(sc.NewPost)) + 1}", role, team, hours, start))
     with tabs[3], st.form("planner_move", border=False):
         open_cases = app.query(source, "case_progress", as_of=as_of)
         cases = st.multiselect("Cases", open_cases["case_id"].to_list(), key="planner_move_cases")
         who = st.selectbox("To officer", key="planner_move_to", **officer)
         start = st.date_input("On", as_of + dt.timedelta(days=1), key="planner_move_on")
         if st.form_submit_button("Add") and cases:
-            add(Move(tuple(cases), who, start))
+            add(sc.Move(tuple(cases), who, start))
     with tabs[4], st.form("planner_rebalance", border=False):
         target = st.number_input(
             "Nobody above (load %)",
@@ -100,7 +90,7 @@ def planner() -> None:
         )
         start = st.date_input("On", as_of + dt.timedelta(days=1), key="planner_rebalance_on")
         if st.form_submit_button("Propose moves"):
-            add(Rebalance(target, start))
+            add(sc.Rebalance(target, start))
     with tabs[5], st.form("planner_examiners", border=False):
         delta = st.number_input(
             "Examiners to add (FTE; negative removes)", -5.0, 10.0, 1.0, 0.5, key="planner_examiners_delta"
@@ -109,7 +99,7 @@ def planner() -> None:
             "Items per examiner a week (0: as now)", 0.0, 50.0, 0.0, 0.5, key="planner_examiners_rate"
         )
         if st.form_submit_button("Add"):
-            add(Examiners(delta, rate or None))
+            add(sc.Examiners(delta, rate or None))
 
     st.subheader("Scenario")
     if not scenario.changes:
@@ -122,8 +112,9 @@ def planner() -> None:
             st.query_params["scenario"] = st.session_state["planner_scenario"].serialise()
             app.rerun_fragment()
 
-    base = app.plan(source, "", on)
-    plan = app.plan(source, scenario.serialise(), on)
+    horizon = st.session_state.get("planner_horizon", 104)
+    base = app.plan(source, "", on, horizon)
+    plan = app.plan(source, scenario.serialise(), on, horizon)
     before, after = base.headline, plan.headline
     cols = st.columns(4)
     for col, (label, key, worse_up) in zip(
@@ -169,6 +160,7 @@ def planner() -> None:
             column_config={"why": st.column_config.TextColumn("why", width="large")},
         )
     st.subheader("Forensic queue")
+    st.slider("Forecast horizon (weeks)", 13, 156, 104, 13, key="planner_horizon")
     dates = {
         name: [o.forecast.date_at(p, as_of) for p in (50, 85, 95)]
         for name, o in (("baseline", base), ("scenario", plan))

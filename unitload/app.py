@@ -309,16 +309,17 @@ def figure_page(title: str) -> PageContext:
 
 
 @st.cache_data(show_spinner="Measuring the scenario…", max_entries=64)
-def _plan(_source: Source, key: tuple, scenario_text: str, on: dt.date):
+def _plan(_source: Source, key: tuple, scenario_text: str, on: dt.date, horizon: int):
     from unitload.planner import evaluate
     from unitload.scenario import Scenario
 
-    return evaluate(_source, Scenario.parse(scenario_text), on)
+    return evaluate(_source, Scenario.parse(scenario_text), on, horizon=horizon)
 
 
-def plan(source: Source, scenario_text: str, on: dt.date):
+def plan(source: Source, scenario_text: str, on: dt.date, horizon: int = 104):
     """The planner's outcome for a scenario (empty text: the baseline), cached per extract and settings."""
-    return _plan(source, (source.extract.extract_id, source.schema, source.settings.fingerprint()), scenario_text, on)
+    key = (source.extract.extract_id, source.schema, source.settings.fingerprint())
+    return _plan(source, key, scenario_text, on, horizon)
 
 
 def rerun_fragment() -> None:
