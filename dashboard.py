@@ -12,6 +12,7 @@ REVIEW = (  # file, title, icon, url path
     ("workload.py", "Officer workload", ":material/groups:", "workload"),
     ("cases.py", "Case progression", ":material/timeline:", "cases"),
     ("forensics.py", "Forensic backlog", ":material/phone_android:", "forensics"),
+    ("supervision.py", "Supervision and welfare", ":material/diversity_3:", "supervision"),
     ("planner.py", "Staffing planner", ":material/tune:", "planner"),
 )
 

@@ -119,12 +119,19 @@ def bind_params(source: Source, query: NamedQuery, params: dict[str, object]) ->
     unused = sorted(set(params) - set(query.parameters))
     if unused:
         raise QueryError(f"query {query.name!r} takes no parameter(s) {unused}; it takes {list(query.parameters)}")
-    pool = source.settings.sql_params() | {"as_of": source.extract.as_of} | DEFAULTS
+    pool = (
+        source.settings.sql_params()
+        | DEFAULTS
+        | {
+            "as_of": source.extract.as_of,
+            "supervision_recorded": "supervision" in source.present,  # the optional table was in the extract
+        }
+    )
     values = {}
     for name in query.parameters:
         if name in params:  # given explicitly; None is a value here (e.g. "no team filter")
             values[name] = params[name]
-        elif pool.get(name) is not None or name in DEFAULTS:
+        elif pool.get(name) is not None or name in DEFAULTS or name == "supervision_recorded":
             values[name] = pool[name]
         else:
             raise QueryError(f"query {query.name!r} needs a value for ${name}")

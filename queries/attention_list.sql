@@ -1,11 +1,12 @@
 -- purpose: The officers and cases that need a decision at the as-of day, each once, under its most
 --   severe reason, ranked: 1 a case without progress for over 90 days that is held by an absent or
---   departed officer, or was inherited; 2 sustained overload or a part-timer at full load; 3 a case
+--   departed officer, or was inherited; 2 sustained overload, a part-timer at full load, or an officer
+--   overloaded or holding unprogressed cases whose monthly supervision is overdue; 3 a case
 --   without progress for over 180 days, or held by an officer who has left; 4 an absent officer still
 --   holding cases, or a case unallocated for over 7 days; 5 overload in one month; 6 a supervisory
 --   review overdue by twice review_days.
 -- grain: one row per officer or case with at least one reason at $as_of (month_index 0)
--- uses: officer_streaks, case_progress
+-- uses: officer_streaks, case_progress, supervision_status
 -- parameters:
 --   $units  VARCHAR[]  units to include; null for every unit
 --   $teams  VARCHAR[]  teams to include; null for every team
@@ -22,14 +23,21 @@
 --   detail        the reason in words, with its figures
 --   reasons       every reason code that applies, most severe first
 with
+unprogressed_held as (
+    select officer_id, count(*) as cases
+    from case_progress
+    where month_index = 0 and unprogressed and officer_id is not null
+    group by officer_id
+),
+
 officer_reasons as (
     select
         'officer' as item,
-        officer_id,
+        o.officer_id,
         cast(null as varchar) as case_id,
-        unit,
-        team,
-        load_pct as measure,
+        o.unit,
+        o.team,
+        o.load_pct as measure,
         unnest([
             case when sustained_overload then {
                 'severity': 2, 'reason': 'sustained_overload',
@@ -39,6 +47,12 @@ officer_reasons as (
                 'severity': 2, 'reason': 'part_time_full_load',
                 'detail': printf('part-time (%.2f FTE) carrying %.1f points, a full-time load', fte, weighted_load)
             } end,
+            case when s.supervision_overdue and (overloaded or coalesce(u.cases, 0) > 0) then {
+                'severity': 2, 'reason': 'unsupervised',
+                'detail': printf('no monthly supervision for %d days while %s', s.days_since_supervision,
+                                 case when overloaded then printf('at %.0f %% load', load_pct)
+                                      else printf('holding %d unprogressed cases', u.cases) end)
+            } end,
             case when absent and open_cases > 0 then {
                 'severity': 4, 'reason': 'absent_holding_cases',
                 'detail': printf('absent on the day and holding %d open cases', open_cases)
@@ -47,8 +61,10 @@ officer_reasons as (
                 'severity': 5, 'reason': 'overloaded', 'detail': printf('load %.0f %% this month', load_pct)
             } end
         ]) as why
-    from officer_streaks
-    where month_index = 0
+    from officer_streaks as o
+    left join supervision_status as s using (officer_id)
+    left join unprogressed_held as u using (officer_id)
+    where o.month_index = 0
 ),
 
 case_reasons as (

@@ -1,6 +1,7 @@
 """AppTest: the app and every page render on the sample extract, and a bad extract withholds figures."""
 
 import datetime as dt
+import json
 import math
 import shutil
 from pathlib import Path
@@ -226,3 +227,22 @@ def test_planner_builds_a_scenario_through_the_widgets(monkeypatch):
         ["rebalance" + link.split("~rebalance")[1]],
         "rebalance" + link.split("~rebalance")[1],
     )
+
+
+def test_supervision_page_with_and_without_the_table(monkeypatch, tmp_path):
+    at = run_app(monkeypatch, page="supervision.py")
+    assert not at.exception, [e.value for e in at.exception]
+    risk = frame_with(at, "days_since_supervision")
+    assert risk["officer"].iloc[0] == "P1019"
+    without = tmp_path / "without"
+    shutil.copytree(ROOT / "sample_data" / "unit", without)
+    (without / "supervision.parquet").unlink()
+    manifest = json.loads((without / "manifest.json").read_text())
+    del manifest["tables"]["supervision"]
+    (without / "manifest.json").write_text(json.dumps(manifest))
+    at = run_app(monkeypatch, data=without, page="supervision.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("no supervision table" in i.value for i in at.info)
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert not at.exception and at.metric  # the rest of the dashboard is unaffected

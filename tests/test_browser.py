@@ -26,6 +26,8 @@ PAGES = [
     ("data", "Data & definitions", 0),
     ("workload?officer=P1019", "Officer workload", 3),  # a link to one officer adds their timeline
     ("cases?case=C000836", "Case progression", 5),  # a link to one case opens its timeline
+    ("supervision", "Supervision and welfare", 0),
+    ("planner", "Staffing planner", 2),
 ]
 
 pytestmark = pytest.mark.browser

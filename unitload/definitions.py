@@ -123,6 +123,26 @@ def definitions(settings: Settings) -> list[Definition]:
             "(twice review_days).",
         ),
         Definition(
+            "supervision overdue",
+            f"More than {settings.supervision.monthly_supervision_days} days (monthly_supervision_days) since the "
+            "officer's last monthly supervision, counted from joined_on when there has been none.",
+        ),
+        Definition(
+            "assessment overdue",
+            f"More than {settings.supervision.psychological_assessment_days} days "
+            "(psychological_assessment_days) since the last psychological assessment, counted from joined_on "
+            "when there has been none.",
+        ),
+        Definition(
+            "open action plan",
+            "Action plans opened on or before D less those closed on or before D; a plan opened and closed on "
+            "the same day is closed.",
+        ),
+        Definition(
+            "at risk, unsupervised",
+            "Overloaded, or holding an unprogressed case, while the monthly supervision is overdue.",
+        ),
+        Definition(
             "exhibit age",
             "age_days = D − submitted_on; stage_age_days = D − the day the exhibit entered its current stage.",
         ),

@@ -38,6 +38,7 @@ from unitload.generate.staff import (
     contract_history,
     weekday_on_or_after,
 )
+from unitload.generate.supervision import supervision_rows
 from unitload.tables import frame
 
 DAY = dt.timedelta(days=1)
@@ -106,6 +107,8 @@ def generate_extract(out: str | Path, *, scale: str = "unit", seed: int = 42, as
     names = Names(rng)
     staff_no = iter(range(1001, 100_000))
     teams = [(unit, t) for unit in shape.units for t in range(shape.teams_per_unit)]
+    # supervision draws from a stream of its own, so adding it left every other table as it was
+    supervision_rng = np.random.default_rng([seed, 10])
     bar = progress(total=len(teams), desc="teams", unit="team") if progress else None
     for unit in shape.units:
         manager = _officer(next(staff_no), names, "DI", "manager", unit, f"{unit}-HQ", None, start, rng)
@@ -119,10 +122,31 @@ def generate_extract(out: str | Path, *, scale: str = "unit", seed: int = 42, as
             _finish_staff(person, rng, start, as_of, part_time=person is examiners[-1])
         writer.add("officers", [o.row() for o in [manager, *examiners]])
         _write_staff(writer, [manager, *examiners])
+        writer.add("supervision", supervision_rows(supervision_rng, examiners, start, as_of))
         for t in range(shape.teams_per_unit):
             team_name = f"{unit}-{chr(ord('A') + t)}"
             scripted = Scripted(as_of) if scale == "unit" and t == 1 else None
-            _team(writer, rng, ids, names, staff_no, shape, unit, team_name, manager, examiners, start, as_of, scripted)
+            staff = _team(
+                writer, rng, ids, names, staff_no, shape, unit, team_name, manager, examiners, start, as_of, scripted
+            )
+            lapsed = {scripted.part_timer.officer_id: scripted.cover_day + dt.timedelta(days=45)} if scripted else {}
+            late_plan = (
+                next(
+                    (
+                        o.officer_id
+                        for o in staff[1:]
+                        if o.left_on is None  # a colleague in the same team
+                        and o not in (scripted.part_timer, scripted.colleague)
+                    ),
+                    None,
+                )
+                if scripted
+                else None
+            )
+            writer.add(
+                "supervision",
+                supervision_rows(supervision_rng, staff, start, as_of, lapsed=lapsed, late_plan=late_plan),
+            )
             if bar:
                 bar.update(1)
     if bar:
@@ -222,6 +246,7 @@ def _team(writer, rng, ids, names, staff_no, shape, unit, team_name, manager, ex
     )
     writer.add("actions", actions)
     writer.add("exhibits", [e for c in cases for e in exhibits[c.case_id]])
+    return staff
 
 
 def _slot(rng, names, staff_no, unit, team, sergeant, start, as_of, role) -> list[Officer]:

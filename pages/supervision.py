@@ -1,0 +1,109 @@
+"""Supervision and welfare: whether the people behind the workload are being seen (dates and kinds only)."""
+
+import polars as pl
+import streamlit as st
+
+from unitload import app
+
+app.require_frame(__file__)
+
+page = app.figure_page("Supervision and welfare")
+source, filters, settings = page.source, page.filters, page.settings
+if "supervision" not in source.present:
+    st.info(
+        "This extract has no supervision table, so supervision cadence cannot be shown. The rest of the "
+        "dashboard is unaffected. The table is optional in the data contract: officer_id, supervisor_id, "
+        "held_on and kind (dates and kinds only, never content)."
+    )
+    st.stop()
+st.caption(
+    "Only the dates and kinds of supervision, welfare checks, assessments and action plans are held; "
+    "never what was said."
+)
+
+st.header("At risk and not being seen")
+risk = app.query(source, "at_risk", months=settings.capacity.sustained_months, **filters.params)
+if risk.is_empty():
+    st.success("Nobody in this scope is overloaded or holding unprogressed cases with an overdue supervision.")
+else:
+    shown = app.with_names(source, app.with_names(source, risk), "supervisor_id", "sergeant").with_columns(
+        link=pl.format("workload?officer={}", pl.col("officer_id"))
+    )
+    app.table(
+        shown.select(
+            "officer", "team", "sergeant", "why", "load_pct", "unprogressed_cases", "days_since_supervision", "link"
+        ),
+        key="supervision_risk",
+        column_config={
+            "load_pct": st.column_config.NumberColumn("load %", format="%.0f %%", help=page.term("load_pct")),
+            "why": st.column_config.TextColumn("why", width="large", help=page.term("at risk, unsupervised")),
+            "days_since_supervision": st.column_config.NumberColumn(
+                "days since supervision", help=page.term("supervision overdue")
+            ),
+            "link": st.column_config.LinkColumn("workload", display_text="open officer ›"),
+        },
+    )
+    st.caption(
+        f"{risk.height} officers, most worrying first: sustained overload, then the longest drift and gap. "
+        "This is what an inspector looks for that their sergeants may not have seen."
+    )
+
+st.header("By sergeant and inspector")
+rollup = app.query(source, "supervision_rollup", **filters.params)
+rollup = app.with_names(
+    source, app.with_names(source, rollup, "inspector_id", "inspector"), "supervisor_id", "line manager"
+)
+app.table(
+    rollup.select(
+        "level",
+        "inspector",
+        "line manager",
+        "officers",
+        "supervision_overdue",
+        "assessment_overdue",
+        "open_action_plans",
+        "longest_unsupervised",
+    ),
+    key="supervision_rollup",
+    column_config={
+        "supervision_overdue": st.column_config.NumberColumn(
+            "supervision overdue", help=page.term("supervision overdue")
+        ),
+        "assessment_overdue": st.column_config.NumberColumn("assessment overdue", help=page.term("assessment overdue")),
+        "open_action_plans": st.column_config.NumberColumn("open action plans", help=page.term("open action plan")),
+        "longest_unsupervised": st.column_config.NumberColumn("longest gap (days)"),
+    },
+)
+
+st.header("Every officer")
+status = app.with_names(source, app.query(source, "supervision_status", **filters.params))
+app.table(
+    status.select(
+        "officer",
+        "team",
+        "role",
+        "last_supervision_on",
+        "days_since_supervision",
+        "supervision_overdue",
+        "last_welfare_on",
+        "days_since_welfare",
+        "last_assessment_on",
+        "assessment_overdue",
+        "open_action_plans",
+        "action_plan_age_days",
+    ).sort("days_since_supervision", descending=True),
+    key="supervision_status",
+    column_config={
+        "supervision_overdue": st.column_config.CheckboxColumn(
+            "supervision overdue", help=page.term("supervision overdue")
+        ),
+        "assessment_overdue": st.column_config.CheckboxColumn(
+            "assessment overdue", help=page.term("assessment overdue")
+        ),
+        "open_action_plans": st.column_config.NumberColumn("open action plans", help=page.term("open action plan")),
+    },
+)
+app.download_csv(status.drop("officer"), "supervision-status", key="supervision_csv")
+with st.expander("Definitions"):
+    for name in ("supervision overdue", "assessment overdue", "open action plan", "at risk, unsupervised"):
+        st.markdown(f"**{name}**: {page.term(name)}")
