@@ -23,8 +23,7 @@ def test_regenerating_with_the_recorded_seed_gives_the_same_data(tmp_path):
 
 
 def test_sample_size_is_a_realistic_unit(sample):
-    cur = sample.cursor()
-    counts = {t: cur.sql(f"select count(*) from {t}").fetchall()[0][0] for t in ("cases", "actions", "exhibits")}
+    counts = dict(run_query(sample, "table_counts").iter_rows())
     assert 1_700 <= counts["cases"] <= 2_300
     assert 38_000 <= counts["actions"] <= 55_000
     assert 5_000 <= counts["exhibits"] <= 7_000

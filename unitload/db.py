@@ -127,11 +127,11 @@ class Source:
                     target = f"{ident(schema)}.{ident(table.name)}"
                     if table.name in replaced:
                         cur.register("_scenario_frame", replaced[table.name].to_arrow())
-                        cur.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM _scenario_frame")
+                        cur.execute("CREATE OR REPLACE TABLE " + target + " AS SELECT * FROM _scenario_frame")
                         cur.unregister("_scenario_frame")
                     else:
                         base = f"{ident(self.schema)}.{ident(table.name)}"
-                        cur.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT * FROM {base}")
+                        cur.execute("CREATE OR REPLACE VIEW " + target + " AS SELECT * FROM " + base)
                 cur.execute("USE " + ident(schema))
                 cur.execute(MACROS.read_text(encoding="utf-8"))
                 cur.close()

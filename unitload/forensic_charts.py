@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
@@ -222,47 +224,48 @@ def forecast_distribution(weeks_to_clear, *, horizon: int, marks: dict) -> go.Fi
     return fig
 
 
-def backlog_fan(fan, *, as_of, labels=("5 %", "15 %", "50 %", "85 %", "95 %")) -> go.Figure:
-    """The projected backlog: percentile bands of the simulated runs, week by week from the as-of day."""
-    import datetime as dt
-
+def add_fan(fig: go.Figure, fan, *, as_of, name: str = "", colour: str = "#1f77b4", outer: bool = True) -> None:
+    """Percentile bands of simulated runs (rows of FAN_PERCENTILES: 5, 15, 50, 85, 95) and the median."""
     weeks = [as_of + dt.timedelta(weeks=w) for w in range(fan.shape[1])]
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=weeks, y=fan[4], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"))
-    fig.add_trace(
-        go.Scatter(
-            x=weeks,
-            y=fan[0],
-            mode="lines",
-            line=dict(width=0),
-            fill="tonexty",
-            fillcolor="rgba(31,119,180,0.15)",
-            name=f"{labels[0]} to {labels[4]} of runs",
+    prefix = f"{name}: " if name else ""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    bands = [(0, 4, "5 to 95 %", 0.15)] if outer else []
+    for low, high, label, alpha in [*bands, (1, 3, "15 to 85 %", 0.3)]:
+        fig.add_trace(
+            go.Scatter(x=weeks, y=fan[high], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
         )
-    )
-    fig.add_trace(go.Scatter(x=weeks, y=fan[3], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"))
-    fig.add_trace(
-        go.Scatter(
-            x=weeks,
-            y=fan[1],
-            mode="lines",
-            line=dict(width=0),
-            fill="tonexty",
-            fillcolor="rgba(31,119,180,0.3)",
-            name=f"{labels[1]} to {labels[3]} of runs",
+        fig.add_trace(
+            go.Scatter(
+                x=weeks,
+                y=fan[low],
+                mode="lines",
+                line=dict(width=0),
+                fill="tonexty",
+                fillcolor=f"rgba({red},{green},{blue},{alpha})",
+                name=f"{prefix}{label} of runs",
+            )
         )
-    )
     fig.add_trace(
         go.Scatter(
             x=weeks,
             y=fan[2],
             mode="lines",
-            line=dict(color="#1f77b4", width=2),
-            name="median run",
+            line=dict(color=colour, width=2),
+            name=f"{prefix}median run",
             hovertemplate="%{x|%d %b %Y}: %{y:.0f} items<extra>median</extra>",
         )
     )
+
+
+def fan_layout(fig: go.Figure) -> go.Figure:
     fig.update_yaxes(title_text="items waiting", rangemode="tozero")
     fig.update_xaxes(title_text="week")
-    fig.update_layout(height=340, legend=dict(orientation="h", y=1.12), margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(height=340, legend=dict(orientation="h", y=1.15), margin=dict(l=10, r=10, t=40, b=10))
     return fig
+
+
+def backlog_fan(fan, *, as_of) -> go.Figure:
+    """The projected backlog: percentile bands of the simulated runs, week by week from the as-of day."""
+    fig = go.Figure()
+    add_fan(fig, fan, as_of=as_of)
+    return fan_layout(fig)

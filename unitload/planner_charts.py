@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from unitload.charts import MUTED, OVER
+from unitload.forensic_charts import add_fan, fan_layout
 
 
 def load_comparison(baseline: pl.DataFrame, scenario: pl.DataFrame, *, overload_pct: float) -> go.Figure:
@@ -46,29 +47,6 @@ def load_comparison(baseline: pl.DataFrame, scenario: pl.DataFrame, *, overload_
 def fans(baseline_fan, scenario_fan, *, as_of: dt.date) -> go.Figure:
     """Median projected forensic backlog with its 15-85 % band, baseline and scenario."""
     fig = go.Figure()
-    for fan, name, colour, fill in (
-        (baseline_fan, "baseline", MUTED, "rgba(127,127,127,0.2)"),
-        (scenario_fan, "scenario", "#1f77b4", "rgba(31,119,180,0.2)"),
-    ):
-        weeks = [as_of + dt.timedelta(weeks=w) for w in range(fan.shape[1])]
-        fig.add_trace(
-            go.Scatter(x=weeks, y=fan[3], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=weeks,
-                y=fan[1],
-                mode="lines",
-                line=dict(width=0),
-                fill="tonexty",
-                fillcolor=fill,
-                name=f"{name}: 15-85 % of runs",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(x=weeks, y=fan[2], mode="lines", line=dict(color=colour, width=2), name=f"{name}: median run")
-        )
-    fig.update_yaxes(title_text="items waiting", rangemode="tozero")
-    fig.update_xaxes(title_text="week")
-    fig.update_layout(height=340, legend=dict(orientation="h", y=1.15), margin=dict(l=10, r=10, t=40, b=10))
-    return fig
+    add_fan(fig, baseline_fan, as_of=as_of, name="baseline", colour="#7f7f7f", outer=False)
+    add_fan(fig, scenario_fan, as_of=as_of, name="scenario", colour="#1f77b4", outer=False)
+    return fan_layout(fig)
