@@ -22,6 +22,7 @@ risks = st.pills(
     list(case_charts.RISK_COLOURS),
     selection_mode="multi",
     key="cases_risks",
+    bind="query-params",
     format_func=lambda r: r.replace("_", " "),
     help="None chosen: every risk grade.",
 )
@@ -36,9 +37,11 @@ lines = app.query(source, "progress_percentiles", as_of=filters.as_of, months=sp
 st.header("Ageing of open investigations")
 left, right = st.columns([3, 1])
 group = left.segmented_control(
-    "Group by", ["team", "officer in charge"], default="team", key="cases_group", required=True
+    "Group by", ["team", "officer in charge"], default="team", key="cases_group", bind="query-params", required=True
 )
-log = right.toggle("Log scale", value=True, key="cases_log", help="Spreads the many recent cases apart.")
+log = right.toggle(
+    "Log scale", value=True, key="cases_log", bind="query-params", help="Spreads the many recent cases apart."
+)
 chart = st.plotly_chart(
     case_charts.ageing(
         cases,
@@ -61,11 +64,12 @@ st.caption(
 st.header("Age bands")
 bands = app.query(source, "age_bands", **filters.params)
 left, right = st.columns([1, 3])
-by = left.radio("Holders", ["team", "officer"], key="cases_band_holder", horizontal=True)
+by = left.radio("Holders", ["team", "officer"], key="cases_band_holder", bind="query-params", horizontal=True)
 measure = right.radio(
     "Measure",
     ["cases", "weighted_load"],
     key="cases_band_measure",
+    bind="query-params",
     horizontal=True,
     format_func=lambda m: "open cases" if m == "cases" else "weighted load",
 )
@@ -152,18 +156,23 @@ st.plotly_chart(
 st.header("Case timeline")
 points = chart.selection.points if chart and chart.selection else []
 picked = [points[0]["customdata"][0]] if points else []
-for case_id in [*picked, *(c for c in chosen.values() if c), st.query_params.get("case")]:
+for case_id in [*picked, *(c for c in chosen.values() if c)]:
     if case_id and case_id != st.session_state.get("_cases_last_pick"):
-        st.session_state["_cases_last_pick"] = st.session_state["cases_case"] = case_id
+        st.session_state["_cases_last_pick"] = st.session_state["case"] = case_id
         break
 options = cases["case_id"].to_list()
-if st.session_state.get("cases_case") not in options and st.session_state.get("cases_case"):
-    options.append(st.session_state["cases_case"])  # a closed or filtered-out case asked for by link
+for asked in (st.query_params.get("case"), st.session_state.get("case")):  # a closed or filtered-out case
+    if asked and asked not in options:
+        options.append(asked)
 case_id = st.selectbox(
-    "Case", options, index=None, key="cases_case", placeholder="Choose a case, click a point or select a row above"
+    "Case",
+    options,
+    index=None,
+    key="case",
+    bind="query-params",
+    placeholder="Choose a case, click a point or select a row above",
 )
 if case_id:
-    st.query_params["case"] = case_id
     timeline = app.query(source, "case_timeline", as_of=filters.as_of, case_id=case_id)
     start = max(timeline["starts_on"].min(), filters.as_of.replace(year=filters.as_of.year - 4))
     st.plotly_chart(

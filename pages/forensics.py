@@ -17,13 +17,19 @@ weeks = settings.forensics.throughput_weeks
 
 left, right = st.columns(2)
 priorities = left.pills(
-    "Priority", PRIORITIES, selection_mode="multi", key="forensics_priorities", help="None chosen: every priority."
+    "Priority",
+    PRIORITIES,
+    selection_mode="multi",
+    key="forensics_priorities",
+    bind="query-params",
+    help="None chosen: every priority.",
 )
 devices = right.pills(
     "Device type",
     DEVICE_TYPES,
     selection_mode="multi",
     key="forensics_devices",
+    bind="query-params",
     format_func=lambda d: d.replace("_", " "),
     help="None chosen: every device type.",
 )
@@ -33,7 +39,9 @@ flow_scope = {k: v for k, v in scope.items() if k != "teams"}  # flow is counted
 items = app.query(source, "forensic_backlog", **scope)
 flow = app.query(source, "forensic_flow", weeks=weeks, **flow_scope)
 law = littles_law(items.height, flow["completions"].to_list())
-horizon = st.sidebar.slider("Forecast horizon (weeks)", 13, 156, 104, step=13, key="forensics_horizon")
+horizon = st.sidebar.slider(
+    "Forecast horizon (weeks)", 13, 156, 104, step=13, key="forensics_horizon", bind="query-params"
+)
 runs = monte_carlo(items.height, flow["arrivals"].to_list(), flow["completions"].to_list(), horizon_weeks=horizon)
 
 net = int(flow["net_flow"].sum())
@@ -84,7 +92,7 @@ st.caption(
 )
 
 st.header("Flow")
-window = st.select_slider("Window (weeks)", [12, 26, 52, 104], value=26, key="forensics_window")
+window = st.select_slider("Window (weeks)", [12, 26, 52, 104], value=26, key="forensics_window", bind="query-params")
 history = app.query(source, "forensic_flow", weeks=window, **flow_scope)
 st.plotly_chart(forensic_charts.cumulative_flow(history), key="forensics_cfd")
 st.plotly_chart(forensic_charts.weekly_flow(history), key="forensics_flow")

@@ -30,6 +30,7 @@ adjusted = st.toggle(
     "FTE-adjusted capacity",
     value=True,
     key="workload_adjusted",
+    bind="query-params",
     help="Off: load against a full-timer's points, as raw case counts suggest. On: against each "
     "officer's own capacity, allowing for hours and absences.",
 )
@@ -115,17 +116,11 @@ app.table(
 st.header("One officer")
 options = now.sort("label")["officer_id"].to_list()
 labels = dict(zip(now["officer_id"], now["label"], strict=True))
-asked = st.query_params.get("officer")
+# ids only in the choice: it is bound to the link (?officer=P1019), which must never carry a name
 chosen = st.selectbox(
-    "Officer",
-    options,
-    index=options.index(asked) if asked in options else None,
-    format_func=labels.get,
-    key="workload_officer",
-    placeholder="Choose an officer",
+    "Officer", options, index=None, key="officer", bind="query-params", placeholder="Choose an officer"
 )
 if chosen:
-    st.query_params["officer"] = chosen
     cases = app.query(source, "officer_cases", as_of=filters.as_of, officer_id=chosen)
     st.subheader(f"Open cases of {labels[chosen]}")
     app.table(

@@ -197,8 +197,7 @@ def month_ends(first_day: dt.date | None, as_of: dt.date) -> list[dt.date]:
 
 
 def month_label(day: dt.date, as_of: dt.date) -> str:
-    if day == as_of and (day + dt.timedelta(days=1)).day != 1:
-        return f"{day:%B %Y} (to {day:%d %b})"
+    """The month's name: also its value in links (the as-of day stands for its own month)."""
     return f"{day:%B %Y}"
 
 
@@ -208,31 +207,52 @@ def filters() -> Filters:
 
 
 def sidebar_filters(source: Source) -> Filters:
-    """Month picker, unit and team filters and the names toggle, drawn by the frame for every page."""
+    """Month picker, unit and team filters and the names toggle, drawn by the frame for every page.
+
+    Month, unit and teams live in the URL (`?month=October+2026&unit=POLIT&teams=POLIT-B`) so a link
+    reproduces the view; a value the extract does not have falls back to the default, with a notice.
+    """
     as_of = source.extract.as_of
     first = query(source, "history_span")["first_day"][0]
     days = month_ends(first, as_of)
     teams = query(source, "teams", as_of=as_of)
+    units = sorted(teams["unit"].unique().to_list())
     with st.sidebar:
         st.subheader("Review")
+        _notice_unknown("month", {month_label(d, as_of) for d in days}, "month")
+        _notice_unknown("unit", {"All units", *units}, "unit")
+        _notice_unknown("teams", set(teams["team"].to_list()), "team")
         day = st.selectbox(
             "Month",
             days,
             format_func=lambda d: month_label(d, as_of),
-            key="sidebar_month",
+            key="month",
+            bind="query-params",
             help="Figures are taken at the month's last day, or at the extract's as-of day for its own month.",
         )
-        units = sorted(teams["unit"].unique().to_list())
-        unit = st.selectbox("Unit", ["All units", *units], key="sidebar_unit")
+        unit = st.selectbox("Unit", ["All units", *units], key="unit", bind="query-params")
         chosen_units = None if unit == "All units" else [unit]
         options = teams if chosen_units is None else teams.filter(pl.col("unit").is_in(chosen_units))
         valid = set(options["team"].to_list())
-        if any(t not in valid for t in st.session_state.get("sidebar_teams", [])):  # the unit changed
-            st.session_state["sidebar_teams"] = [t for t in st.session_state["sidebar_teams"] if t in valid]
-        chosen_teams = st.multiselect("Teams", options["team"].to_list(), key="sidebar_teams", placeholder="All teams")
+        if any(t not in valid for t in st.session_state.get("teams", [])):  # the unit changed
+            st.session_state["teams"] = [t for t in st.session_state["teams"] if t in valid]
+        chosen_teams = st.multiselect(
+            "Teams", options["team"].to_list(), key="teams", bind="query-params", placeholder="All teams"
+        )
+        # never bound to the URL: a link must not reveal names to whoever opens it
         st.toggle("Show names", key="sidebar_names", help="Officers are shown by id unless names are revealed.")
     st.session_state["filters"] = Filters(day, chosen_units, chosen_teams or None)
     return st.session_state["filters"]
+
+
+def _notice_unknown(param: str, valid: set[str], what: str) -> None:
+    """Say so when a link asks for a value this extract does not have (the widget then falls back)."""
+    unknown = [v for v in st.query_params.get_all(param) if v and v not in valid]
+    if unknown:
+        st.warning(
+            f"The link's {what} {', '.join(repr(v) for v in unknown)} is not in this extract; "
+            "showing the default instead."
+        )
 
 
 def names_visible() -> bool:
