@@ -113,21 +113,23 @@ for tab, (label, (flag, order, columns)) in zip(st.tabs(list(names)), names.item
     rows = rows.sort(order, descending=True, nulls_last=True).select(
         "case_id", "officer", "oic_team", "risk_grade", *columns
     )
-    with tab:
-        event = app.table(
-            rows,
-            key=f"cases_list_{flag or order}",
-            on_select="rerun",
-            selection_mode="single-row",
-            column_config={
-                "oic_team": "team",
-                "inherited_stall_days": st.column_config.NumberColumn(
-                    "days without progress since inherited", help=term("inherited")
-                ),
-            },
-        )
-        chosen[label] = rows["case_id"][event.selection.rows[0]] if event and event.selection.rows else None
-        app.download_csv(rows, label.lower().replace(" ", "-").replace(",", ""), key=f"cases_csv_{flag or order}")
+    event = app.table(
+        rows,
+        key=f"cases_list_{flag or order}",
+        where=tab,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "oic_team": "team",
+            "inherited_stall_days": st.column_config.NumberColumn(
+                "days without progress since inherited", help=term("inherited")
+            ),
+        },
+    )
+    chosen[label] = rows["case_id"][event.selection.rows[0]] if event and event.selection.rows else None
+    app.download_csv(
+        rows, label.lower().replace(" ", "-").replace(",", ""), key=f"cases_csv_{flag or order}", where=tab
+    )
 
 st.header("First-action clocks")
 clocks = app.query(source, "first_action_monthly", **filters.params).tail(TREND_MONTHS)
@@ -143,9 +145,9 @@ recent = filters.as_of.replace(day=1) - dt.timedelta(days=62)
 missed = app.query(source, "first_action_clock", **filters.params).filter(
     (pl.col("clock_status") == "missed") & (pl.col("opened_on") >= recent)
 )
-with st.expander(f"{missed.height} cases opened since {recent:%B %Y} that missed their clock"):
-    app.table(missed.drop("opened_month"), key="cases_missed")
-    app.download_csv(missed, "first-action-missed", key="cases_csv_missed")
+missed_box = st.expander(f"{missed.height} cases opened since {recent:%B %Y} that missed their clock")
+app.table(missed.drop("opened_month"), key="cases_missed", where=missed_box)
+app.download_csv(missed, "first-action-missed", key="cases_csv_missed", where=missed_box)
 
 st.header(f"Unprogressed cases by band over {TREND_MONTHS} month ends")
 st.plotly_chart(

@@ -67,22 +67,20 @@ st.header("Definitions")
 st.caption("Worded with the settings in force; every page and export uses these same values.")
 st.table(pl.DataFrame([{"term": d.term, "definition": d.text} for d in definitions(source.settings)]))
 
-with st.expander("Settings in force"):
-    st.json(source.settings.model_dump(mode="json"))
+st.expander("Settings in force").json(source.settings.model_dump(mode="json"))
 
-with st.expander("Named queries (also callable as `unitload query NAME`)"):
-    st.dataframe(
-        pl.DataFrame(
-            [
-                {
-                    "query": n,
-                    "purpose": load_query(n).purpose,
-                    "grain": load_query(n).grain,
-                    "columns": ", ".join(load_query(n).columns),
-                }
-                for n in query_names()
-            ]
-        ),
-        hide_index=True,
-        key="data_queries",
-    )
+st.expander("Named queries (also callable as `unitload query NAME`)").dataframe(
+    pl.DataFrame(
+        [
+            {
+                "query": n,
+                "purpose": load_query(n).purpose,
+                "grain": load_query(n).grain,
+                "columns": ", ".join(load_query(n).columns),
+            }
+            for n in query_names()
+        ]
+    ),
+    hide_index=True,
+    key="data_queries",
+)

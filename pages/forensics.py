@@ -75,9 +75,8 @@ if filters.teams:
 st.header("The queue by stage and age")
 left, right = st.columns([3, 2])
 left.plotly_chart(forensic_charts.queue_by_stage(items), key="forensics_queue")
-with right:
-    st.caption("Oldest item per stage and per priority")
-    app.table(app.query(source, "forensic_oldest", **scope).drop("position"), key="forensics_oldest")
+right.caption("Oldest item per stage and per priority")
+app.table(app.query(source, "forensic_oldest", **scope).drop("position"), key="forensics_oldest", where=right)
 st.caption(
     f"Age bands from the settings' forensics.age_bands {settings.forensics.age_bands}. {page.term('forensic stage')}"
 )
@@ -100,13 +99,13 @@ st.caption("A week is the seven days up to its week end. Leavers are items exami
 
 st.header("Turnaround")
 left, right = st.columns([2, 3])
-with left:
-    st.caption(f"Days from submission, items that reached the point in the last {weeks} weeks")
-    app.table(
-        app.query(source, "turnaround", **{k: v for k, v in flow_scope.items() if k != "priorities"}),
-        key="forensics_turnaround",
-        column_config={p: st.column_config.NumberColumn(p, format="%.0f") for p in ("p50", "p85", "p95")},
-    )
+left.caption(f"Days from submission, items that reached the point in the last {weeks} weeks")
+app.table(
+    app.query(source, "turnaround", **{k: v for k, v in flow_scope.items() if k != "priorities"}),
+    key="forensics_turnaround",
+    where=left,
+    column_config={p: st.column_config.NumberColumn(p, format="%.0f") for p in ("p50", "p85", "p95")},
+)
 right.plotly_chart(
     forensic_charts.turnaround_trend(app.query(source, "turnaround_monthly", months=24, **flow_scope)),
     key="forensics_turnaround_trend",
@@ -151,5 +150,8 @@ st.caption(
     f"{runs.method} {law.method} Mean throughput {law.mean_weekly_throughput:.1f} items a week over "
     f"{weeks} weeks; backlog {law.backlog}."
 )
-with st.expander(f"The {weeks} weeks the forecasts resample"):
-    app.table(flow.select("week_end", "arrivals", "completions", "net_flow", "backlog"), key="forensics_history")
+app.table(
+    flow.select("week_end", "arrivals", "completions", "net_flow", "backlog"),
+    key="forensics_history",
+    where=st.expander(f"The {weeks} weeks the forecasts resample"),
+)

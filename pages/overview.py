@@ -94,16 +94,16 @@ else:
 st.header(f"Trend over the last {months.height} month ends")
 st.plotly_chart(charts.trend(months), key="overview_trend")
 
-with st.expander("Definitions"):
-    for name in (
-        "unit load",
-        "caseholders",
-        "overloaded",
-        "sustained overload",
-        "part-time at full load",
-        "unprogressed",
-        "officer in charge absent",
-        "unallocated",
-        "forensic queue",
-    ):
-        st.markdown(f"**{name}**: {page.term(name)}")
+definitions_box = st.expander("Definitions")
+for name in (
+    "unit load",
+    "caseholders",
+    "overloaded",
+    "sustained overload",
+    "part-time at full load",
+    "unprogressed",
+    "officer in charge absent",
+    "unallocated",
+    "forensic queue",
+):
+    definitions_box.markdown(f"**{name}**: {page.term(name)}")

@@ -51,55 +51,53 @@ def planner() -> None:
         app.rerun_fragment()
 
     tabs = st.tabs(["Hours", "Absence or leaver", "New post", "Move cases", "Rebalance", "Forensic capacity"])
-    with tabs[0], st.form("planner_hours", border=False):
-        who = st.selectbox("Officer", key="planner_hours_officer", **officer)
-        hours = st.number_input("Hours a week", 1.0, 60.0, 24.0, 0.5, key="planner_hours_value")
-        start = st.date_input("From", as_of + dt.timedelta(days=1), key="planner_hours_from")
-        if st.form_submit_button("Add"):
-            add(sc.Hours(who, hours, start))
-    with tabs[1], st.form("planner_absence", border=False):
-        who = st.selectbox("Officer", key="planner_absence_officer", **officer)
-        kind = st.selectbox("Kind", (*ABSENCE_KINDS, "leaves the unit"), index=2, key="planner_absence_kind")
-        first = st.date_input("From", as_of + dt.timedelta(days=1), key="planner_absence_from")
-        last = st.date_input("Until (leave empty: no end)", None, key="planner_absence_to")
-        share = st.slider("Share of each day lost", 0.1, 1.0, 1.0, 0.1, key="planner_absence_share")
-        if st.form_submit_button("Add"):
-            add(sc.Leaver(who, first) if kind == "leaves the unit" else sc.Absence(who, first, last, kind, share))
-    with tabs[2], st.form("planner_post", border=False):
-        role = st.selectbox("Role", ROLES, key="planner_post_role")
-        team = st.selectbox("Team", teams, key="planner_post_team")
-        hours = st.number_input("Hours a week", 1.0, 60.0, 40.0, 0.5, key="planner_post_hours")
-        start = st.date_input("From", as_of + dt.timedelta(days=1), key="planner_post_from")
-        if st.form_submit_button("Add"):
-            add(sc.NewPost(f"NEW{len(scenario.of(sc.NewPost)) + 1}", role, team, hours, start))
-    with tabs[3], st.form("planner_move", border=False):
-        open_cases = app.query(source, "case_progress", as_of=as_of)
-        cases = st.multiselect("Cases", open_cases["case_id"].to_list(), key="planner_move_cases")
-        who = st.selectbox("To officer", key="planner_move_to", **officer)
-        start = st.date_input("On", as_of + dt.timedelta(days=1), key="planner_move_on")
-        if st.form_submit_button("Add") and cases:
-            add(sc.Move(tuple(cases), who, start))
-    with tabs[4], st.form("planner_rebalance", border=False):
-        target = st.number_input(
-            "Nobody above (load %)",
-            50.0,
-            300.0,
-            float(settings.capacity.overload_pct),
-            5.0,
-            key="planner_rebalance_target",
-        )
-        start = st.date_input("On", as_of + dt.timedelta(days=1), key="planner_rebalance_on")
-        if st.form_submit_button("Propose moves"):
-            add(sc.Rebalance(target, start))
-    with tabs[5], st.form("planner_examiners", border=False):
-        delta = st.number_input(
-            "Examiners to add (FTE; negative removes)", -5.0, 10.0, 1.0, 0.5, key="planner_examiners_delta"
-        )
-        rate = st.number_input(
-            "Items per examiner a week (0: as now)", 0.0, 50.0, 0.0, 0.5, key="planner_examiners_rate"
-        )
-        if st.form_submit_button("Add"):
-            add(sc.Examiners(delta, rate or None))
+    form = tabs[0].form("planner_hours", border=False)
+    who = form.selectbox("Officer", key="planner_hours_officer", **officer)
+    hours = form.number_input("Hours a week", 1.0, 60.0, 24.0, 0.5, key="planner_hours_value")
+    start = form.date_input("From", as_of + dt.timedelta(days=1), key="planner_hours_from")
+    if form.form_submit_button("Add"):
+        add(sc.Hours(who, hours, start))
+    form = tabs[1].form("planner_absence", border=False)
+    who = form.selectbox("Officer", key="planner_absence_officer", **officer)
+    kind = form.selectbox("Kind", (*ABSENCE_KINDS, "leaves the unit"), index=2, key="planner_absence_kind")
+    first = form.date_input("From", as_of + dt.timedelta(days=1), key="planner_absence_from")
+    last = form.date_input("Until (leave empty: no end)", None, key="planner_absence_to")
+    share = form.slider("Share of each day lost", 0.1, 1.0, 1.0, 0.1, key="planner_absence_share")
+    if form.form_submit_button("Add"):
+        add(sc.Leaver(who, first) if kind == "leaves the unit" else sc.Absence(who, first, last, kind, share))
+    form = tabs[2].form("planner_post", border=False)
+    role = form.selectbox("Role", ROLES, key="planner_post_role")
+    team = form.selectbox("Team", teams, key="planner_post_team")
+    hours = form.number_input("Hours a week", 1.0, 60.0, 40.0, 0.5, key="planner_post_hours")
+    start = form.date_input("From", as_of + dt.timedelta(days=1), key="planner_post_from")
+    if form.form_submit_button("Add"):
+        add(sc.NewPost(f"NEW{len(scenario.of(sc.NewPost)) + 1}", role, team, hours, start))
+    form = tabs[3].form("planner_move", border=False)
+    open_cases = app.query(source, "case_progress", as_of=as_of)
+    cases = form.multiselect("Cases", open_cases["case_id"].to_list(), key="planner_move_cases")
+    who = form.selectbox("To officer", key="planner_move_to", **officer)
+    start = form.date_input("On", as_of + dt.timedelta(days=1), key="planner_move_on")
+    if form.form_submit_button("Add") and cases:
+        add(sc.Move(tuple(cases), who, start))
+    form = tabs[4].form("planner_rebalance", border=False)
+    target = form.number_input(
+        "Nobody above (load %)",
+        50.0,
+        300.0,
+        float(settings.capacity.overload_pct),
+        5.0,
+        key="planner_rebalance_target",
+    )
+    start = form.date_input("On", as_of + dt.timedelta(days=1), key="planner_rebalance_on")
+    if form.form_submit_button("Propose moves"):
+        add(sc.Rebalance(target, start))
+    form = tabs[5].form("planner_examiners", border=False)
+    delta = form.number_input(
+        "Examiners to add (FTE; negative removes)", -5.0, 10.0, 1.0, 0.5, key="planner_examiners_delta"
+    )
+    rate = form.number_input("Items per examiner a week (0: as now)", 0.0, 50.0, 0.0, 0.5, key="planner_examiners_rate")
+    if form.form_submit_button("Add"):
+        add(sc.Examiners(delta, rate or None))
 
     st.subheader("Scenario")
     if not scenario.changes:

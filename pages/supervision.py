@@ -104,6 +104,6 @@ app.table(
     },
 )
 app.download_csv(status.drop("officer"), "supervision-status", key="supervision_csv")
-with st.expander("Definitions"):
-    for name in ("supervision overdue", "assessment overdue", "open action plan", "at risk, unsupervised"):
-        st.markdown(f"**{name}**: {page.term(name)}")
+definitions_box = st.expander("Definitions")
+for name in ("supervision overdue", "assessment overdue", "open action plan", "at risk, unsupervised"):
+    definitions_box.markdown(f"**{name}**: {page.term(name)}")

@@ -277,23 +277,25 @@ def with_names(source: Source, frame: pl.DataFrame, column: str = "officer_id", 
     )
 
 
-def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, **kwargs):
-    """st.dataframe with dates shown as dates (day month year) unless a column says otherwise."""
+def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, where=None, **kwargs):
+    """st.dataframe, in the container `where` (else the page), with dates shown as dates."""
     config = {
         c: st.column_config.DateColumn(c.replace("_", " "), format="D MMM YYYY")
         for c, t in frame.schema.items()
         if t == pl.Date
     }
-    return st.dataframe(frame, hide_index=True, key=key, column_config=config | (column_config or {}), **kwargs)
+    return (where or st).dataframe(
+        frame, hide_index=True, key=key, column_config=config | (column_config or {}), **kwargs
+    )
 
 
-def download_csv(frame: pl.DataFrame, name: str, key: str) -> None:
+def download_csv(frame: pl.DataFrame, name: str, key: str, where=None) -> None:
     """A CSV download of a table as shown, made only when the button is pressed."""
     from unitload.output import to_csv
 
     current = loaded().source
     stem = f"{name}-{current.extract.extract_id}-{filters().as_of.isoformat()}" if current else name
-    st.download_button(
+    (where or st).download_button(
         "Download CSV",
         data=lambda: to_csv(frame),
         file_name=f"{stem}.csv",
