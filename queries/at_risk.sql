@@ -57,8 +57,8 @@ final as (
             case when overloaded then printf('load %.0f %%%s', load_pct,
                 case when sustained_overload then ', sustained' else '' end) end,
             case when part_time_full_load then 'part-time at a full-time load' end,
-            case when unprogressed_cases > 0 then printf('%d unprogressed cases, the longest %d days',
-                unprogressed_cases, longest_unprogressed) end,
+            case when unprogressed_cases > 0 then printf('%d unprogressed case%s, the longest %d days',
+                unprogressed_cases, case when unprogressed_cases = 1 then '' else 's' end, longest_unprogressed) end,
             case when assessment_overdue then 'psychological assessment overdue' end,
             case when open_action_plans = 0 then 'no action plan open' end
         ) as why

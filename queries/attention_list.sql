@@ -51,7 +51,8 @@ officer_reasons as (
                 'severity': 2, 'reason': 'unsupervised',
                 'detail': printf('no monthly supervision for %d days while %s', s.days_since_supervision,
                                  case when overloaded then printf('at %.0f %% load', load_pct)
-                                      else printf('holding %d unprogressed cases', u.cases) end)
+                                      else printf('holding %d unprogressed case%s', u.cases,
+                                                  case when u.cases = 1 then '' else 's' end) end)
             } end,
             case when absent and open_cases > 0 then {
                 'severity': 4, 'reason': 'absent_holding_cases',
