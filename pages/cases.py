@@ -127,9 +127,6 @@ for tab, (label, (flag, order, columns)) in zip(st.tabs(list(names)), names.item
         },
     )
     chosen[label] = rows["case_id"][event.selection.rows[0]] if event and event.selection.rows else None
-    app.download_csv(
-        rows, label.lower().replace(" ", "-").replace(",", ""), key=f"cases_csv_{flag or order}", where=tab
-    )
 
 st.header("First-action clocks")
 clocks = app.query(source, "first_action_monthly", **filters.params).tail(TREND_MONTHS)
@@ -147,7 +144,6 @@ missed = app.query(source, "first_action_clock", **filters.params).filter(
 )
 missed_box = st.expander(f"{missed.height} cases opened since {recent:%B %Y} that missed their clock")
 app.table(missed.drop("opened_month"), key="cases_missed", where=missed_box)
-app.download_csv(missed, "first-action-missed", key="cases_csv_missed", where=missed_box)
 
 st.header(f"Unprogressed cases by band over {TREND_MONTHS} month ends")
 st.plotly_chart(

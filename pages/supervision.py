@@ -103,7 +103,6 @@ app.table(
         "open_action_plans": st.column_config.NumberColumn("open action plans", help=page.term("open action plan")),
     },
 )
-app.download_csv(status.drop("officer"), "supervision-status", key="supervision_csv")
 definitions_box = st.expander("Definitions")
 for name in ("supervision overdue", "assessment overdue", "open action plan", "at risk, unsupervised"):
     definitions_box.markdown(f"**{name}**: {page.term(name)}")

@@ -247,3 +247,11 @@ def test_supervision_page_with_and_without_the_table(monkeypatch, tmp_path):
     at.switch_page("pages/overview.py")
     at.run()
     assert not at.exception and at.metric  # the rest of the dashboard is unaffected
+
+
+def test_every_table_offers_csv_and_xlsx_made_on_demand(monkeypatch):
+    at = run_app(monkeypatch, page="workload.py")
+    buttons = at.get("download_button")
+    names = [b.proto.label for b in buttons]
+    assert names.count("CSV") == names.count("Excel (XLSX)") == 2  # capacity and roll-up tables
+    assert all(b.proto.deferred_file_id for b in buttons)  # made only when the button is pressed

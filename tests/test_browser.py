@@ -232,3 +232,24 @@ def test_links_hold_only_ids_codes_and_dates(server, browser):
             assert all(ch.isalnum() or ch in "=&_-.,~ :" for ch in query), query
     finally:
         context.close()
+
+
+def test_downloading_a_table_as_csv(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/supervision")
+        wait_idle(page)
+        page.locator("[data-testid=stPopover] button").first.click()
+        with page.expect_download(timeout=60_000) as caught:
+            page.get_by_role("button", name="CSV", exact=True).first.click()
+        download = caught.value
+        assert download.suggested_filename == "supervision-risk-unit-seed42-2026-10-31-2026-10-31.csv"
+        lines = Path(download.path()).read_text().splitlines()
+        assert lines[:3] == ["# table: supervision-risk", "# extract: unit-seed42-2026-10-31", "# as of: 2026-10-31"]
+        assert any(line.startswith("# definition: supervision overdue: More than 35 days") for line in lines)
+        header = next(line for line in lines if not line.startswith("#"))
+        assert header.startswith("officer,team,sergeant,why")
+        assert any(line.startswith("P1019,POLIT-B,P1018,") for line in lines)
+    finally:
+        context.close()

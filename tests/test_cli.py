@@ -115,3 +115,28 @@ def test_generate_then_validate(tmp_path):
     result = unitload("generate", "--scale", "unit", "--seed", "7", "--out", out)
     assert "cases" in result.stdout
     assert unitload("validate", out).returncode == 0
+
+
+def test_exports_carry_their_header_and_definitions():
+    import io
+    import zipfile
+
+    import polars as pl
+
+    from unitload.output import to_csv_with_header, to_xlsx
+
+    frame = pl.DataFrame({"officer_id": ["P1", "P2"], "load_pct": [120.5, None]})
+    header = [("extract", "unit-seed42"), ("as of", "2026-10-31"), ("definition: overloaded", "load_pct above 110 %")]
+    text = to_csv_with_header(frame, header)
+    assert text.splitlines()[:4] == [
+        "# extract: unit-seed42",
+        "# as of: 2026-10-31",
+        "# definition: overloaded: load_pct above 110 %",
+        "officer_id,load_pct",
+    ]
+    assert text.splitlines()[4:] == ["P1,120.5", "P2,"]
+    book = zipfile.ZipFile(io.BytesIO(to_xlsx(frame, header)))
+    workbook = book.read("xl/workbook.xml").decode()
+    assert 'name="data"' in workbook and 'name="about"' in workbook
+    strings = book.read("xl/sharedStrings.xml").decode()
+    assert "unit-seed42" in strings and "load_pct above 110 %" in strings and "P2" in strings

@@ -278,31 +278,57 @@ def with_names(source: Source, frame: pl.DataFrame, column: str = "officer_id", 
 
 
 def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, where=None, **kwargs):
-    """st.dataframe, in the container `where` (else the page), with dates shown as dates."""
+    """st.dataframe, in the container `where` (else the page), with dates shown as dates, and its downloads."""
     config = {
         c: st.column_config.DateColumn(c.replace("_", " "), format="D MMM YYYY")
         for c, t in frame.schema.items()
         if t == pl.Date
     }
-    return (where or st).dataframe(
+    shown = (where or st).dataframe(
         frame, hide_index=True, key=key, column_config=config | (column_config or {}), **kwargs
     )
+    downloads(frame, key.replace("_", "-"), key, where)
+    return shown
 
 
-def download_csv(frame: pl.DataFrame, name: str, key: str, where=None) -> None:
-    """A CSV download of a table as shown, made only when the button is pressed."""
-    from unitload.output import to_csv
+def export_header(source: Source, name: str) -> list[tuple[str, str]]:
+    """What an export says about itself: extract, as-of day, scope, and the definitions used."""
+    from unitload.definitions import definitions
 
-    current = loaded().source
-    stem = f"{name}-{current.extract.extract_id}-{filters().as_of.isoformat()}" if current else name
-    (where or st).download_button(
-        "Download CSV",
-        data=lambda: to_csv(frame),
+    chosen = filters()
+    return [
+        ("table", name),
+        ("extract", source.extract.extract_id),
+        ("as of", chosen.as_of.isoformat()),
+        ("scope", chosen.scope),
+        *((f"definition: {d.term}", d.text) for d in definitions(source.settings)),
+    ]
+
+
+def downloads(frame: pl.DataFrame, name: str, key: str, where=None) -> None:
+    """CSV and XLSX of a table as shown, each made only when its button is pressed."""
+    from unitload.output import to_csv_with_header, to_xlsx
+
+    source = loaded().source
+    stem = f"{name}-{source.extract.extract_id}-{filters().as_of.isoformat()}"
+    # read now: the files are made on a later request, outside this script run and its session state
+    header = export_header(source, name)
+    box = (where or st).popover("Download", icon=":material/download:")
+    box.download_button(
+        "CSV",
+        data=lambda: to_csv_with_header(frame, header),
         file_name=f"{stem}.csv",
         mime="text/csv",
-        key=key,
+        key=f"{key}_csv",
         on_click="ignore",
-        icon=":material/download:",
+    )
+    box.download_button(
+        "Excel (XLSX)",
+        data=lambda: to_xlsx(frame, header),
+        file_name=f"{stem}.xlsx",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 

@@ -33,3 +33,23 @@ def to_table(df: pl.DataFrame) -> str:
 
 def render(df: pl.DataFrame, fmt: str) -> str:
     return {"csv": to_csv, "json": to_json, "table": to_table}[fmt](df)
+
+
+def to_csv_with_header(df: pl.DataFrame, header: list[tuple[str, str]]) -> str:
+    """CSV preceded by `# name: value` comment lines (extract, as-of day, definitions used)."""
+    lines = [f"# {name}: {value}".replace("\n", " ") for name, value in header]
+    return "\n".join(lines) + "\n" + to_csv(df)
+
+
+def to_xlsx(df: pl.DataFrame, header: list[tuple[str, str]]) -> bytes:
+    """An Excel workbook: the table on sheet "data", what it is and the definitions on sheet "about"."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer, {"remove_timezone": True}) as workbook:
+        df.write_excel(workbook, worksheet="data", autofit=True)
+        about = pl.DataFrame({"item": [n for n, _ in header], "value": [v for _, v in header]})
+        about.write_excel(workbook, worksheet="about", autofit=True)
+    return buffer.getvalue()
