@@ -45,7 +45,7 @@ FIGURES = [
     ),
     ("Part-timers at full load", "part_time_full_load", "part-time at full load", True),
     ("Unprogressed cases", "unprogressed", "unprogressed", True),
-    ("Unprogressed > 90/180/365 d", "unprogressed_over_90", "unprogressed", None),
+    ("Over 90/180/365 days", "unprogressed_over_90", "unprogressed", None),
     ("Holder absent or left", "oic_absent_or_left", "officer in charge absent", True),
     ("Unallocated cases", "unallocated", "unallocated", True),
     ("Forensic queue", "forensic_items", "forensic queue", True),

@@ -17,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # git-ignored: for a reviewer to look at
 # url path, title, the least number of Plotly charts the page draws on the sample
 PAGES = [
     ("", "Monthly workload review", 1),  # the default page lives at the root: "/overview" is not a page
@@ -120,6 +121,10 @@ def test_page_renders_its_charts(server, browser, path, title, charts):
         assert page.locator("[data-testid='stException']").count() == 0
         assert "encountered an error" not in page.content()
         assert "Page not found" not in page.content()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=SCREENSHOTS / f"{path.split('?')[0] or 'overview'}{'-link' if '?' in path else ''}.png", full_page=True
+        )
     finally:
         page.close()
 
@@ -240,7 +245,7 @@ def test_downloading_a_table_as_csv(server, browser):
     try:
         page.goto(f"{server}/supervision")
         wait_idle(page)
-        page.locator("[data-testid=stPopover] button").first.click()
+        page.locator("[data-testid=stPopover] button", has_text="Download").first.click()
         with page.expect_download(timeout=60_000) as caught:
             page.get_by_role("button", name="CSV", exact=True).first.click()
         download = caught.value
@@ -253,3 +258,16 @@ def test_downloading_a_table_as_csv(server, browser):
         assert any(line.startswith("P1019,POLIT-B,P1018,") for line in lines)
     finally:
         context.close()
+
+
+def test_copy_link_shows_this_views_address(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{server}/workload?officer=P1019")
+        wait_idle(page)
+        page.get_by_role("button", name="Copy link").click()
+        code = page.locator("[data-testid=stCode]").last
+        code.wait_for(timeout=30_000)
+        assert code.inner_text().strip().endswith("/workload?officer=P1019")
+    finally:
+        page.close()

@@ -241,6 +241,7 @@ def sidebar_filters(source: Source) -> Filters:
         )
         # never bound to the URL: a link must not reveal names to whoever opens it
         st.toggle("Show names", key="sidebar_names", help="Officers are shown by id unless names are revealed.")
+        share_link()
     st.session_state["filters"] = Filters(day, chosen_units, chosen_teams or None)
     return st.session_state["filters"]
 
@@ -378,3 +379,16 @@ def rerun_fragment() -> None:
         st.rerun(scope="fragment")
     except StreamlitAPIException:
         st.rerun()
+
+
+def share_link() -> None:
+    """Copy link: the page's address with its filters and choices (ids, codes and dates only)."""
+    url = st.context.url or ""
+    query = st.query_params.to_dict()
+    if query:
+        from urllib.parse import urlencode
+
+        url = url.split("?", 1)[0] + "?" + urlencode(query)
+    with st.popover("Copy link", icon=":material/link:", width="stretch"):
+        st.caption("This view's link: the same figures for whoever opens it. It holds only ids, codes and dates.")
+        st.code(url, language=None, wrap_lines=True)
