@@ -91,6 +91,19 @@ else:
     )
     st.caption(f"{attention.height} items, most severe first. {page.term('attention list')}")
 
+st.download_button(
+    "Monthly pack (HTML)",
+    data=app.monthly_pack_maker(source, filters.as_of),
+    file_name=f"monthly-pack-{source.extract.extract_id}-{filters.as_of.isoformat()}.html",
+    mime="text/html",
+    on_click="ignore",
+    icon=":material/description:",
+    help="One self-contained file (charts included, opens with no network): these figures, the attention list, "
+    "the workload chart, case ageing and forensic queue summaries, and the definitions. All units; officer names "
+    "only when shown here.",
+    key="overview_pack",
+)
+
 st.header(f"Trend over the last {months.height} month ends")
 st.plotly_chart(charts.trend(months), key="overview_trend")
 

@@ -271,3 +271,31 @@ def test_copy_link_shows_this_views_address(server, browser):
         assert code.inner_text().strip().endswith("/workload?officer=P1019")
     finally:
         page.close()
+
+
+def test_the_monthly_pack_opens_with_no_network(server, browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/")
+        wait_idle(page)
+        with page.expect_download(timeout=60_000) as caught:
+            page.get_by_role("button", name="Monthly pack (HTML)").click()
+        assert caught.value.suggested_filename == "monthly-pack-unit-seed42-2026-10-31-2026-10-31.html"
+        pack = tmp_path / "pack.html"
+        caught.value.save_as(pack)
+        offline = context.new_page()
+        outside = []
+        offline.on(
+            "request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else outside.append(r.url)
+        )
+        offline.goto(pack.as_uri())
+        offline.wait_for_function(
+            "() => [...document.querySelectorAll('.js-plotly-plot')].filter("
+            "c => c.querySelector('g.trace, g.hm')).length === 4",
+            timeout=60_000,
+        )
+        assert outside == []
+        assert "Monthly workload pack, October 2026" in offline.content()
+    finally:
+        context.close()

@@ -140,3 +140,35 @@ def test_exports_carry_their_header_and_definitions():
     assert 'name="data"' in workbook and 'name="about"' in workbook
     strings = book.read("xl/sharedStrings.xml").decode()
     assert "unit-seed42" in strings and "load_pct above 110 %" in strings and "P2" in strings
+
+
+def test_report_writes_a_self_contained_pack(tmp_path):
+    import polars as pl
+
+    out = tmp_path / "pack.html"
+    result = unitload("report", "--data", SAMPLE, "--month", "2026-09", "--out", out)
+    assert "figures as of 2026-09-30" in result.stdout
+    text = out.read_text()
+    assert "<script src" not in text  # plotly.js is inline; the browser test shows nothing is fetched
+    assert text.count("plotly-graph-div") == 4
+    for heading in (
+        "Headline figures",
+        "Needs a decision this month",
+        "Officer workload",
+        "Case ageing",
+        "Forensic queue",
+        "Definitions",
+    ):
+        assert f"<h2>{heading}</h2>" in text
+    assert "unit-seed42-2026-10-31" in text and "C000836" in text
+    names = pl.read_parquet(SAMPLE / "officers.parquet")["display_name"].to_list()
+    assert not any(name in text for name in names)  # names hidden unless asked for
+    named = tmp_path / "named.html"
+    unitload("report", "--data", SAMPLE, "--out", named, "--names")
+    assert any(name in named.read_text() for name in names)
+
+
+@pytest.mark.parametrize(("month", "message"), [("2026-13", "YYYY-MM"), ("2027-01", "after the extract")])
+def test_report_refuses_a_bad_month(tmp_path, month, message):
+    result = unitload("report", "--data", SAMPLE, "--month", month, "--out", tmp_path / "x.html", check=False)
+    assert result.returncode == 2 and message in result.stderr

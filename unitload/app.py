@@ -392,3 +392,11 @@ def share_link() -> None:
     with st.popover("Copy link", icon=":material/link:", width="stretch"):
         st.caption("This view's link: the same figures for whoever opens it. It holds only ids, codes and dates.")
         st.code(url, language=None, wrap_lines=True)
+
+
+def monthly_pack_maker(source: Source, as_of: dt.date):
+    """The pack, made on a later request when the button is pressed (names as shown now)."""
+    from unitload.report import monthly_pack
+
+    names = names_visible()  # read now: the pack is made outside this script run
+    return lambda: monthly_pack(source, as_of, names=names)

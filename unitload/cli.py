@@ -103,6 +103,34 @@ def generate(
     typer.echo(f"wrote {out}: " + ", ".join(f"{n} {t}" for t, n in summary.items()))
 
 
+@app.command()
+def report(
+    data: DataOption,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM; default the extract's own month.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("pack.html"),
+    settings: SettingsOption = None,
+    names: Annotated[bool, typer.Option("--names", help="Show officer names (hidden by default).")] = False,
+) -> None:
+    """Write the monthly pack: one self-contained HTML file that opens with no network."""
+    from unitload.report import monthly_pack
+
+    source = open_source(data, load_settings(settings))
+    if not source.usable:
+        raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
+    as_of = source.extract.as_of
+    if month:
+        try:
+            first = dt.date.fromisoformat(month + "-01")
+        except ValueError:
+            raise UsageError(f"--month must be YYYY-MM, not {month!r}") from None
+        if first > as_of:
+            raise UsageError(f"--month {month} is after the extract's as-of day {as_of}")
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        as_of = min(as_of, following - dt.timedelta(days=1))
+    out.write_text(monthly_pack(source, as_of, names=names), encoding="utf-8")
+    typer.echo(f"wrote {out} ({out.stat().st_size // 1024} KiB), figures as of {as_of}")
+
+
 def _date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

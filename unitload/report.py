@@ -1,0 +1,178 @@
+"""The monthly pack: one self-contained HTML file (charts and plotly.js inline, no network) with the
+Overview's figures, the attention list, the workload chart, case ageing and forensic queue summaries,
+and the definitions. Officer names appear only when asked for, as on the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.offline import get_plotlyjs
+
+from queries import run_query
+from unitload import case_charts, charts, forensic_charts
+from unitload.db import Source
+from unitload.definitions import definitions
+from unitload.forecast import littles_law, monte_carlo
+
+HEADLINE = (  # label, workload_months column
+    ("Open cases", "open_cases"),
+    ("Unit load (% of FTE-adjusted capacity)", "load_pct"),
+    ("Officers overloaded", "officers_overloaded"),
+    ("Officers overloaded at consecutive month ends (sustained)", "officers_sustained_overload"),
+    ("Part-timers carrying a full-time load", "part_time_full_load"),
+    ("Unprogressed cases", "unprogressed"),
+    ("Unprogressed over 90 / 180 / 365 days", "unprogressed_over_90"),
+    ("Cases whose officer in charge is absent or has left", "oic_absent_or_left"),
+    ("Unallocated cases", "unallocated"),
+    ("Forensic queue (items waiting)", "forensic_items"),
+    ("Oldest forensic item (days)", "forensic_oldest_days"),
+)
+
+
+def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> str:
+    """The pack for the month ending on `as_of` (or the extract's as-of day for its own month)."""
+    settings = source.settings
+    label = _labeller(source, names)
+    months = run_query(source, "workload_months", as_of=as_of, months=24 + settings.capacity.sustained_months - 1)
+    months = months.tail(24)
+    now = months.row(-1, named=True)
+    before = months.row(-2, named=True) if months.height > 1 else {}
+    attention = label(run_query(source, "attention_list", as_of=as_of, months=settings.capacity.sustained_months))
+    officers = label(run_query(source, "officer_load", as_of=as_of), "officer_id", "label")
+    officers = officers.filter((pl.col("role") == "investigator") | (pl.col("open_cases") > 0))
+    cases = run_query(source, "case_ageing", as_of=as_of)
+    history = run_query(source, "history_span")["first_day"][0]
+    span = (as_of.year - history.year) * 12 + as_of.month - history.month + 1 if history else 1
+    lines = run_query(source, "progress_percentiles", as_of=as_of, months=span).row(0, named=True)
+    bands = run_query(source, "age_bands", as_of=as_of).filter(pl.col("grouping") == "team")
+    queue = run_query(source, "forensic_backlog", as_of=as_of)
+    oldest = run_query(source, "forensic_oldest", as_of=as_of).drop("position")
+    flow = run_query(source, "forensic_flow", as_of=as_of, weeks=settings.forensics.throughput_weeks)
+    law = littles_law(queue.height, flow["completions"].to_list())
+    runs = monte_carlo(queue.height, flow["arrivals"].to_list(), flow["completions"].to_list())
+    clears = ", ".join(
+        f"{p} % of runs by {d:%d %b %Y}" if (d := runs.date_at(p, as_of)) else f"{p} %: not within two years"
+        for p in (50, 85, 95)
+    )
+    sections = [
+        _section("Headline figures", _headline(now, before)),
+        _section(
+            "Needs a decision this month",
+            _table(attention.select("severity", "item", "case_id", "officer", "team", "detail").head(40)),
+        ),
+        _section("Trend over the last 24 month ends", _figure(charts.trend(months))),
+        _section(
+            "Officer workload",
+            _figure(
+                charts.load_bars(
+                    officers,
+                    adjusted=True,
+                    overload_pct=settings.capacity.overload_pct,
+                    points_per_fte=settings.capacity.points_per_fte,
+                )
+            ),
+        ),
+        _section(
+            "Case ageing",
+            _figure(
+                case_charts.ageing(
+                    cases.with_columns(officer=pl.col("officer_id")),
+                    group="oic_team",
+                    percentiles={p: lines[p] for p in ("p50", "p85", "p95")},
+                    stale_days=settings.progress.stale_days,
+                )
+            )
+            + _table(bands.select("holder", "age_band", "cases", "weighted_load")),
+        ),
+        _section(
+            "Forensic queue",
+            _figure(forensic_charts.queue_by_stage(queue))
+            + _table(oldest)
+            + _paragraph(
+                f"Little's law: {law.weeks_to_clear:.1f} weeks to clear the items waiting now."
+                if law.weeks_to_clear
+                else "Little's law: nothing was completed in the window."
+            )
+            + _paragraph(f"Monte Carlo: the queue reaches zero — {clears}. {runs.method}"),
+        ),
+        _section(
+            "Definitions",
+            "<dl>"
+            + "".join(f"<dt>{html.escape(d.term)}</dt><dd>{html.escape(d.text)}</dd>" for d in definitions(settings))
+            + "</dl>",
+        ),
+    ]
+    title = f"Monthly workload pack, {as_of:%B %Y}"
+    extract = source.extract
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }}
+table {{ border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }}
+th, td {{ border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }}
+th {{ background: #f3f3f3; }} dt {{ font-weight: 600; margin-top: 0.5rem; }} .meta {{ color: #666; }}
+</style>
+<script>{get_plotlyjs()}</script></head>
+<body><h1>{html.escape(title)}</h1>
+<p class="meta">Extract {html.escape(extract.extract_id)}, taken {html.escape(str(extract.extracted_at))};
+figures as of {as_of:%d %B %Y}; all units. {"Officer names shown." if names else "Officers shown by id."}</p>
+{"".join(sections)}
+</body></html>
+"""
+
+
+def _labeller(source: Source, names: bool):
+    officer_names = dict(run_query(source, "officer_names").iter_rows()) if names else {}
+
+    def label(frame: pl.DataFrame, column: str = "officer_id", into: str = "officer") -> pl.DataFrame:
+        return frame.with_columns(
+            pl.col(column)
+            .map_elements(lambda o: f"{officer_names[o]} ({o})" if o in officer_names else o, return_dtype=pl.String)
+            .alias(into)
+        )
+
+    return label
+
+
+def _headline(now: dict, before: dict) -> str:
+    rows = []
+    for label, column in HEADLINE:
+        value, was = now[column], before.get(column)
+        if column == "unprogressed_over_90":
+            shown = f"{value} / {now['unprogressed_over_180']} / {now['unprogressed_over_365']}"
+            change = ""
+        else:
+            shown = "no capacity" if value is None else f"{value:.0f}" if isinstance(value, float) else str(value)
+            change = "" if value is None or was is None else f"{value - was:+.0f}"
+        rows.append({"figure": label, "this month": shown, "change on the previous month end": change})
+    return _table(pl.DataFrame(rows))
+
+
+def _table(frame: pl.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape('' if v is None else _text(v))}</td>" for v in row) + "</tr>"
+        for row in frame.iter_rows()
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _text(value) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def _figure(fig: go.Figure) -> str:
+    fig.update_layout(template="plotly_white")
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+
+
+def _section(title: str, content: str) -> str:
+    return f"<section><h2>{html.escape(title)}</h2>{content}</section>"
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
