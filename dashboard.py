@@ -34,6 +34,7 @@ if current.servable:  # an extract that failed validation gets only the page tha
 review = [pages[file] for file, *_ in REVIEW if file in pages]
 page = st.navigation({"Monthly review": review, "Reference": [data]} if review else [data])
 app.forward_diverted(pages, page)
+app.pin_extract(current)
 app.sidebar(current)
 if current.servable:
     app.sidebar_filters(current.source)

@@ -255,3 +255,40 @@ def test_every_table_offers_csv_and_xlsx_made_on_demand(monkeypatch):
     names = [b.proto.label for b in buttons]
     assert names.count("CSV") == names.count("Excel (XLSX)") == 2  # capacity and roll-up tables
     assert all(b.proto.deferred_file_id for b in buttons)  # made only when the button is pressed
+
+
+def newer_copy(root: Path, extract_id: str, extracted_at: str) -> Path:
+    """The sample again under another id and date: a later monthly extract, for pinning tests."""
+    folder = root / extract_id
+    shutil.copytree(ROOT / "sample_data" / "unit", folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest.update(extract_id=extract_id, extracted_at=extracted_at)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+def test_links_pin_the_extract_and_offer_the_newest(monkeypatch, tmp_path):
+    shutil.copytree(ROOT / "sample_data" / "unit", tmp_path / "october")
+    newer_copy(tmp_path, "unit-seed42-2026-11-30", "2026-11-30T06:00:00")
+    at = run_app(monkeypatch, data=tmp_path)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("unit-seed42-2026-11-30" in m.value for m in at.sidebar.markdown)
+    assert at.query_params["extract"] in ("unit-seed42-2026-11-30", ["unit-seed42-2026-11-30"])
+    assert not any("pinned" in w.value for w in at.warning)
+    assert at.selectbox(key="month").value == dt.date(2026, 11, 30)
+
+    pinned = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    pinned.query_params["extract"] = "unit-seed42-2026-10-31"
+    pinned.run()
+    assert not pinned.exception, [e.value for e in pinned.exception]
+    assert any("unit-seed42-2026-10-31" in m.value for m in pinned.sidebar.markdown)
+    assert pinned.selectbox(key="month").value == dt.date(2026, 10, 31)
+    banner = next(w.value for w in pinned.warning if "pinned" in w.value)
+    assert "extract=unit-seed42-2026-11-30" in banner
+    assert {m.label: m.value for m in pinned.metric}["Open cases"] == "200"  # October's figure, as linked
+
+    unknown = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    unknown.query_params["extract"] = "no-such-extract"
+    unknown.run()
+    assert any("not kept here" in w.value for w in unknown.warning)
+    assert any("unit-seed42-2026-11-30" in m.value for m in unknown.sidebar.markdown)

@@ -47,8 +47,12 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server():
+    yield from serve(ROOT / "sample_data" / "unit")
+
+
+def serve(data: Path):
     port = free_port()
-    env = os.environ | {"UNITLOAD_DATA": str(ROOT / "sample_data" / "unit")}
+    env = os.environ | {"UNITLOAD_DATA": str(data)}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -268,7 +272,9 @@ def test_copy_link_shows_this_views_address(server, browser):
         page.get_by_role("button", name="Copy link").click()
         code = page.locator("[data-testid=stCode]").last
         code.wait_for(timeout=30_000)
-        assert code.inner_text().strip().endswith("/workload?officer=P1019")
+        shown = code.inner_text().strip()
+        assert shown.startswith(f"{server}/workload?") and "officer=P1019" in shown
+        assert "extract=unit-seed42-2026-10-31" in shown  # the link is pinned to the extract
     finally:
         page.close()
 
@@ -298,4 +304,32 @@ def test_the_monthly_pack_opens_with_no_network(server, browser, tmp_path):
         assert outside == []
         assert "Monthly workload pack, October 2026" in offline.content()
     finally:
+        context.close()
+
+
+def test_a_pinned_link_keeps_its_figures_when_a_newer_extract_arrives(browser, tmp_path):
+    import json
+
+    root = tmp_path / "extracts"
+    shutil.copytree(ROOT / "sample_data" / "unit", root / "2026-10")
+    for url in serve(root):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/")
+        before = metrics(page)
+        page.wait_for_function("() => location.search.includes('extract=unit-seed42-2026-10-31')", timeout=30_000)
+        link = page.url
+        page.close()
+        newer = root / "2026-11"  # next month's extract lands beside it
+        shutil.copytree(ROOT / "sample_data" / "unit", newer)
+        manifest = json.loads((newer / "manifest.json").read_text())
+        manifest.update(extract_id="unit-seed42-2026-11-30", extracted_at="2026-11-30T06:00:00")
+        (newer / "manifest.json").write_text(json.dumps(manifest))
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        again = context.new_page()
+        again.goto(link)
+        assert metrics(again) == before
+        banner = again.get_by_text("A newer extract, unit-seed42-2026-11-30, is available")
+        banner.wait_for(timeout=30_000)
+        href = again.get_by_role("link", name="open this view on the newest data").get_attribute("href")
+        assert "extract=unit-seed42-2026-11-30" in href
         context.close()

@@ -56,15 +56,15 @@ def _database(root: str, threads: int, memory_limit: str) -> Database:
     return Database(root, Engine(threads=threads, memory_limit=memory_limit))
 
 
-@st.cache_resource(show_spinner="Checking the extract…", max_entries=4)
-def _load(path: str, manifest_stamp: float, settings_path: str | None) -> Loaded:
+@st.cache_resource(show_spinner="Checking the extract…", max_entries=8)
+def _load(path: str, manifest_stamp: float, settings_path: str | None, root: str) -> Loaded:
     """Open, bind and validate an extract once per manifest version and settings file."""
     try:
         settings = load_settings(settings_path)
         extract = open_extract(path)
     except (SettingsError, ExtractError) as exc:
         return Loaded(None, (), str(exc))
-    db = _database(str(extract.root), settings.engine.threads, settings.engine.memory_limit)
+    db = _database(root, settings.engine.threads, settings.engine.memory_limit)
     source = db.bind(extract, settings)
     return Loaded(source, tuple(validate(source)))
 
@@ -101,11 +101,64 @@ def forward_diverted(pages: dict, current) -> None:
         st.switch_page(pages[wanted[0]], query_params=wanted[1])
 
 
-def loaded() -> Loaded:
+@dataclass(frozen=True)
+class Choice:
+    """Which extract this run serves: the one a link pins, else the newest."""
+
+    folder: Path
+    root: Path  # the folder the database may read: the extract, or the folder of extracts
+    extract_id: str | None  # None for a lone extract folder
+    newest: str | None
+    asked: str | None  # the extract id in the link, if any
+
+
+def extract_folders(path: Path) -> dict[str, tuple[Path, str]]:
+    """Extracts kept side by side, one sub-folder each: extract id -> (folder, extracted_at)."""
+    if (path / "manifest.json").exists() or not path.is_dir():
+        return {}
+    found = {}
+    for folder in sorted(p for p in path.iterdir() if (p / "manifest.json").is_file()):
+        extract = open_extract(folder)
+        found[extract.extract_id] = (folder, extract.extracted_at.isoformat() if extract.extracted_at else "")
+    return found
+
+
+def choice() -> Choice:
     path = data_path()
-    manifest = path / "manifest.json"
+    asked = st.query_params.get("extract") or None
+    folders = extract_folders(path)
+    if not folders:
+        return Choice(path, path, None, None, asked)
+    newest = max(folders, key=lambda i: (folders[i][1], i))
+    chosen = asked if asked in folders else newest
+    return Choice(folders[chosen][0], path, chosen, newest, asked)
+
+
+def loaded() -> Loaded:
+    chosen = choice()
+    manifest = chosen.folder / "manifest.json"
     stamp = manifest.stat().st_mtime if manifest.exists() else 0.0
-    return _load(str(path), stamp, _settings_path())
+    return _load(str(chosen.folder), stamp, _settings_path(), str(chosen.root))
+
+
+def pin_extract(current: Loaded) -> None:
+    """Pin the extract in the link, and say so when the link asks for another or a newer one exists."""
+    if current.source is None:
+        return
+    chosen, extract_id = choice(), current.source.extract.extract_id
+    if chosen.asked and chosen.asked != extract_id:
+        st.warning(f"The link asks for extract {chosen.asked!r}, which is not kept here; showing {extract_id}.")
+    st.query_params["extract"] = extract_id
+    if chosen.newest and chosen.newest != extract_id:
+        from urllib.parse import urlencode
+
+        newer = urlencode(st.query_params.to_dict() | {"extract": chosen.newest})
+        st.warning(
+            f"This view is pinned to extract {extract_id} (as of {current.source.extract.as_of:%d %b %Y}), "
+            f"so it shows the same figures as when the link was made. A newer extract, {chosen.newest}, is "
+            f"available: [open this view on the newest data](?{newer}).",
+            icon=":material/history:",
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
