@@ -17,6 +17,10 @@ term = page.term
 
 
 cases = app.with_names(source, app.query(source, "case_ageing", **filters.params))
+app.notice_unknown("cases_risks", {r.replace("_", " ") for r in case_charts.RISK_COLOURS}, "risk grade")
+app.notice_unknown("cases_group", {"team", "officer in charge"}, "grouping")
+app.notice_unknown("cases_band_holder", {"team", "officer"}, "holders")
+app.notice_unknown("cases_band_measure", {"open cases", "weighted load"}, "measure")
 risks = st.pills(
     "Risk grades",
     list(case_charts.RISK_COLOURS),

@@ -43,7 +43,7 @@ for table in TABLES:
             "rows in manifest": entry.rows if entry else None,
         }
     )
-st.dataframe(pl.DataFrame(rows), hide_index=True, key="data_tables")
+app.table(pl.DataFrame(rows), key="data_tables")
 
 st.header("Validation")
 errors = [f for f in current.findings if f.severity == "error"]
@@ -57,30 +57,28 @@ else:
         st.error(f"{len(errors)} error(s): no figures are drawn from this extract until they are fixed.")
     else:
         st.warning(f"{len(current.findings)} warning(s): figures are drawn, but check these rows.")
-    st.dataframe(
+    app.table(
         pl.DataFrame([f.as_dict() | {"examples": ", ".join(f.examples)} for f in current.findings]),
-        hide_index=True,
         key="data_findings",
     )
 
 st.header("Definitions")
 st.caption("Worded with the settings in force; every page and export uses these same values.")
-st.table(pl.DataFrame([{"term": d.term, "definition": d.text} for d in definitions(source.settings)]))
+terms = pl.DataFrame([{"term": d.term, "definition": d.text} for d in definitions(source.settings)])
+st.table(terms)
+app.downloads(terms, "definitions", key="data_definitions")
 
 st.expander("Settings in force").json(source.settings.model_dump(mode="json"))
 
-st.expander("Named queries (also callable as `unitload query NAME`)").dataframe(
-    pl.DataFrame(
-        [
-            {
-                "query": n,
-                "purpose": load_query(n).purpose,
-                "grain": load_query(n).grain,
-                "columns": ", ".join(load_query(n).columns),
-            }
-            for n in query_names()
-        ]
-    ),
-    hide_index=True,
-    key="data_queries",
+catalogue = pl.DataFrame(
+    [
+        {
+            "query": n,
+            "purpose": load_query(n).purpose,
+            "grain": load_query(n).grain,
+            "columns": ", ".join(load_query(n).columns),
+        }
+        for n in query_names()
+    ]
 )
+app.table(catalogue, key="data_queries", where=st.expander("Named queries (also callable as `unitload query NAME`)"))

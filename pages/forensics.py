@@ -15,6 +15,8 @@ page = app.figure_page("Forensic backlog")
 source, filters, settings = page.source, page.filters, page.settings
 weeks = settings.forensics.throughput_weeks
 
+app.notice_unknown("forensics_priorities", set(PRIORITIES), "priority")
+app.notice_unknown("forensics_devices", {d.replace("_", " ") for d in DEVICE_TYPES}, "device type")
 left, right = st.columns(2)
 priorities = left.pills(
     "Priority",

@@ -116,6 +116,7 @@ app.table(
 st.header("One officer")
 options = now.sort("label")["officer_id"].to_list()
 labels = dict(zip(now["officer_id"], now["label"], strict=True))
+app.notice_unknown("officer", set(options), "officer")
 # ids only in the choice: it is bound to the link (?officer=P1019), which must never carry a name
 chosen = st.selectbox(
     "Officer", options, index=None, key="officer", bind="query-params", placeholder="Choose an officer"

@@ -292,3 +292,23 @@ def test_links_pin_the_extract_and_offer_the_newest(monkeypatch, tmp_path):
     unknown.run()
     assert any("not kept here" in w.value for w in unknown.warning)
     assert any("unit-seed42-2026-11-30" in m.value for m in unknown.sidebar.markdown)
+
+
+@pytest.mark.parametrize(
+    ("page", "param", "value", "what"),
+    [
+        ("workload.py", "officer", "P9999", "officer"),
+        ("cases.py", "cases_group", "nonsense", "grouping"),
+        ("forensics.py", "forensics_priorities", "extreme", "priority"),
+        ("overview.py", "month", "May 1999", "month"),
+        ("overview.py", "teams", "POLIT-Z", "team"),
+    ],
+)
+def test_unknown_link_values_fall_back_with_a_notice(monkeypatch, page, param, value, what):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page(f"pages/{page}")
+    at.query_params[param] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"link's {what} '{value}' is not in this extract" in w.value for w in at.warning)

@@ -333,3 +333,30 @@ def test_a_pinned_link_keeps_its_figures_when_a_newer_extract_arrives(browser, t
         href = again.get_by_role("link", name="open this view on the newest data").get_attribute("href")
         assert "extract=unit-seed42-2026-11-30" in href
         context.close()
+
+
+def test_every_page_opens_from_the_navigation(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{server}/")
+        wait_idle(page)
+        for title, heading in (
+            ("Officer workload", "Officer workload"),
+            ("Case progression", "Case progression"),
+            ("Forensic backlog", "Forensic backlog"),
+            ("Supervision and welfare", "Supervision and welfare"),
+            ("Staffing planner", "Staffing planner"),
+            ("Data & definitions", "Data & definitions"),
+            ("Overview", "Monthly workload review"),
+        ):
+            page.locator("[data-testid=stSidebarNav]").get_by_text(title, exact=True).click()
+            page.wait_for_function("t => document.querySelector('h1')?.innerText === t", arg=heading, timeout=60_000)
+            wait_idle(page)
+            assert page.locator("[data-testid='stException']").count() == 0, title
+            if title not in ("Supervision and welfare", "Data & definitions"):
+                page.wait_for_function(
+                    "() => document.querySelector('.js-plotly-plot g.trace, .js-plotly-plot g.hm')", timeout=60_000
+                )
+            assert "extract=unit-seed42-2026-10-31" in page.url  # every page's link is pinned
+    finally:
+        page.close()

@@ -272,9 +272,9 @@ def sidebar_filters(source: Source) -> Filters:
     units = sorted(teams["unit"].unique().to_list())
     with st.sidebar:
         st.subheader("Review")
-        _notice_unknown("month", {month_label(d, as_of) for d in days}, "month")
-        _notice_unknown("unit", {"All units", *units}, "unit")
-        _notice_unknown("teams", set(teams["team"].to_list()), "team")
+        notice_unknown("month", {month_label(d, as_of) for d in days}, "month")
+        notice_unknown("unit", {"All units", *units}, "unit")
+        notice_unknown("teams", set(teams["team"].to_list()), "team")
         day = st.selectbox(
             "Month",
             days,
@@ -299,7 +299,7 @@ def sidebar_filters(source: Source) -> Filters:
     return st.session_state["filters"]
 
 
-def _notice_unknown(param: str, valid: set[str], what: str) -> None:
+def notice_unknown(param: str, valid: set[str], what: str) -> None:
     """Say so when a link asks for a value this extract does not have (the widget then falls back)."""
     unknown = [v for v in st.query_params.get_all(param) if v and v not in valid]
     if unknown:
@@ -349,12 +349,12 @@ def export_header(source: Source, name: str) -> list[tuple[str, str]]:
     """What an export says about itself: extract, as-of day, scope, and the definitions used."""
     from unitload.definitions import definitions
 
-    chosen = filters()
+    chosen = st.session_state.get("filters")  # none on a page for an extract that failed validation
     return [
         ("table", name),
         ("extract", source.extract.extract_id),
-        ("as of", chosen.as_of.isoformat()),
-        ("scope", chosen.scope),
+        ("as of", (chosen.as_of if chosen else source.extract.as_of).isoformat()),
+        ("scope", chosen.scope if chosen else "the whole extract"),
         *((f"definition: {d.term}", d.text) for d in definitions(source.settings)),
     ]
 
@@ -364,7 +364,8 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None) -> None:
     from unitload.output import to_csv_with_header, to_xlsx
 
     source = loaded().source
-    stem = f"{name}-{source.extract.extract_id}-{filters().as_of.isoformat()}"
+    chosen = st.session_state.get("filters")
+    stem = f"{name}-{source.extract.extract_id}-{(chosen.as_of if chosen else source.extract.as_of).isoformat()}"
     # read now: the files are made on a later request, outside this script run and its session state
     header = export_header(source, name)
     box = (where or st).popover("Download", icon=":material/download:")
