@@ -116,8 +116,13 @@ def extract_folders(path: Path) -> dict[str, tuple[Path, str]]:
     """Extracts kept side by side, one sub-folder each: extract id -> (folder, extracted_at)."""
     if (path / "manifest.json").exists() or not path.is_dir():
         return {}
+    return _listed(str(path), path.stat().st_mtime)  # a new extract folder changes the folder's mtime
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _listed(path: str, modified: float) -> dict[str, tuple[Path, str]]:
     found = {}
-    for folder in sorted(p for p in path.iterdir() if (p / "manifest.json").is_file()):
+    for folder in sorted(p for p in Path(path).iterdir() if (p / "manifest.json").is_file()):
         extract = open_extract(folder)
         found[extract.extract_id] = (folder, extract.extracted_at.isoformat() if extract.extracted_at else "")
     return found
@@ -170,11 +175,6 @@ def query(source: Source, name: str, **params) -> pl.DataFrame:
     """A named query's result, cached per extract, settings and parameters."""
     key = (source.extract.extract_id, source.schema, source.settings.fingerprint())
     return _cached_query(source, key, name, tuple(sorted(params.items())))
-
-
-def settings_in_force() -> Settings:
-    current = loaded()
-    return current.source.settings if current.source else Settings()
 
 
 def sidebar(current: Loaded) -> None:

@@ -7,7 +7,7 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload.charts import MUTED, OVER, SPAN_COLOURS
+from unitload.charts import MUTED, OVER, SPAN_COLOURS, strip
 
 HOLDER_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b")
 RISK_COLOURS = {"very_high": "#d62728", "high": "#ff7f0e", "medium": "#1f77b4", "low": "#7f7f7f"}
@@ -34,16 +34,11 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
         if part.is_empty():
             continue
         fig.add_trace(
-            go.Box(
-                x=part[group].fill_null("unallocated").to_list(),
-                y=part["days_since_progress"].clip(lower_bound=1 if log else 0).to_list(),
+            strip(
+                part[group].fill_null("unallocated").to_list(),
+                part["days_since_progress"].clip(lower_bound=1 if log else 0).to_list(),
                 name=risk.replace("_", " "),
-                boxpoints="all",
-                jitter=0.6,
-                pointpos=0,
-                fillcolor="rgba(0,0,0,0)",
-                line_color="rgba(0,0,0,0)",
-                marker=dict(color=colour, size=8, opacity=0.85),
+                colour=colour,
                 customdata=part.select(
                     "case_id",
                     "officer_id",

@@ -16,6 +16,23 @@ NORMAL = "#1f77b4"
 MUTED = "#7f7f7f"
 
 
+def strip(x: list, y: list, *, name: str, colour: str, customdata: list, hovertemplate: str) -> go.Box:
+    """One point per item, jittered within its category column (the points of an ageing chart)."""
+    return go.Box(
+        x=x,
+        y=y,
+        name=name,
+        boxpoints="all",
+        jitter=0.6,
+        pointpos=0,
+        fillcolor="rgba(0,0,0,0)",
+        line_color="rgba(0,0,0,0)",
+        marker=dict(color=colour, size=8, opacity=0.85),
+        customdata=customdata,
+        hovertemplate=hovertemplate,
+    )
+
+
 def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, points_per_fte: float) -> go.Figure:
     """Load per officer as a % of capacity, sorted, with 100 % and the overload threshold drawn.
 

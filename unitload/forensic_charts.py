@@ -9,7 +9,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from unitload.case_charts import STAGE_COLOURS, sequential
-from unitload.charts import MUTED, OVER
+from unitload.charts import MUTED, OVER, strip
 
 STAGES = ("awaiting_triage", "awaiting_download", "downloading", "awaiting_examination")
 PRIORITY_COLOURS = {"urgent": "#d62728", "high": "#ff7f0e", "standard": "#1f77b4", "low": "#7f7f7f"}
@@ -53,16 +53,11 @@ def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
         if part.is_empty():
             continue
         fig.add_trace(
-            go.Box(
-                x=[_label(s) for s in part["stage"]],
-                y=part["age_days"].to_list(),
+            strip(
+                [_label(stage) for stage in part["stage"]],
+                part["age_days"].to_list(),
                 name=priority,
-                boxpoints="all",
-                jitter=0.7,
-                pointpos=0,
-                fillcolor="rgba(0,0,0,0)",
-                line_color="rgba(0,0,0,0)",
-                marker=dict(color=colour, size=7, opacity=0.8),
+                colour=colour,
                 customdata=part.select("exhibit_id", "case_id", "device_type", "stage_age_days").rows(),
                 hovertemplate="%{customdata[0]} (%{customdata[2]}) · case %{customdata[1]}"
                 "<br>%{y} days since submission<br>%{customdata[3]} days in this stage<extra></extra>",

@@ -10,7 +10,6 @@ from __future__ import annotations
 # every value is a bound parameter. ruff's S608 cannot tell the two apart.
 # ruff: noqa: S608
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
@@ -364,7 +363,3 @@ def _runnable(check: Check, source: Source) -> bool:
         if name != check.table and f" {name} as " in check.where + check.source:
             tables.add(name)
     return tables <= source.present
-
-
-def relative(path: Path, root: Path) -> str:
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
