@@ -1,4 +1,4 @@
-"""The Streamlit frame: navigation, the shared sidebar, then the selected page."""
+"""The Streamlit frame: sign-in, navigation by role, the shared sidebar, then the selected page."""
 
 from pathlib import Path
 
@@ -19,7 +19,8 @@ REVIEW = (  # file, title, icon, url path
 # A local icon: a ":material/...:" page icon would make browsers fetch the favicon from the internet.
 st.set_page_config(page_title="Unit workload", page_icon=str(app.ICON), layout="wide")
 
-current = app.loaded()
+scope = app.sign_in()  # signed out: the sign-in only, on every URL, and the run stops here
+current = app.start(scope)  # this run's extract, limited to the user's scope
 data = st.Page(
     PAGES / "data_definitions.py",
     title="Data & definitions",
@@ -29,7 +30,8 @@ data = st.Page(
 )
 pages = {"data_definitions.py": data}
 if current.servable:  # an extract that failed validation gets only the page that says why
-    for number, (file, title, icon, url) in enumerate(REVIEW):
+    allowed = [row for row in REVIEW if row[0] in scope.pages]  # pages follow the role
+    for number, (file, title, icon, url) in enumerate(allowed):
         pages[file] = st.Page(PAGES / file, title=title, icon=icon, url_path=url, default=number == 0)
 review = [pages[file] for file, *_ in REVIEW if file in pages]
 page = st.navigation({"Monthly review": review, "Reference": [data]} if review else [data])
@@ -38,4 +40,4 @@ app.pin_extract(current)
 app.sidebar(current)
 if current.servable:
     app.sidebar_filters(current.source)
-app.run_page(page)
+app.run_page(page, next(f for f, p in pages.items() if p is page))

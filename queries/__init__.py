@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from unitload.db import Source
@@ -31,6 +33,10 @@ LIST_PARAMS = ("units", "teams", "priorities", "device_types")
 
 class QueryError(ValueError):
     """A query asked for by a wrong name or with the wrong parameters."""
+
+
+class QueryTimeout(QueryError):
+    """A query stopped because it ran longer than the engine's `query_seconds`."""
 
 
 @dataclass(frozen=True)
@@ -141,11 +147,27 @@ def bind_params(source: Source, query: NamedQuery, params: dict[str, object]) ->
 
 
 def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
-    """Run a named query on its own cursor with bound parameters; return a Polars frame."""
+    """Run a named query on its own cursor with bound parameters; return a Polars frame.
+
+    A query that runs longer than the engine's `query_seconds` is interrupted (QueryTimeout).
+    """
     query = load_query(name)
     values = bind_params(source, query, params)
+    return run_sql(source, query.sql, values, what=f"query {name!r}")
+
+
+def run_sql(source: Source, sql: str, values: dict | None = None, what: str = "the query") -> pl.DataFrame:
+    """SQL text (from a query file, never from a user) with bound values, under the time limit."""
+    seconds = source.settings.engine.query_seconds
     cur = source.cursor()
+    timer = threading.Timer(seconds, cur.interrupt)
+    timer.start()
     try:
-        return cur.sql(query.sql, params=values).pl()
+        return cur.sql(sql, params=values or {}).pl()
+    except duckdb.InterruptException:
+        raise QueryTimeout(
+            f"{what} was stopped after {seconds:g} s (engine.query_seconds); narrow the filters or raise the limit"
+        ) from None
     finally:
+        timer.cancel()
         cur.close()

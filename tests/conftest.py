@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from unitload.tables import write_extract
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "unit"
 D = dt.date
+# The app under test runs in local mode on the tests' own extracts (tests/local.toml says so) and keeps
+# its audit trail under test-artifacts/; a test that needs other settings sets UNITLOAD_SETTINGS itself.
+os.environ.setdefault("UNITLOAD_SETTINGS", str(ROOT / "tests" / "local.toml"))
 
 
 def officer(officer_id, team="T1", joined_on=D(2020, 1, 1), left_on=None, role="investigator", **extra):

@@ -16,6 +16,7 @@ import polars as pl
 import streamlit as st
 
 from queries import run_query
+from unitload.access import AccessDenied, Scope, local_scope, scope_from_claims
 from unitload.db import Database, Source
 from unitload.extract import ExtractError, open_extract
 from unitload.findings import Finding, has_errors
@@ -73,13 +74,66 @@ FRAME = "dashboard.py"
 _IN_FRAME = contextvars.ContextVar("unitload_in_frame", default=False)
 
 
-def run_page(page) -> None:
-    """Run the selected page inside the frame (dashboard.py calls this, and only this runs pages)."""
+def run_page(page, file: str) -> None:
+    """Run the selected page inside the frame (dashboard.py calls this, and only this runs pages).
+
+    A full run of a page is one consultation: it writes one audit record, with the rows it showed.
+    """
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    run = this_run()
+    run.page, run.rows = Path(file).stem, 0
     token = _IN_FRAME.set(True)
     try:
         page.run()
+    except StopException:
+        audit("view")
+        raise
+    else:
+        audit("view")
     finally:
         _IN_FRAME.reset(token)
+
+
+def audit(event: str, what: str = "", rows: int | None = None) -> None:
+    """One audit record for this user and view: the page, filter codes and extract, never names."""
+    _record(settings().audit, this_run(), st.session_state.get("filters"), event, what, rows)
+
+
+def disclosed(make, event: str, what: str, rows: int | None):
+    """`make` (a file made on a later request, outside this run), writing its audit record when called.
+
+    Who, where and what are read now: the later request has no script run and no session state.
+    """
+    run, chosen, trail = this_run(), st.session_state.get("filters"), settings().audit
+    page = run.page
+
+    def made():
+        _record(trail, run, chosen, event, what, rows, page)
+        return make()
+
+    return made
+
+
+def _record(trail_settings, run: Run, chosen, event: str, what: str, rows: int | None, page: str | None = None):
+    from unitload import audit as trail
+
+    source = run.current.source
+    trail.record(
+        trail_settings,
+        event,
+        subject=run.scope.subject,
+        role=run.scope.role,
+        page=run.page if page is None else page,
+        filters={
+            "as_of": chosen.as_of.isoformat() if chosen else None,
+            "units": chosen.units if chosen else None,
+            "teams": chosen.teams if chosen else None,
+        },
+        extract=source.extract.extract_id if source else "",
+        rows=run.rows if rows is None else rows,
+        what=what,
+    )
 
 
 def require_frame(page_file: str) -> None:
@@ -101,20 +155,100 @@ def forward_diverted(pages: dict, current) -> None:
         st.switch_page(pages[wanted[0]], query_params=wanted[1])
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _settings(path: str | None, modified: float) -> Settings | str:
+    try:
+        return load_settings(path)
+    except SettingsError as exc:
+        return str(exc)
+
+
+def settings() -> Settings:
+    """The settings file in force (UNITLOAD_SETTINGS), reread when it changes; stops the app if it is bad."""
+    path = _settings_path()
+    found = _settings(path, Path(path).stat().st_mtime if path and Path(path).exists() else 0.0)
+    if isinstance(found, str):
+        st.error(f"The settings cannot be used: {found}")
+        st.stop()
+    return found
+
+
+def auth_configured() -> bool:
+    """True when the secrets have an `[auth]` section: Streamlit's OpenID Connect sign-in is set up."""
+    try:
+        return bool(st.secrets.load_if_toml_exists() and st.secrets.get("auth"))
+    except Exception:  # an unreadable secrets file: treat as not configured, and local mode refuses real data
+        return False
+
+
+def is_bundled_sample(path: Path) -> bool:
+    return path.resolve().is_relative_to((HERE / "sample_data").resolve())
+
+
+def sign_in() -> Scope:
+    """Who is asking, before any page runs: signed in through OpenID Connect, or local mode.
+
+    Signed out, the run shows only the sign-in and stops, whatever page its URL names. A role comes
+    only from the identity's claims through the settings' mapping. Without `[auth]`, the app runs in
+    a bannered local mode, on the bundled sample unless the settings allow local mode on any data.
+    """
+    _RUN.set(None)
+    access = settings().access
+    if not auth_configured():
+        if not is_bundled_sample(data_path()) and not access.local_any_data:
+            st.title("Sign-in is not configured")
+            st.error(
+                "This server is pointed at an extract other than the bundled sample, but has no `[auth]` "
+                "section in its secrets, so nobody could be identified or audited. Configure OpenID Connect "
+                "sign-in, or set `access.local_any_data = true` in the settings to run without it."
+            )
+            st.stop()
+        st.info(
+            f"Local mode: nobody is signed in; you see the app as a {access.local_role}. "
+            "Configure `[auth]` in the secrets before serving real extracts.",
+            icon=":material/lock_open:",
+        )
+        return local_scope(access)
+    if not st.user.is_logged_in:
+        st.title("Unit workload")
+        st.write("This dashboard shows restricted policing data. Sign in with your organisation's account.")
+        st.button("Sign in", type="primary", on_click=st.login, icon=":material/login:")
+        st.stop()
+    try:
+        scope = scope_from_claims(st.user.to_dict(), access)
+    except AccessDenied as exc:
+        st.title("No access")
+        st.error(f"Your account is signed in but has no access to this dashboard: {exc}.")
+        st.button("Sign out", on_click=st.logout)
+        st.stop()
+    with st.sidebar:
+        st.caption(f"Signed in as {scope.label}")
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
+    return scope
+
+
 @dataclass(frozen=True)
 class Choice:
-    """Which extract this run serves: the one a link pins, else the newest."""
+    """Which extract this run serves: the one a link pins, else the current (or newest) one."""
 
     folder: Path
     root: Path  # the folder the database may read: the extract, or the folder of extracts
     extract_id: str | None  # None for a lone extract folder
-    newest: str | None
+    newest: str | None  # the extract served when no link pins one
     asked: str | None  # the extract id in the link, if any
+    others: tuple[str, ...] = ()  # the other kept extracts, newest first (the fallbacks of an unpinned view)
 
 
 def extract_folders(path: Path) -> dict[str, tuple[Path, str]]:
-    """Extracts kept side by side, one sub-folder each: extract id -> (folder, extracted_at)."""
-    if (path / "manifest.json").exists() or not path.is_dir():
+    """Extracts kept side by side, one sub-folder each: extract id -> (folder, extracted_at).
+
+    `path` is a folder of extract folders, or a data root of `unitload promote` (its extracts/ folder).
+    """
+    from unitload.promote import EXTRACTS, current_folder
+
+    if current_folder(path) is not None:
+        path = path / EXTRACTS
+    elif (path / "manifest.json").exists() or not path.is_dir():
         return {}
     return _listed(str(path), path.stat().st_mtime)  # a new extract folder changes the folder's mtime
 
@@ -122,28 +256,98 @@ def extract_folders(path: Path) -> dict[str, tuple[Path, str]]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _listed(path: str, modified: float) -> dict[str, tuple[Path, str]]:
     found = {}
-    for folder in sorted(p for p in Path(path).iterdir() if (p / "manifest.json").is_file()):
+    for folder in sorted(Path(path).iterdir()):
+        if folder.name.startswith(".") or not (folder / "manifest.json").is_file():
+            continue  # hidden: a promotion still copying
         extract = open_extract(folder)
         found[extract.extract_id] = (folder, extract.extracted_at.isoformat() if extract.extracted_at else "")
     return found
 
 
 def choice() -> Choice:
+    from unitload.promote import current_folder
+
     path = data_path()
     asked = st.query_params.get("extract") or None
     folders = extract_folders(path)
     if not folders:
         return Choice(path, path, None, None, asked)
-    newest = max(folders, key=lambda i: (folders[i][1], i))
-    chosen = asked if asked in folders else newest
-    return Choice(folders[chosen][0], path, chosen, newest, asked)
+    by_age = sorted(folders, key=lambda i: (folders[i][1], i), reverse=True)
+    current = current_folder(path)
+    served = next((i for i in by_age if folders[i][0].resolve() == current), None) if current else by_age[0]
+    if served is None:  # the current extract was promoted after the listing was cached
+        _listed.clear()
+        return choice()
+    chosen = asked if asked in folders else served
+    others = tuple(i for i in by_age if i != chosen)
+    return Choice(folders[chosen][0], path, chosen, served, asked, others)
+
+
+def _open(folder: Path, root: Path) -> Loaded:
+    manifest = folder / "manifest.json"
+    stamp = manifest.stat().st_mtime if manifest.exists() else 0.0
+    return _load(str(folder), stamp, _settings_path(), str(root))
+
+
+@dataclass
+class Run:
+    """One script run of one user: their scope, and the extract the whole run serves."""
+
+    scope: Scope
+    current: Loaded
+    fell_back_from: str = ""  # an unpinned newest extract that failed validation, if any
+    page: str = ""
+    rows: int = 0  # table rows shown on this run, for the audit record
+
+
+_RUN: contextvars.ContextVar[Run | None] = contextvars.ContextVar("unitload_run", default=None)
+
+
+def this_run() -> Run:
+    """This run's user and extract (a fragment rerun has the last full run's, kept in its session)."""
+    run = _RUN.get() or st.session_state.get("_unitload_run")
+    if run is None:
+        raise RuntimeError("pages run only inside dashboard.py, after app.start()")
+    return run
 
 
 def loaded() -> Loaded:
+    """The extract this run serves, already limited to the user's scope."""
+    return this_run().current
+
+
+def start(scope: Scope) -> Loaded:
+    """Fix the extract of this run, once: a promotion during the run changes the next run, not this one.
+
+    Without a link pinning an extract, a newest extract that failed validation is passed over for the
+    newest one that passed (the last good extract keeps being served), with a warning.
+    """
     chosen = choice()
-    manifest = chosen.folder / "manifest.json"
-    stamp = manifest.stat().st_mtime if manifest.exists() else 0.0
-    return _load(str(chosen.folder), stamp, _settings_path(), str(chosen.root))
+    base = _open(chosen.folder, chosen.root)
+    fell_back = ""
+    if not base.servable and chosen.extract_id and chosen.asked != chosen.extract_id:
+        for other in chosen.others:
+            candidate = _open(extract_folders(chosen.root)[other][0], chosen.root)
+            if candidate.servable:
+                fell_back, base = chosen.extract_id, candidate
+                break
+    current = scoped(base, scope)
+    run = Run(scope, current, fell_back)
+    _RUN.set(run)
+    st.session_state["_unitload_run"] = run
+    return current
+
+
+def scoped(base: Loaded, scope: Scope) -> Loaded:
+    """The extract as the user's scope sees it; example rows of findings only for whole-extract roles."""
+    import dataclasses
+
+    if base.source is None:
+        return base
+    findings = base.findings
+    if not (scope.names and scope.teams is None):
+        findings = tuple(dataclasses.replace(f, examples=()) for f in findings)
+    return Loaded(base.source.scoped(scope), findings, base.problem)
 
 
 def pin_extract(current: Loaded) -> None:
@@ -151,6 +355,13 @@ def pin_extract(current: Loaded) -> None:
     if current.source is None:
         return
     chosen, extract_id = choice(), current.source.extract.extract_id
+    if this_run().fell_back_from:
+        st.error(
+            f"Extract {this_run().fell_back_from} failed validation, so the last good extract, {extract_id}, "
+            f"is served. [See why it failed](?extract={this_run().fell_back_from}) (its Data & definitions page).",
+            icon=":material/report:",
+        )
+        return
     if chosen.asked and chosen.asked != extract_id:
         st.warning(f"The link asks for extract {chosen.asked!r}, which is not kept here; showing {extract_id}.")
     st.query_params["extract"] = extract_id
@@ -293,9 +504,13 @@ def sidebar_filters(source: Source) -> Filters:
             "Teams", options["team"].to_list(), key="teams", bind="query-params", placeholder="All teams"
         )
         # never bound to the URL: a link must not reveal names to whoever opens it
-        st.toggle("Show names", key="sidebar_names", help="Officers are shown by id unless names are revealed.")
+        if this_run().scope.names:
+            st.toggle("Show names", key="sidebar_names", help="Officers are shown by id unless names are revealed.")
+        else:
+            st.caption("Officers are shown by id: your role does not see names.")
         share_link()
-    st.session_state["filters"] = Filters(day, chosen_units, chosen_teams or None)
+    scope_teams = list(this_run().scope.teams) if this_run().scope.teams else None
+    st.session_state["filters"] = Filters(day, chosen_units, chosen_teams or scope_teams)
     return st.session_state["filters"]
 
 
@@ -310,8 +525,8 @@ def notice_unknown(param: str, valid: set[str], what: str) -> None:
 
 
 def names_visible() -> bool:
-    """The sidebar's "Show names" choice (the access-control issue will limit who may make it)."""
-    return bool(st.session_state.get("sidebar_names", False))
+    """Names are shown when the user's role may see them and the sidebar's "Show names" is on."""
+    return this_run().scope.names and bool(st.session_state.get("sidebar_names", False))
 
 
 def with_names(source: Source, frame: pl.DataFrame, column: str = "officer_id", label: str = "officer") -> pl.DataFrame:
@@ -341,6 +556,7 @@ def table(frame: pl.DataFrame, key: str, column_config: dict | None = None, wher
     shown = (where or st).dataframe(
         frame, hide_index=True, key=key, column_config=config | (column_config or {}), **kwargs
     )
+    this_run().rows += frame.height
     downloads(frame, key.replace("_", "-"), key, where)
     return shown
 
@@ -371,7 +587,7 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None) -> None:
     box = (where or st).popover("Download", icon=":material/download:")
     box.download_button(
         "CSV",
-        data=lambda: to_csv_with_header(frame, header),
+        data=disclosed(lambda: to_csv_with_header(frame, header), "export", f"{name}.csv", frame.height),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -379,7 +595,7 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None) -> None:
     )
     box.download_button(
         "Excel (XLSX)",
-        data=lambda: to_xlsx(frame, header),
+        data=disclosed(lambda: to_xlsx(frame, header), "export", f"{name}.xlsx", frame.height),
         file_name=f"{stem}.xlsx",
         key=f"{key}_xlsx",
         on_click="ignore",
@@ -443,9 +659,15 @@ def share_link() -> None:
         from urllib.parse import urlencode
 
         url = url.split("?", 1)[0] + "?" + urlencode(query)
-    with st.popover("Copy link", icon=":material/link:", width="stretch"):
-        st.caption("This view's link: the same figures for whoever opens it. It holds only ids, codes and dates.")
-        st.code(url, language=None, wrap_lines=True)
+    box = st.popover("Copy link", icon=":material/link:", width="stretch", key="share_link", on_change=_link_shown)
+    box.caption("This view's link: the same figures for whoever opens it. It holds only ids, codes and dates.")
+    box.code(url, language=None, wrap_lines=True)
+
+
+def _link_shown() -> None:
+    """Opening Copy link shows a link to be passed on: a disclosure for the audit trail."""
+    if st.session_state.get("share_link"):
+        audit("link", what="link", rows=0)
 
 
 def monthly_pack_maker(source: Source, as_of: dt.date):
@@ -453,4 +675,4 @@ def monthly_pack_maker(source: Source, as_of: dt.date):
     from unitload.report import monthly_pack
 
     names = names_visible()  # read now: the pack is made outside this script run
-    return lambda: monthly_pack(source, as_of, names=names)
+    return disclosed(lambda: monthly_pack(source, as_of, names=names), "pack", "monthly pack", None)

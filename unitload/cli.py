@@ -131,6 +131,35 @@ def report(
     typer.echo(f"wrote {out} ({out.stat().st_size // 1024} KiB), figures as of {as_of}")
 
 
+@app.command()
+def promote(
+    new: Annotated[Path, typer.Argument(help="Folder of the new extract.")],
+    root: Annotated[Path, typer.Option("--root", help="Data root: extracts/ and the current link.")],
+    keep: Annotated[int, typer.Option("--keep", help="Promoted extracts to keep (the oldest are pruned).")] = 12,
+    seconds: Annotated[float, typer.Option("--timeout", help="Seconds validation may take.")] = 600,
+    memory_mb: Annotated[int, typer.Option("--memory-mb", help="Memory validation may use, in MB.")] = 4096,
+    settings: SettingsOption = None,
+) -> None:
+    """Validate a new extract in a child process, copy it into the data root and serve it from now on.
+
+    A rejected extract changes nothing: the validation report is printed and the exit code is 1.
+    """
+    from unitload.promote import PromoteError
+    from unitload.promote import promote as promote_extract
+
+    if keep < 1:
+        raise UsageError("--keep must be at least 1")
+    try:
+        done = promote_extract(new, root, keep=keep, seconds=seconds, memory_mb=memory_mb, settings=settings)
+    except PromoteError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    if done.report:
+        typer.echo(done.report)
+    pruned = f"; pruned {', '.join(done.pruned)}" if done.pruned else ""
+    typer.echo(f"promoted {done.extract_id}: {root}/current -> {done.folder.relative_to(root.resolve())}{pruned}")
+
+
 def _date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

@@ -54,6 +54,7 @@ class Database:
         self._con.execute("SET lock_configuration = true")
         self._lock = threading.Lock()  # DDL on the shared connection, one at a time
         self.scenarios = ScenarioSchemas()
+        self.scopes: dict[tuple[str, str], str] = {}  # (extract schema, scope key) -> scoped schema
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for each query, so that threads never share a result."""
@@ -112,6 +113,25 @@ class Source:
         cur.execute("USE " + ident(self.schema))
         return cur
 
+    def scoped(self, scope) -> Source:
+        """This extract as one user's scope sees it (`unitload.access.Scope`): a schema of views that
+        keep only the scope's teams and pseudonymise names when the role may not see them.
+
+        Team scope: officers of the teams; their contracts, absences and supervision; the cases ever
+        assigned to them, with all of those cases' assignments, actions and exhibits (officers of other
+        teams appear in a shared case's history by id only).
+        """
+        made = self.db.scopes
+        found = made.get((self.schema, scope.key))
+        if found is None:
+            found = "r_" + hashlib.sha256(f"{self.schema}|{scope.key}".encode()).hexdigest()[:16]
+            with self.db._lock:
+                cur = self.db.cursor()
+                _create_scope(cur, self.schema, found, scope.teams, scope.names)
+                cur.close()
+            made[(self.schema, scope.key)] = found
+        return Source(self.db, self.extract, self.settings, found, self.structure, self.present)
+
     def derive(self, key: str, replaced: dict) -> Source:
         """A source whose `replaced` tables (name -> Polars frame) stand in for the extract's, the rest unchanged.
 
@@ -141,6 +161,40 @@ class Source:
                     del made[oldest]
                     self.db.cursor().execute("DROP SCHEMA IF EXISTS " + ident(oldest) + " CASCADE")
         return Source(self.db, self.extract, self.settings, schema, self.structure, self.present)
+
+
+_BY_OFFICER = ("contracts", "absences", "supervision")
+_BY_CASE = ("assignments", "actions", "exhibits")
+
+
+def _create_scope(cur, base: str, schema: str, teams: tuple[str, ...] | None, names: bool) -> None:
+    """The views of one scope over the extract's views in `base` (team codes are bound values)."""
+    b, s = ident(base), ident(schema)
+    cur.execute("CREATE SCHEMA IF NOT EXISTS " + s)
+    cur.execute("CREATE OR REPLACE TABLE " + s + ".scope_teams (team VARCHAR)")
+    for team in teams or ():
+        cur.execute("INSERT INTO " + s + ".scope_teams VALUES ($team)", {"team": team})
+    shown = "display_name" if names else "officer_id"
+    in_teams = " WHERE team IN (SELECT team FROM " + s + ".scope_teams)" if teams is not None else ""
+    view = "CREATE OR REPLACE VIEW " + s + "."
+    cur.execute(
+        view + '"officers" AS SELECT * REPLACE (' + shown + " AS display_name) FROM " + b + ".officers" + in_teams
+    )
+    scoped_officers = "(SELECT officer_id FROM " + s + ".officers)"
+    for name in _BY_OFFICER:
+        where = " WHERE officer_id IN " + scoped_officers if teams is not None else ""
+        cur.execute(view + ident(name) + " AS SELECT * FROM " + b + "." + ident(name) + where)
+    where = (
+        " WHERE case_id IN (SELECT case_id FROM " + b + ".assignments WHERE officer_id IN " + scoped_officers + ")"
+        if teams is not None
+        else ""
+    )
+    cur.execute(view + '"cases" AS SELECT * FROM ' + b + ".cases" + where)
+    for name in _BY_CASE:
+        where = " WHERE case_id IN (SELECT case_id FROM " + s + ".cases)" if teams is not None else ""
+        cur.execute(view + ident(name) + " AS SELECT * FROM " + b + "." + ident(name) + where)
+    cur.execute("USE " + s)
+    cur.execute(MACROS.read_text(encoding="utf-8"))
 
 
 def _view_sql(cur, schema: str, table: Table, files: list[Path], root: Path) -> tuple[str, list[Finding]]:

@@ -28,6 +28,9 @@ DEFAULT_RISK = {"very_high": 2.0, "high": 1.5, "medium": 1.0, "low": 0.5}
 DEFAULT_COMPLEXITY = {1: 1.0, 2: 1.5, 3: 2.0}
 DEFAULT_PROGRESSING = ACTION_TYPES[:7]  # enquiry ... file_to_cps: every type but updates, reviews and notes
 
+# Roles of issue 8, from most to least widely seeing; a user whose groups map to several takes the first.
+ROLES = ("superintendent", "inspector", "sergeant", "planner", "analyst")
+
 PositiveFloat = Annotated[float, Field(gt=0)]
 PositiveInt = Annotated[int, Field(gt=0)]
 
@@ -120,6 +123,40 @@ class Engine(_Section):
 
     threads: PositiveInt = 2
     memory_limit: str = "2GB"
+    query_seconds: PositiveFloat = 30  # a query running longer is interrupted, with a message saying so
+
+
+class Access(_Section):
+    """Addition to the contract (issue 8): who may see what, from the identity provider's claims."""
+
+    role_claim: str = "groups"  # claim holding the user's groups (a string or a list)
+    team_claim: str = "teams"  # claim holding the team codes an inspector or sergeant leads
+    roles: dict[str, str] = Field(default_factory=dict)  # claim value -> role
+    local_role: str = "superintendent"  # the role of local mode (no [auth] in the secrets)
+    local_any_data: bool = False  # local mode on data other than the bundled sample: only when set
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value.values()) - set(ROLES))
+        if unknown:
+            raise ValueError(f"unknown role(s) {unknown}; expected {list(ROLES)}")
+        return value
+
+    @field_validator("local_role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        if value not in ROLES:
+            raise ValueError(f"unknown role {value!r}; expected {list(ROLES)}")
+        return value
+
+
+class Audit(_Section):
+    """Addition to the contract (issue 8): the append-only audit trail of views and disclosures."""
+
+    path: str = "audit/unitload-audit.jsonl"  # relative paths are below the working folder
+    max_bytes: PositiveInt = 10_000_000  # rotate when the file reaches this size
+    backups: PositiveInt = 20  # rotated files kept: .1 (newest) to .N
 
 
 class Settings(_Section):
@@ -129,6 +166,8 @@ class Settings(_Section):
     forensics: Forensics = Field(default_factory=Forensics)
     supervision: Supervision = Field(default_factory=Supervision)
     engine: Engine = Field(default_factory=Engine)
+    access: Access = Field(default_factory=Access)
+    audit: Audit = Field(default_factory=Audit)
 
     def fingerprint(self) -> str:
         """A short stable hash of every value, for cache keys."""
