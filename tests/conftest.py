@@ -120,3 +120,19 @@ def rows(build):
 @pytest.fixture(scope="session")
 def sample() -> Source:
     return open_source(SAMPLE)
+
+
+@pytest.fixture(autouse=True)
+def running_server(monkeypatch):
+    """Pages as a running server serves them: once the frame has called st.navigation, Streamlit never
+    again runs a page from the pages/ folder directly. AppTest forgets that before every run, so the
+    tests put it back; test_a_cold_start_page_request_goes_through_the_frame covers the first request."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

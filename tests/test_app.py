@@ -15,22 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 
 
-@pytest.fixture(autouse=True)
-def running_server(monkeypatch):
-    """Pages as a running server serves them: once the frame has called st.navigation, Streamlit never
-    again runs a page from the pages/ folder directly. AppTest forgets that before every run, so the
-    tests put it back; test_a_cold_start_page_request_goes_through_the_frame covers the first request."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 def run_app(monkeypatch, data=None, page=None) -> AppTest:
     if data:
         monkeypatch.setenv("UNITLOAD_DATA", str(data))

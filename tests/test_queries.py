@@ -93,12 +93,29 @@ def test_values_are_bound_never_spliced(sample):
         "install httpfs",
         "load httpfs",
         "copy (select 1) to '/tmp/unitload-escape.csv'",
+        "attach '/tmp/unitload-escape.duckdb' as escape",
+        "set lock_configuration = false",
+        "set memory_limit = '100GB'",
+        "reset allowed_directories",
     ],
 )
 def test_connection_is_locked_down(sample, statement):
     cursor = sample.cursor()
     with pytest.raises(duckdb.Error):
         cursor.sql(statement).fetchall()
+
+
+def test_a_runaway_query_is_interrupted_with_a_clear_message(sample):
+    from queries import QueryTimeout, run_sql
+    from unitload.db import Source
+    from unitload.settings import Engine, Settings
+
+    quick = Source(
+        sample.db, sample.extract, Settings(engine=Engine(query_seconds=0.3)), sample.schema, present=sample.present
+    )
+    with pytest.raises(QueryTimeout, match=r"stopped after 0.3 s \(engine.query_seconds\)"):
+        run_sql(quick, "select count(*) from range(100000000000) as a(i), range(10) as b(j) where a.i % 7 = b.j")
+    assert run_query(quick, "table_counts").height == 8  # the connection still serves
 
 
 def test_each_query_uses_its_own_cursor(sample):

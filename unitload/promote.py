@@ -19,6 +19,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +119,13 @@ def promote(
     passed, report = check(new, settings, seconds, memory_mb)
     if not passed:
         raise PromoteError(f"{new}: rejected by validation; {CURRENT} is unchanged.\n{report}")
+    return Promoted(extract_id, target, tuple(install(new, root, extract_id, keep)), report)
+
+
+def install(new: Path, root: Path, extract_id: str, keep: int = 12) -> list[str]:
+    """Copy a validated extract into the root, switch `current` to it, prune; returns the pruned ids."""
+    new, root = Path(new), Path(root)
+    target = root / EXTRACTS / extract_id
     (root / EXTRACTS).mkdir(parents=True, exist_ok=True)
     incoming = root / EXTRACTS / f".incoming-{extract_id}-{os.getpid()}"
     shutil.rmtree(incoming, ignore_errors=True)
@@ -126,7 +134,7 @@ def promote(
     os.rename(incoming, target)
     os.utime(target)  # the folder's time is its promotion's: retention prunes by it
     switch(root, target)
-    return Promoted(extract_id, target, tuple(prune(root, keep)), report)
+    return prune(root, keep)
 
 
 def _copier(pause: float):
@@ -140,7 +148,7 @@ def _copier(pause: float):
 
 def switch(root: Path, target: Path) -> None:
     """Point `current` at `target` by renaming a new link over the old one (atomic on POSIX)."""
-    link = root / f".{CURRENT}-{os.getpid()}"
+    link = root / f".{CURRENT}-{os.getpid()}-{threading.get_ident()}"
     if link.is_symlink() or link.exists():
         link.unlink()
     os.symlink(os.path.relpath(target, root), link)
