@@ -174,8 +174,10 @@ case_id = st.selectbox(
     bind="query-params",
     placeholder="Choose a case, click a point or select a row above",
 )
-if case_id:
-    timeline = app.query(source, "case_timeline", as_of=filters.as_of, case_id=case_id)
+timeline = app.query(source, "case_timeline", as_of=filters.as_of, case_id=case_id) if case_id else None
+if case_id and timeline.is_empty():  # a link to a case this extract (or this user's scope) does not hold
+    st.warning(f"Case {case_id!r} is not in this extract or not within your view.")
+elif case_id:
     start = max(timeline["starts_on"].min(), filters.as_of.replace(year=filters.as_of.year - 4))
     st.plotly_chart(
         case_charts.case_timeline(

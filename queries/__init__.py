@@ -142,7 +142,10 @@ def bind_params(source: Source, query: NamedQuery, params: dict[str, object]) ->
         else:
             raise QueryError(f"query {query.name!r} needs a value for ${name}")
     if isinstance(values.get("as_of"), str):
-        values["as_of"] = dt.date.fromisoformat(values["as_of"])
+        try:
+            values["as_of"] = dt.date.fromisoformat(values["as_of"])
+        except ValueError:
+            raise QueryError(f"query {query.name!r}: as_of {values['as_of']!r} is not a day YYYY-MM-DD") from None
     return values
 
 

@@ -50,9 +50,10 @@ def server():
     yield from serve(ROOT / "sample_data" / "unit")
 
 
-def serve(data: Path):
-    port = free_port()
-    env = os.environ | {"UNITLOAD_DATA": str(data)}
+def serve(data: Path, env: dict | None = None, port: int | None = None, secrets: Path | None = None):
+    """Run the dashboard on `data` (and the given secrets file) until the generator is closed."""
+    port = port or free_port()
+    env = os.environ | {"UNITLOAD_DATA": str(data)} | (env or {})
     process = subprocess.Popen(
         [
             sys.executable,
@@ -66,6 +67,7 @@ def serve(data: Path):
             "127.0.0.1",
             "--server.headless",
             "true",
+            *(["--secrets.files", str(secrets)] if secrets else []),
         ],
         cwd=ROOT,
         env=env,
