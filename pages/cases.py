@@ -33,7 +33,7 @@ risks = st.pills(
 if risks:
     cases = cases.filter(pl.col("risk_grade").is_in(risks))
 history = app.query(source, "history_span")["first_day"][0]
-span = len(app.month_ends(history, filters.as_of))
+span = min(len(app.month_ends(history, filters.as_of)), TREND_MONTHS)  # the usual pace of the last two years
 lines = app.query(source, "progress_percentiles", as_of=filters.as_of, months=span, units=filters.units).row(
     0, named=True
 )
@@ -60,7 +60,7 @@ chart = st.plotly_chart(
 )
 st.caption(
     f"{cases.height} open cases. Dotted lines: the 50th, 85th and 95th percentiles of days since progress over "
-    f"every case open at each of the {lines['snapshots']} month ends since {history:%B %Y} "
+    f"every case open at each of the last {lines['snapshots']} month ends "
     f"({lines['cases']} case-snapshots), the unit's usual pace. Dashed: stale_days. {term('unprogressed')} "
     "Click a point to open its timeline below."
 )

@@ -69,15 +69,37 @@ current_oic as (
     join calendar as cal on in_half_open(a.assigned_from, a.assigned_to, cal.d)
 ),
 
-progressing as (
-    select case_id, action_on, string_agg(distinct action_type, ', ' order by action_type) as action_types
-    from actions
-    where list_contains($progressing_actions, action_type)
-    group by case_id, action_on
+-- the progressing actions and supervisory reviews of each case open on D, up to D (joining the open
+-- cases first reads the actions of a few thousand cases, not all of them)
+case_actions as (
+    select
+        c.d,
+        a.case_id,
+        a.action_on,
+        a.action_type,
+        list_contains($progressing_actions, a.action_type) as progressing,
+        a.action_type = 'supervisory_review' as review
+    from open_cases as c
+    join actions as a on a.case_id = c.case_id and a.action_on <= c.d
+    where list_contains($progressing_actions, a.action_type) or a.action_type = 'supervisory_review'
 ),
 
-reviews as (
-    select case_id, action_on from actions where action_type = 'supervisory_review'
+latest as (
+    select
+        d,
+        case_id,
+        max(action_on) filter (where progressing) as last_progress_on,
+        max(action_on) filter (where review) as last_review_on
+    from case_actions
+    group by d, case_id
+),
+
+latest_types as (
+    select l.d, l.case_id, string_agg(distinct a.action_type, ', ' order by a.action_type) as action_types
+    from latest as l
+    join case_actions as a on a.d = l.d and a.case_id = l.case_id and a.action_on = l.last_progress_on
+    where a.progressing
+    group by l.d, l.case_id
 ),
 
 absent_on_d as (
@@ -90,11 +112,11 @@ final as (
         o.officer_id,
         c.opened_on,
         c.weight,
-        p.action_on as last_progress_on,
-        c.d - coalesce(p.action_on, c.opened_on) as days_since_progress,
+        l.last_progress_on,
+        c.d - coalesce(l.last_progress_on, c.opened_on) as days_since_progress,
         days_since_progress > $stale_days as unprogressed,
-        r.action_on as last_review_on,
-        c.d - coalesce(r.action_on, c.opened_on) as days_since_review,
+        l.last_review_on,
+        c.d - coalesce(l.last_review_on, c.opened_on) as days_since_review,
         days_since_review > $review_days as review_overdue,
         coalesce(o.reason in ('reallocation', 'absence_cover'), false) as inherited,
         ab.officer_id is not null as oic_absent,
@@ -108,16 +130,15 @@ final as (
         o.assigned_from,
         o.officer_id is null as unallocated,
         coalesce(f.left_on <= c.d, false) as oic_left,
-        p.action_types as last_progress_type,
+        t.action_types as last_progress_type,
         case when inherited then c.d - o.assigned_from end as days_inherited,
-        case when inherited then c.d - greatest(o.assigned_from, coalesce(p.action_on, o.assigned_from)) end
+        case when inherited then c.d - greatest(o.assigned_from, coalesce(l.last_progress_on, o.assigned_from)) end
             as inherited_stall_days,
         c.d as as_of,
         c.month_index
     from open_cases as c
-    -- the latest progressing action and review on or before D
-    asof left join progressing as p on p.case_id = c.case_id and p.action_on <= c.d
-    asof left join reviews as r on r.case_id = c.case_id and r.action_on <= c.d
+    left join latest as l on l.d = c.d and l.case_id = c.case_id
+    left join latest_types as t on t.d = c.d and t.case_id = c.case_id
     left join current_oic as o on o.d = c.d and o.case_id = c.case_id
     left join absent_on_d as ab on ab.d = c.d and ab.officer_id = o.officer_id
     left join officers as f on f.officer_id = o.officer_id

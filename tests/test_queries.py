@@ -5,6 +5,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 import pytest
+from conftest import SAMPLE
 
 from queries import QueryError, bind_params, load_query, query_names, run_query
 
@@ -143,3 +144,69 @@ def test_a_series_of_month_ends_equals_each_day_run_alone(sample, name):
     for day in (dt.date(2026, 10, 20), dt.date(2026, 8, 31), dt.date(2026, 7, 31)):
         alone = run_query(sample, name, as_of=day).drop("month_index")
         assert series.filter(pl.col("as_of") == day).drop("month_index").equals(alone), day
+
+
+SNAPSHOT_USERS = (
+    "case_progress",
+    "officer_load",
+    "forensic_queue",
+    "workload_months",
+    "workload_trend",
+    "attention_list",
+    "at_risk",
+    "unprogressed_trend",
+    "officer_rollup",
+    "case_ageing",
+    "age_bands",
+    "officer_cases",
+    "examiner_throughput",
+    "forensic_backlog",
+    "progress_percentiles",
+)
+
+
+@pytest.fixture(scope="module")
+def snapshotted():
+    """The sample with its snapshots built for 13 month ends, beside a source without any."""
+    from queries import build_snapshots
+    from unitload.db import open_source
+
+    with_snapshots = open_source(SAMPLE)
+    build_snapshots(with_snapshots, months=13, chunk=5)
+    return with_snapshots, open_source(SAMPLE)
+
+
+@pytest.mark.parametrize("name", SNAPSHOT_USERS)
+@pytest.mark.parametrize(("as_of", "months"), [(dt.date(2026, 10, 31), 3), (dt.date(2026, 6, 30), 8)])
+def test_queries_reading_snapshots_give_the_live_results(snapshotted, name, as_of, months):
+    from queries import _usable_snapshots, bind_params
+
+    fast, live = snapshotted
+    params = {
+        k: v
+        for k, v in {"as_of": as_of, "months": months, **EXAMPLE_PARAMS.get(name, {})}.items()
+        if k in load_query(name).parameters
+    }
+    assert _usable_snapshots(fast, load_query(name), bind_params(fast, load_query(name), params))  # read
+    assert run_query(fast, name, **params).equals(run_query(live, name, **params))
+
+
+def test_snapshots_are_passed_over_when_days_or_settings_differ(snapshotted):
+    from queries import _usable_snapshots, bind_params
+
+    fast, live = snapshotted
+    query = load_query("unprogressed_trend")
+    for params in ({"as_of": dt.date(2026, 10, 15)}, {"months": 20}, {"stale_days": 60, "months": 3}):
+        assert not _usable_snapshots(fast, query, bind_params(fast, query, params)), params
+        assert run_query(fast, query.name, **params).equals(run_query(live, query.name, **params))
+
+
+@pytest.mark.parametrize("teams", [None, ("POLIT-A",), ("POLIT-B", "POLIT-DFU")])
+def test_a_scope_reads_the_snapshots_as_its_views_would_compute_them(snapshotted, teams):
+    from unitload.access import role_scope
+
+    fast, live = snapshotted
+    scope = role_scope("inspector", "i", teams) if teams else role_scope("analyst", "a")
+    for name in ("workload_months", "attention_list", "officer_rollup", "forensic_backlog", "case_ageing"):
+        params = {"months": 3} if "months" in load_query(name).parameters else {}
+        assert run_query(fast.scoped(scope), name, **params).equals(run_query(live.scoped(scope), name, **params))

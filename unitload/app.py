@@ -67,7 +67,13 @@ def _load(path: str, manifest_stamp: float, settings_path: str | None, root: str
         return Loaded(None, (), str(exc))
     db = _database(root, settings.engine.threads, settings.engine.memory_limit)
     source = db.bind(extract, settings)
-    return Loaded(source, tuple(validate(source)))
+    findings = tuple(validate(source))
+    loaded = Loaded(source, findings)
+    if loaded.servable and settings.engine.snapshot_months:
+        from queries import build_snapshots
+
+        build_snapshots(source, settings.engine.snapshot_months)
+    return loaded
 
 
 FRAME = "dashboard.py"

@@ -160,6 +160,23 @@ def promote(
     typer.echo(f"promoted {done.extract_id}: {root}/current -> {done.folder.relative_to(root.resolve())}{pruned}")
 
 
+@app.command()
+def bench(
+    data: DataOption,
+    page: Annotated[list[str] | None, typer.Option("--page", help="Only these pages (repeatable).")] = None,
+    repeat: Annotated[int, typer.Option("--repeat", help="Runs of each warm filter set.")] = 3,
+    pandas: Annotated[bool, typer.Option("--pandas/--no-pandas", help="Compare with pandas.")] = True,
+) -> None:
+    """Time every page's server-side work cold and warm, the 24-month trend and pandas; print peak memory."""
+    from unitload.bench import PAGES
+    from unitload.bench import bench as run_bench
+
+    unknown = sorted(set(page or ()) - set(PAGES))
+    if unknown:
+        raise UsageError(f"--page must be among {', '.join(PAGES)}, not {', '.join(unknown)}")
+    run_bench(data, tuple(page) if page else PAGES, pandas=pandas, repeat=repeat)
+
+
 def _date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

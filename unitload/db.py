@@ -55,6 +55,7 @@ class Database:
         self._lock = threading.Lock()  # DDL on the shared connection, one at a time
         self.scenarios = ScenarioSchemas()
         self.scopes: dict[tuple[str, str], str] = {}  # (extract schema, scope key) -> scoped schema
+        self.snapshots: dict[str, tuple[frozenset, dict]] = {}  # schema -> (days, values) of its snapshot tables
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for each query, so that threads never share a result."""
@@ -128,6 +129,9 @@ class Source:
             with self.db._lock:
                 cur = self.db.cursor()
                 _create_scope(cur, self.schema, found, scope.teams, scope.names)
+                if self.schema in self.db.snapshots:
+                    _scope_snapshots(cur, self.schema, found, scope.teams)
+                    self.db.snapshots[found] = self.db.snapshots[self.schema]
                 cur.close()
             made[(self.schema, scope.key)] = found
         return Source(self.db, self.extract, self.settings, found, self.structure, self.present)
@@ -195,6 +199,31 @@ def _create_scope(cur, base: str, schema: str, teams: tuple[str, ...] | None, na
         cur.execute(view + ident(name) + " AS SELECT * FROM " + b + "." + ident(name) + where)
     cur.execute("USE " + s)
     cur.execute(MACROS.read_text(encoding="utf-8"))
+
+
+def _scope_snapshots(cur, base: str, schema: str, teams: tuple[str, ...] | None) -> None:
+    """The extract's snapshot tables as the scope's views would compute them (no name is in them).
+
+    For a team scope: its officers and cases only; a case held on D by an officer outside the scope
+    shows that officer by id, with no team, not absent and not left, as the scoped views give it.
+    """
+    b, s = ident(base), ident(schema)
+    view = "CREATE OR REPLACE VIEW " + s + "."
+    if teams is None:
+        for name in ("snap_case_progress", "snap_officer_load", "snap_forensic_queue"):
+            cur.execute(view + ident(name) + " AS SELECT * FROM " + b + "." + ident(name))
+        return
+    ours = "(SELECT officer_id FROM " + s + ".officers)"
+    cases = "(SELECT case_id FROM " + s + ".cases)"
+    cur.execute(
+        view + '"snap_case_progress" AS SELECT * REPLACE ('
+        "CASE WHEN officer_id IN " + ours + " THEN oic_team END AS oic_team, "
+        "oic_absent AND officer_id IN " + ours + " AS oic_absent, "
+        "oic_left AND officer_id IN " + ours + " AS oic_left) "
+        "FROM " + b + ".snap_case_progress WHERE case_id IN " + cases
+    )
+    cur.execute(view + '"snap_officer_load" AS SELECT * FROM ' + b + ".snap_officer_load WHERE officer_id IN " + ours)
+    cur.execute(view + '"snap_forensic_queue" AS SELECT * FROM ' + b + ".snap_forensic_queue WHERE case_id IN " + cases)
 
 
 def _view_sql(cur, schema: str, table: Table, files: list[Path], root: Path) -> tuple[str, list[Finding]]:

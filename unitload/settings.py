@@ -124,6 +124,7 @@ class Engine(_Section):
     threads: PositiveInt = 2
     memory_limit: str = "2GB"
     query_seconds: PositiveFloat = 30  # a query running longer is interrupted, with a message saying so
+    snapshot_months: int = Field(default=37, ge=0)  # month ends the app precomputes per extract (0: none)
 
 
 class Access(_Section):

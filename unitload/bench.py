@@ -1,0 +1,175 @@
+"""`unitload bench`: how long each page's server-side work takes on an extract, and peak memory.
+
+Pages run under Streamlit's AppTest, in this process, exactly as the server runs them (the frame,
+the sidebar, every query and figure). "cold" is a page's first run after the extract was opened
+(query caches empty); "warm" runs it again with other filters (another month, a unit, a team), so
+its queries run again rather than coming from the cache. The 24-month trend is timed on its own,
+and officer_load and case_progress are compared with a straightforward pandas implementation after
+checking that both give the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ("overview", "workload", "cases", "forensics", "supervision", "planner", "data_definitions")
+TARGETS = {"warm": 0.300, "cold": 2.0, "trend": 0.500, "ratio": 20.0}
+
+
+@dataclass
+class Figures:
+    lines: list[str]
+    met: bool = True
+
+    def add(self, text: str) -> None:
+        self.lines.append(text)
+        print(text, flush=True)
+
+    def check(self, label: str, value: float, target: float, higher: bool = False) -> str:
+        ok = value >= target if higher else value <= target
+        self.met &= ok
+        return f"{label} {'ok' if ok else 'MISSED'}"
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    packages = ", ".join(f"{p} {version(p)}" for p in ("duckdb", "polars", "streamlit", "pandas", "plotly"))
+    return f"{os.cpu_count()} cores, Python {platform.python_version()}, {packages}"
+
+
+def _settings_file(folder: Path) -> Path:
+    path = folder / "bench-settings.toml"
+    path.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{folder / "audit.jsonl"}"\n')
+    return path
+
+
+def _run(page: str, params: dict[str, str]) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    at.switch_page(f"pages/{page}.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    start = time.perf_counter()
+    at.run()
+    took = time.perf_counter() - start
+    if at.exception:
+        raise RuntimeError(f"page {page} raised: {at.exception[0].value}")
+    return took
+
+
+def _other_filters(as_of: dt.date, unit: str, team: str) -> list[dict[str, str]]:
+    """Three warm runs: the month before, the same month for one unit, and one team two months back."""
+    previous = as_of.replace(day=1) - dt.timedelta(days=1)
+    earlier = previous.replace(day=1) - dt.timedelta(days=1)
+    return [
+        {"month": f"{previous:%B %Y}"},
+        {"unit": unit},
+        {"month": f"{earlier:%B %Y}", "teams": team},
+    ]
+
+
+def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repeat: int = 3) -> Figures:
+    import streamlit as st
+
+    from queries import run_query
+    from unitload import app
+    from unitload.db import open_source
+
+    figures = Figures([])
+    figures.add(f"unitload bench on {data}")
+    figures.add(f"machine: {machine()}")
+    work = Path(tempfile.mkdtemp(prefix="unitload-bench-"))
+    os.environ["UNITLOAD_DATA"] = str(data)
+    os.environ["UNITLOAD_SETTINGS"] = str(_settings_file(work))
+
+    start = time.perf_counter()
+    _run("data_definitions", {})  # opens the extract: bind, validate, month-end snapshots
+    figures.add(f"open extract (bind, validate, snapshots, first page): {time.perf_counter() - start:.2f} s")
+    source = open_source(data)
+    teams = run_query(source, "teams")
+    unit, team = teams["unit"][0], teams["team"][0]
+    warm_filters = _other_filters(source.extract.as_of, unit, team)
+
+    figures.add(f"{'page':18} {'cold s':>8} {'warm median s':>14} {'warm max s':>11}")
+    for page in pages:
+        st.cache_data.clear()  # the query cache: this page's first run after the extract was opened
+        cold = _run(page, {})
+        warm = [_run(page, params) for params in warm_filters for _ in range(repeat)]
+        verdict = (
+            figures.check("cold", cold, TARGETS["cold"]) + ", " + figures.check("warm", max(warm), TARGETS["warm"])
+        )
+        figures.add(f"{page:18} {cold:8.3f} {statistics.median(warm):14.3f} {max(warm):11.3f}   {verdict}")
+
+    served = app._load(str(source.extract.root), *_load_key(source, data))  # the app's source, with snapshots
+    figures.add(_trend(figures, served.source, "24-month trend (workload_months, 25 month ends) as served"))
+    figures.add(_trend(None, source, "the same trend computed live, no snapshots").rstrip())
+    if pandas:
+        for line in compare_pandas(source, figures, repeat):
+            figures.add(line)
+    figures.add(f"peak memory of this process: {peak_mb():.0f} MB")
+    figures.add("all targets met" if figures.met else "some targets MISSED (see above)")
+    return figures
+
+
+def _load_key(source, data: Path) -> tuple:
+    manifest = Path(source.extract.root) / "manifest.json"
+    stamp = manifest.stat().st_mtime if manifest.exists() else 0.0
+    return stamp, os.environ.get("UNITLOAD_SETTINGS"), str(Path(data).resolve())
+
+
+def _trend(figures: Figures | None, source, label: str) -> str:
+    from queries import run_query
+
+    times = []
+    for as_of in (source.extract.as_of, source.extract.as_of.replace(day=1) - dt.timedelta(days=1)):
+        start = time.perf_counter()
+        run_query(source, "workload_months", as_of=as_of, months=25)
+        times.append(time.perf_counter() - start)
+    worst = max(times)
+    verdict = "   " + figures.check("trend", worst, TARGETS["trend"]) if figures else ""
+    return f"{label}: {worst:.3f} s (worst of 2 months){verdict}"
+
+
+def compare_pandas(source, figures: Figures, repeat: int) -> list[str]:
+    """Time each pandas implementation against the named query on the same files; the rows must be equal."""
+    import polars as pl
+    from polars.testing import assert_frame_equal
+
+    from queries import run_query
+    from unitload.pandas_baseline import IMPLEMENTATIONS
+
+    lines = []
+    for name, implementation in IMPLEMENTATIONS.items():
+        pandas_times, duckdb_times = [], []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            expected = implementation(source.extract, source.settings, source.extract.as_of)
+            pandas_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            got = run_query(source, name)
+            duckdb_times.append(time.perf_counter() - start)
+        columns = list(expected.columns)
+        ours = got.select(columns).sort(columns[0])
+        theirs = pl.from_pandas(expected).with_columns(pl.col(c).cast(ours.schema[c]) for c in columns)
+        assert_frame_equal(theirs, ours, check_dtypes=False, abs_tol=1e-9)  # the same rows, or no comparison
+        p, d = statistics.median(pandas_times), statistics.median(duckdb_times)
+        verdict = figures.check("ratio", p / d, TARGETS["ratio"], higher=True)
+        lines.append(
+            f"{name}: pandas {p * 1000:.0f} ms, named query {d * 1000:.0f} ms (live, views over Parquet), "
+            f"{p / d:.1f}x faster, {len(ours)} equal rows   {verdict}"
+        )
+    return lines
