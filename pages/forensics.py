@@ -39,7 +39,10 @@ scope = filters.params | {"priorities": priorities or None, "device_types": devi
 flow_scope = {k: v for k, v in scope.items() if k != "teams"}  # flow is counted for the unit: cases move teams
 
 items = app.query(source, "forensic_backlog", **scope)
-flow = app.query(source, "forensic_flow", weeks=weeks, **flow_scope)
+window = st.session_state.get("forensics_window") or 26  # the Flow section's window, chosen further down
+# one query for both: a week's row depends only on its week end, so the trailing weeks are the first rows
+flows = app.query(source, "forensic_flow", weeks=max(weeks, int(window)), **flow_scope)
+flow = flows.filter(pl.col("week_index") < weeks)
 law = littles_law(items.height, flow["completions"].to_list())
 horizon = st.sidebar.slider(
     "Forecast horizon (weeks)", 13, 156, 104, step=13, key="forensics_horizon", bind="query-params"
@@ -94,7 +97,9 @@ st.caption(
 
 st.header("Flow")
 window = st.select_slider("Window (weeks)", [12, 26, 52, 104], value=26, key="forensics_window", bind="query-params")
-history = app.query(source, "forensic_flow", weeks=window, **flow_scope)
+history = flows.filter(pl.col("week_index") < window) if window <= flows.height else None
+if history is None:  # the window was widened on this run
+    history = app.query(source, "forensic_flow", weeks=window, **flow_scope)
 st.plotly_chart(forensic_charts.cumulative_flow(history), key="forensics_cfd")
 st.plotly_chart(forensic_charts.weekly_flow(history), key="forensics_flow")
 st.caption("A week is the seven days up to its week end. Leavers are items examined or withdrawn.")

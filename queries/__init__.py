@@ -55,7 +55,7 @@ MACROS = QUERY_DIR / "_macros.sql"  # shared definitions, created with each extr
 
 # Per-day series that the app precomputes for every month end of an extract's recent history
 # (`build_snapshots`); a query that uses one reads the snapshot when its days and settings match.
-SNAPSHOT_QUERIES = ("case_progress", "officer_load", "forensic_queue")
+SNAPSHOT_QUERIES = ("case_progress", "officer_load", "forensic_queue", "first_progress")
 _SERIES = ("as_of", "months")
 
 
@@ -74,6 +74,8 @@ def composed(name: str, snapshotted: frozenset[str] = frozenset()) -> str:
 
 def _snapshot_body(name: str) -> str:
     """A snapshot table read as the query would compute it: the rows of the calendar's days."""
+    if "months" not in load_query(name).parameters:  # not a series of days: the table is the result
+        return "select * from snap_" + name  # noqa: S608  (name is one of SNAPSHOT_QUERIES)
     return (
         f"select s.* exclude (month_index), cal.month_index\n"
         f"from snap_{name} as s\njoin month_ends($as_of, $months) as cal on cal.d = s.as_of"
@@ -198,19 +200,20 @@ def _used(name: str) -> set[str]:
 def _usable_snapshots(source: Source, query: NamedQuery, values: dict[str, object]) -> frozenset[str]:
     """The snapshots this run may read: built for the source, covering its days, with the same settings."""
     built = source.db.snapshots.get(source.schema)
-    if not built or "as_of" not in values or "months" not in values:
+    if not built:
         return frozenset()
     days, with_values = built
-    try:
-        calendar = month_end_days(values["as_of"], int(values["months"]))
-    except (TypeError, ValueError, OverflowError):
-        return frozenset()
-    if not set(calendar) <= days:
-        return frozenset()
+    covered = False
+    if "as_of" in values and "months" in values:
+        try:
+            covered = set(month_end_days(values["as_of"], int(values["months"]))) <= days
+        except (TypeError, ValueError, OverflowError):
+            covered = False
     usable = set()
     for used in (_used(query.name) | {query.name}) & set(SNAPSHOT_QUERIES):
-        same = all(values.get(p) == with_values[p] for p in load_query(used).parameters if p not in _SERIES)
-        if same:
+        parameters = load_query(used).parameters
+        same = all(values.get(p) == with_values[p] for p in parameters if p not in _SERIES)
+        if same and (covered or "months" not in parameters):
             usable.add(used)
     return frozenset(usable)
 
@@ -242,6 +245,11 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
         cur = source.cursor()
         for name in SNAPSHOT_QUERIES:
             query = load_query(name)
+            if "months" not in query.parameters:
+                cur.execute(
+                    f"CREATE OR REPLACE TABLE snap_{name} AS " + query.sql, {p: values[p] for p in query.parameters}
+                )
+                continue
             # a few days at a time: the same rows as one run over every day, in a fraction of the memory
             for n, start in enumerate(range(0, len(days), chunk)):
                 bound = {p: values[p] for p in query.parameters} | {

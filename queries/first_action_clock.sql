@@ -1,11 +1,11 @@
 -- purpose: The risk-graded first-action clock of every case: a new case must see a progressing
 --   action within first_action_days of its risk grade (settings) of being opened.
 -- grain: one row per case opened on or before $as_of
+-- uses: first_progress
 -- parameters:
 --   $as_of                DATE       the as-of day
 --   $risk_grades          VARCHAR[]  risk grades, in the order of $first_action_days
 --   $first_action_days    INTEGER[]  days allowed per risk grade
---   $progressing_actions  VARCHAR[]  action types that count as progress
 --   $units                VARCHAR[]  units to include; null for every unit
 --   $teams                VARCHAR[]  teams to include (team of the first officer in charge); null for all
 -- columns:
@@ -26,15 +26,6 @@ params as (
     select cast($as_of as date) as d
 ),
 
-first_progress as (
-    select x.case_id, min(x.action_on) as first_progress_on
-    from actions as x
-    join cases as c on c.case_id = x.case_id
-    cross join params
-    where list_contains($progressing_actions, x.action_type) and x.action_on >= c.opened_on and x.action_on <= params.d
-    group by x.case_id
-),
-
 first_holder as (
     select a.case_id, arg_min(o.team, a.assigned_from) as team
     from assignments as a
@@ -52,8 +43,9 @@ clocked as (
         cast(date_trunc('month', c.opened_on) as date) as opened_month,
         $first_action_days[list_position($risk_grades, c.risk_grade)] as clock_days,
         c.opened_on + clock_days as due_on,
-        f.first_progress_on,
-        f.first_progress_on - c.opened_on as days_to_first_progress,
+        case when f.first_progress_on <= params.d then f.first_progress_on end as first_progress_on,
+        case when f.first_progress_on <= params.d then f.first_progress_on - c.opened_on end
+            as days_to_first_progress,
         params.d
     from cases as c
     cross join params

@@ -38,31 +38,76 @@ items as (
     from scoped_exhibits(cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])) as e
 ),
 
+-- every item's dates as events; each event falls in the week whose last day is on or after it:
+-- week k ends at $as_of - 7k; events before the oldest week share one bucket (k = $weeks), so that
+-- "reached by week k" is the sum over buckets k and older (one pass over the items, not one per week)
+events as (
+    select e.kind, cast(floor(($as_of - e.d) / 7) as bigint) as k
+    from (
+        select
+            unnest([
+                {'kind': 'submitted', 'd': submitted_on},
+                {'kind': 'download_completed', 'd': download_completed_on},
+                {'kind': 'examined', 'd': examined_on},
+                {'kind': 'withdrawn', 'd': withdrawn_on},
+                {'kind': 'done', 'd': done},
+                {'kind': 'triaged', 'd': least(triaged, done)},
+                {'kind': 'started', 'd': least(started, done)},
+                {'kind': 'downloaded', 'd': least(downloaded, done)},
+                -- submitted and done both by the week's end (greatest() would skip a null done)
+                {'kind': 'submitted_and_done', 'd': case when done is not null then greatest(submitted_on, done) end}
+            ]) as e
+        from items
+    )
+    where e.d is not null and e.d <= $as_of
+),
+
+buckets as (
+    select kind, least(k, $weeks) as k, count(*) as n from events group by all
+),
+
 weeks as (
     select week_index, week_end from week_ends($as_of, $weeks)
 ),
 
-final as (
+counted as (
     select
         w.week_end,
         w.week_index,
-        count(*) filter (where i.submitted_on > w.week_end - 7 and i.submitted_on <= w.week_end) as arrivals,
-        count(*) filter (where i.download_completed_on > w.week_end - 7 and i.download_completed_on <= w.week_end)
+        coalesce(sum(b.n) filter (where b.k = w.week_index and b.kind = 'submitted'), 0) as arrivals,
+        coalesce(sum(b.n) filter (where b.k = w.week_index and b.kind = 'download_completed'), 0)
             as downloads_completed,
-        count(*) filter (where i.examined_on > w.week_end - 7 and i.examined_on <= w.week_end) as examined,
-        count(*) filter (where i.withdrawn_on > w.week_end - 7 and i.withdrawn_on <= w.week_end) as withdrawn,
-        count(*) filter (where i.done > w.week_end - 7 and i.done <= w.week_end) as completions,
-        arrivals - completions as net_flow,
-        count(*) filter (where i.submitted_on <= w.week_end and not coalesce(i.done <= w.week_end, false))
-            as backlog,
-        count(*) filter (where i.submitted_on <= w.week_end) as reached_submitted,
-        count(*) filter (where least(i.triaged, i.done) <= w.week_end) as reached_triaged,
-        count(*) filter (where least(i.started, i.done) <= w.week_end) as reached_download,
-        count(*) filter (where least(i.downloaded, i.done) <= w.week_end) as reached_downloaded,
-        count(*) filter (where i.done <= w.week_end) as reached_done
+        coalesce(sum(b.n) filter (where b.k = w.week_index and b.kind = 'examined'), 0) as examined,
+        coalesce(sum(b.n) filter (where b.k = w.week_index and b.kind = 'withdrawn'), 0) as withdrawn,
+        coalesce(sum(b.n) filter (where b.k = w.week_index and b.kind = 'done'), 0) as completions,
+        coalesce(sum(b.n) filter (where b.kind = 'submitted'), 0) as reached_submitted,
+        coalesce(sum(b.n) filter (where b.kind = 'submitted_and_done'), 0) as submitted_and_done,
+        coalesce(sum(b.n) filter (where b.kind = 'triaged'), 0) as reached_triaged,
+        coalesce(sum(b.n) filter (where b.kind = 'started'), 0) as reached_download,
+        coalesce(sum(b.n) filter (where b.kind = 'downloaded'), 0) as reached_downloaded,
+        coalesce(sum(b.n) filter (where b.kind = 'done'), 0) as reached_done
     from weeks as w
-    left join items as i on true  -- a week with no items still has its row
+    left join buckets as b on b.k >= w.week_index  -- this week's bucket and every older one
     group by w.week_end, w.week_index
+),
+
+final as (
+    select
+        week_end,
+        week_index,
+        cast(arrivals as bigint) as arrivals,
+        cast(downloads_completed as bigint) as downloads_completed,
+        cast(examined as bigint) as examined,
+        cast(withdrawn as bigint) as withdrawn,
+        cast(completions as bigint) as completions,
+        cast(arrivals - completions as bigint) as net_flow,
+        cast(reached_submitted - submitted_and_done as bigint) as backlog,
+        cast(reached_submitted as bigint) as reached_submitted,
+        cast(reached_triaged as bigint) as reached_triaged,
+        cast(reached_download as bigint) as reached_download,
+        cast(reached_downloaded as bigint) as reached_downloaded,
+        cast(reached_done as bigint) as reached_done
+    from counted
 )
 
 select * from final

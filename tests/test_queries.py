@@ -162,6 +162,8 @@ SNAPSHOT_USERS = (
     "examiner_throughput",
     "forensic_backlog",
     "progress_percentiles",
+    "first_action_clock",
+    "first_action_monthly",
 )
 
 
@@ -207,6 +209,6 @@ def test_a_scope_reads_the_snapshots_as_its_views_would_compute_them(snapshotted
 
     fast, live = snapshotted
     scope = role_scope("inspector", "i", teams) if teams else role_scope("analyst", "a")
-    for name in ("workload_months", "attention_list", "officer_rollup", "forensic_backlog", "case_ageing"):
+    for name in ("workload_months", "attention_list", "officer_rollup", "forensic_backlog", "first_action_clock"):
         params = {"months": 3} if "months" in load_query(name).parameters else {}
         assert run_query(fast.scoped(scope), name, **params).equals(run_query(live.scoped(scope), name, **params))

@@ -210,7 +210,7 @@ def _scope_snapshots(cur, base: str, schema: str, teams: tuple[str, ...] | None)
     b, s = ident(base), ident(schema)
     view = "CREATE OR REPLACE VIEW " + s + "."
     if teams is None:
-        for name in ("snap_case_progress", "snap_officer_load", "snap_forensic_queue"):
+        for name in ("snap_case_progress", "snap_officer_load", "snap_forensic_queue", "snap_first_progress"):
             cur.execute(view + ident(name) + " AS SELECT * FROM " + b + "." + ident(name))
         return
     ours = "(SELECT officer_id FROM " + s + ".officers)"
@@ -224,6 +224,7 @@ def _scope_snapshots(cur, base: str, schema: str, teams: tuple[str, ...] | None)
     )
     cur.execute(view + '"snap_officer_load" AS SELECT * FROM ' + b + ".snap_officer_load WHERE officer_id IN " + ours)
     cur.execute(view + '"snap_forensic_queue" AS SELECT * FROM ' + b + ".snap_forensic_queue WHERE case_id IN " + cases)
+    cur.execute(view + '"snap_first_progress" AS SELECT * FROM ' + b + ".snap_first_progress WHERE case_id IN " + cases)
 
 
 def _view_sql(cur, schema: str, table: Table, files: list[Path], root: Path) -> tuple[str, list[Finding]]:
