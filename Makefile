@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-from-lock
 DATA ?= sample_data/unit
 PORT ?= 8501
 
-.PHONY: run test lint format bench sample lock clean
+.PHONY: run test lint format bench load sample lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,17 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $(STAMP)
+
+FORCE ?= /tmp/unitload-force
+
+$(FORCE)/manifest.json: | $(STAMP)
+	$(BIN)/unitload generate --scale force --seed 1 --out $(FORCE)
+
+bench: $(STAMP) $(FORCE)/manifest.json  ## page, trend and pandas timings at force scale (generates it once)
+	$(BIN)/unitload bench --data $(FORCE)
+
+load: $(STAMP) $(FORCE)/manifest.json  ## 20 browser sessions against one server at force scale (not in make test)
+	$(BIN)/unitload load --data $(FORCE) --sessions 20 --minutes 3
 
 run: $(STAMP)  ## serve the dashboard on the bundled sample extract
 	UNITLOAD_DATA=$(DATA) $(BIN)/streamlit run dashboard.py --server.port $(PORT)

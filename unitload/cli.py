@@ -88,7 +88,9 @@ def validate(
 @app.command()
 def generate(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the extract into (created).")],
-    scale: Annotated[str, typer.Option("--scale", help="unit (about 2,000 cases) or force.")] = "unit",
+    scale: Annotated[
+        str, typer.Option("--scale", help="unit (about 2,000 cases), force or region (four forces).")
+    ] = "unit",
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same data.")] = 42,
     as_of: Annotated[str, typer.Option("--as-of", help="Day the extract is taken, YYYY-MM-DD.")] = "2026-10-31",
 ) -> None:
@@ -175,6 +177,22 @@ def bench(
     if unknown:
         raise UsageError(f"--page must be among {', '.join(PAGES)}, not {', '.join(unknown)}")
     run_bench(data, tuple(page) if page else PAGES, pandas=pandas, repeat=repeat)
+
+
+@app.command()
+def load(
+    data: DataOption,
+    sessions: Annotated[int, typer.Option("--sessions", help="Concurrent browser sessions.")] = 20,
+    minutes: Annotated[float, typer.Option("--minutes", help="How long each session runs.")] = 3.0,
+    think: Annotated[float, typer.Option("--think", help="Seconds a session reads a page, on average.")] = 3.0,
+) -> None:
+    """Serve the dashboard and drive headless Chromium sessions through every page; print p50, p95, errors, memory."""
+    from unitload.loadtest import CHROMIUM
+    from unitload.loadtest import load as run_load
+
+    if not Path(CHROMIUM).exists():
+        raise UsageError(f"{CHROMIUM} is missing: apt-get install chromium")
+    run_load(data, sessions, minutes, think)
 
 
 def _date(text: str, what: str) -> dt.date:

@@ -58,6 +58,16 @@ class Scale:
 SCALES = {
     "unit": Scale(("POLIT",), 3, 9, 4, 5, 116, 12),
     "force": Scale(("POLIT", "CID-N", "CID-S", "CID-E", "CID-W", "PVP"), 5, 46, 8, 10, 667, 30),
+    # four forces side by side: unit codes carry their force (F1-POLIT ... F4-PVP), same shape each
+    "region": Scale(
+        tuple(f"F{f}-{u}" for f in range(1, 5) for u in ("POLIT", "CID-N", "CID-S", "CID-E", "CID-W", "PVP")),
+        5,
+        46,
+        8,
+        10,
+        667,
+        30,
+    ),
 }
 
 

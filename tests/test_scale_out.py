@@ -1,0 +1,124 @@
+"""Two replicas behind nginx, sharing one extract root: sticky sessions, and a promotion reaches both."""
+
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from test_browser import ROOT, browser, free_port, serve, wait_idle  # noqa: F401  (browser is a fixture)
+
+from unitload import audit
+from unitload.promote import install
+
+pytestmark = pytest.mark.browser
+NGINX = "/usr/sbin/nginx"
+SAMPLE = ROOT / "sample_data" / "unit"
+
+if not Path(NGINX).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{NGINX} is missing: .ci/run installs Debian's nginx-light before `make test`")
+    pytest.skip(f"{NGINX} is not installed (apt-get install nginx-light)", allow_module_level=True)
+
+CONFIG = """
+daemon off;
+{user}
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{}}
+http {{
+    access_log off;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    upstream unitload {{
+        hash $http_user_agent consistent;  # ip_hash in production: on loopback every client is 127.0.0.1
+        server 127.0.0.1:{a};
+        server 127.0.0.1:{b};
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://unitload;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+            proxy_read_timeout 1d;
+        }}
+    }}
+}}
+"""
+
+
+def renamed_sample(folder: Path, extract_id: str) -> Path:
+    shutil.copytree(SAMPLE, folder)
+    text = (folder / "manifest.json").read_text().replace('"unit-seed42-2026-10-31"', f'"{extract_id}"')
+    (folder / "manifest.json").write_text(text)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory):
+    work = tmp_path_factory.mktemp("replicas")
+    root = work / "root"
+    install(SAMPLE, root, "unit-seed42-2026-10-31")
+    trails, servers = [], []
+    for n in range(2):
+        trail = work / f"audit-{n}.jsonl"
+        settings = work / f"settings-{n}.toml"
+        settings.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{trail}"\n')
+        server = serve(root, env={"UNITLOAD_SETTINGS": str(settings)})
+        servers.append((server, next(server)))
+        trails.append(trail)
+    port = free_port()
+    a, b = (int(url.rsplit(":", 1)[1]) for _, url in servers)
+    user = "user root;" if os.geteuid() == 0 else ""
+    (work / "nginx.conf").write_text(CONFIG.format(user=user, work=work, a=a, b=b, port=port))
+    nginx = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf")], stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url, root, trails
+    nginx.terminate()
+    nginx.wait(timeout=10)
+    for server, _ in servers:
+        server.close()
+
+
+def visit(browser, url: str, agent: str) -> str:  # noqa: F811
+    """Open the Overview as one user (the agent picks the replica); the extract id in the sidebar."""
+    context = browser.new_context(user_agent=agent, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.wait_for_selector("h1", timeout=60_000)
+        wait_idle(page)
+        return page.locator("[data-testid=stSidebar] strong").first.inner_text()
+    finally:
+        context.close()
+
+
+def test_two_replicas_share_one_extract_root_and_both_follow_a_promotion(replicas, browser, tmp_path):  # noqa: F811
+    url, root, trails = replicas
+    agents = [f"unitload-test-user-{n}" for n in range(8)]
+    assert {visit(browser, url, agent) for agent in agents} == {"unit-seed42-2026-10-31"}
+    served = [{r["extract"] for r in audit.read(trail)} for trail in trails]
+    assert all(served), "nginx sent every user to one replica"  # both replicas served sessions
+    before = [len(audit.read(trail)) for trail in trails]
+    for _ in range(3):
+        visit(browser, url, agents[0])
+    grew = [len(audit.read(trail)) - n for trail, n in zip(trails, before, strict=True)]
+    assert sorted(grew) == [0, 3]  # sticky: the same user came back to the same replica each time
+    before = [len(audit.read(trail)) for trail in trails]
+    install(renamed_sample(tmp_path / "newer", "unit-2026-11"), root, "unit-2026-11")
+    assert {visit(browser, url, agent) for agent in agents} == {"unit-2026-11"}
+    after = [{r["extract"] for r in audit.read(trail)[n:]} for trail, n in zip(trails, before, strict=True)]
+    assert after == [{"unit-2026-11"}, {"unit-2026-11"}]  # no restart: each replica serves the promotion
