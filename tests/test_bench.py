@@ -1,0 +1,37 @@
+"""The benchmark's pandas baseline gives the named queries' rows; the bench command runs end to end."""
+
+import datetime as dt
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+from conftest import SAMPLE
+from polars.testing import assert_frame_equal
+
+from queries import run_query
+from unitload.pandas_baseline import IMPLEMENTATIONS
+
+
+@pytest.mark.parametrize("name", sorted(IMPLEMENTATIONS))
+@pytest.mark.parametrize("as_of", [dt.date(2026, 10, 31), dt.date(2026, 6, 30), dt.date(2024, 2, 29)])
+def test_the_pandas_baseline_equals_the_named_query(sample, name, as_of):
+    expected = IMPLEMENTATIONS[name](sample.extract, sample.settings, as_of)
+    ours = run_query(sample, name, as_of=as_of).select(list(expected.columns))
+    theirs = pl.from_pandas(expected).with_columns(pl.col(c).cast(ours.schema[c]) for c in expected.columns)
+    assert len(ours) > 10
+    assert_frame_equal(theirs, ours, abs_tol=1e-9)
+
+
+@pytest.mark.slow
+def test_the_bench_command_prints_its_figures():
+    done = subprocess.run(
+        [sys.executable, "-m", "unitload", "bench", "--data", str(SAMPLE), "--page", "supervision", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "cores, Python" in out and "supervision" in out and "24-month trend" in out
+    assert "officer_load: pandas" in out and "equal rows" in out and "peak memory" in out
