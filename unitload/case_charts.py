@@ -34,20 +34,20 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
         if part.is_empty():
             continue
         fig.add_trace(
-            strip(
-                part[group].fill_null("unallocated").to_list(),
-                part["days_since_progress"].clip(lower_bound=1 if log else 0).to_list(),
+            strip(  # numpy arrays and dates as text: plotly checks and serialises them in bulk, not item by item
+                part[group].fill_null("unallocated").to_numpy(),
+                part["days_since_progress"].clip(lower_bound=1 if log else 0).to_numpy(),
                 name=risk.replace("_", " "),
                 colour=colour,
                 customdata=part.select(
                     "case_id",
                     "officer_id",
                     "days_open",
-                    "last_progress_on",
+                    pl.col("last_progress_on").dt.to_string("%Y-%m-%d"),
                     "last_progress_type",
                     "forensic_pending",
                     "days_since_progress",
-                ).rows(),
+                ).to_numpy(),
                 hovertemplate="%{customdata[0]} · officer %{customdata[1]}<br>%{customdata[6]} days since progress"
                 "<br>open %{customdata[2]} days<br>last progress %{customdata[3]} (%{customdata[4]})"
                 "<br>%{customdata[5]} devices waiting<extra></extra>",

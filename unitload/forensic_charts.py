@@ -53,12 +53,12 @@ def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
         if part.is_empty():
             continue
         fig.add_trace(
-            strip(
-                [_label(stage) for stage in part["stage"]],
-                part["age_days"].to_list(),
+            strip(  # numpy arrays: plotly checks and serialises them in bulk
+                part["stage"].str.replace_all("_", " ", literal=True).to_numpy(),  # _label, for every item at once
+                part["age_days"].to_numpy(),
                 name=priority,
                 colour=colour,
-                customdata=part.select("exhibit_id", "case_id", "device_type", "stage_age_days").rows(),
+                customdata=part.select("exhibit_id", "case_id", "device_type", "stage_age_days").to_numpy(),
                 hovertemplate="%{customdata[0]} (%{customdata[2]}) · case %{customdata[1]}"
                 "<br>%{y} days since submission<br>%{customdata[3]} days in this stage<extra></extra>",
             )
