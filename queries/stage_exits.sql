@@ -36,6 +36,11 @@ stays as (
              'left_on': e.examined_on, 'present': e.download_completed_on is not null}
         ]) as s
     from scoped_exhibits(cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])) as e
+    -- every left_on is one of these four dates, so an item with none in the window has no exit in it
+    where len(list_filter(
+        [e.triaged_on, e.download_started_on, e.download_completed_on, e.examined_on],
+        lambda d: d > cast($as_of as date) - cast(7 * $throughput_weeks as integer) and d <= cast($as_of as date)
+    )) > 0
 ),
 
 final as (
