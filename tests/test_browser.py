@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from unitload import audit
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # git-ignored: for a reviewer to look at
@@ -245,12 +247,16 @@ def test_links_hold_only_ids_codes_and_dates(server, browser):
         context.close()
 
 
+TRAIL = ROOT / "test-artifacts" / "audit" / "unitload-audit.jsonl"  # tests/local.toml, as the server reads it
+
+
 def test_downloading_a_table_as_csv(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     try:
         page.goto(f"{server}/supervision")
         wait_idle(page)
+        before = len(audit.read(TRAIL))
         page.locator("[data-testid=stPopover] button", has_text="Download").first.click()
         with page.expect_download(timeout=60_000) as caught:
             page.get_by_role("button", name="CSV", exact=True).first.click()
@@ -262,6 +268,9 @@ def test_downloading_a_table_as_csv(server, browser):
         header = next(line for line in lines if not line.startswith("#"))
         assert header.startswith("officer,team,sergeant,why")
         assert any(line.startswith("P1019,POLIT-B,P1018,") for line in lines)
+        exports = [r for r in audit.read(TRAIL)[before:] if r["event"] == "export"]
+        rows = sum(1 for line in lines if not line.startswith("#")) - 1
+        assert [(r["what"], r["rows"], r["page"]) for r in exports] == [("supervision-risk.csv", rows, "supervision")]
     finally:
         context.close()
 
@@ -271,12 +280,16 @@ def test_copy_link_shows_this_views_address(server, browser):
     try:
         page.goto(f"{server}/workload?officer=P1019")
         wait_idle(page)
+        before = len(audit.read(TRAIL))
         page.get_by_role("button", name="Copy link").click()
         code = page.locator("[data-testid=stCode]").last
         code.wait_for(timeout=30_000)
         shown = code.inner_text().strip()
         assert shown.startswith(f"{server}/workload?") and "officer=P1019" in shown
         assert "extract=unit-seed42-2026-10-31" in shown  # the link is pinned to the extract
+        wait_idle(page)
+        links = [r for r in audit.read(TRAIL)[before:] if r["event"] == "link"]
+        assert [(r["page"], r["what"]) for r in links] == [("workload", "link")]  # opening it is a disclosure
     finally:
         page.close()
 
@@ -287,9 +300,12 @@ def test_the_monthly_pack_opens_with_no_network(server, browser, tmp_path):
     try:
         page.goto(f"{server}/")
         wait_idle(page)
+        before = len(audit.read(TRAIL))
         with page.expect_download(timeout=60_000) as caught:
             page.get_by_role("button", name="Monthly pack (HTML)").click()
         assert caught.value.suggested_filename == "monthly-pack-unit-seed42-2026-10-31-2026-10-31.html"
+        packs = [r for r in audit.read(TRAIL)[before:] if r["event"] == "pack"]
+        assert [(r["page"], r["filters"]["as_of"]) for r in packs] == [("overview", "2026-10-31")]
         pack = tmp_path / "pack.html"
         caught.value.save_as(pack)
         offline = context.new_page()
