@@ -133,7 +133,10 @@ for tab, (label, (flag, order, columns)) in zip(st.tabs(list(names)), names.item
     chosen[label] = rows["case_id"][event.selection.rows[0]] if event and event.selection.rows else None
 
 st.header("First-action clocks")
-clocks = app.query(source, "first_action_monthly", **filters.params).tail(TREND_MONTHS)
+since = filters.as_of.replace(day=1)
+for _ in range(TREND_MONTHS - 1):  # the first day of the oldest month shown
+    since = (since - dt.timedelta(days=1)).replace(day=1)
+clocks = app.query(source, "first_action_monthly", opened_since=since, **filters.params).tail(TREND_MONTHS)
 st.plotly_chart(case_charts.clock_share(clocks), key="cases_clocks")
 days = settings.progress.first_action_days
 st.caption(
@@ -143,8 +146,8 @@ st.caption(
     "whose clock has run out: met or missed."
 )
 recent = filters.as_of.replace(day=1) - dt.timedelta(days=62)
-missed = app.query(source, "first_action_clock", **filters.params).filter(
-    (pl.col("clock_status") == "missed") & (pl.col("opened_on") >= recent)
+missed = app.query(source, "first_action_clock", opened_since=recent, **filters.params).filter(
+    pl.col("clock_status") == "missed"
 )
 missed_box = st.expander(f"{missed.height} cases opened since {recent:%B %Y} that missed their clock")
 app.table(missed.drop("opened_month"), key="cases_missed", where=missed_box)

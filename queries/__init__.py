@@ -27,6 +27,7 @@ DEFAULTS: dict[str, object] = {
     "priorities": None,
     "device_types": None,
     "weeks": 12,
+    "opened_since": None,
 }
 LIST_PARAMS = ("units", "teams", "priorities", "device_types")
 

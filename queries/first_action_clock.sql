@@ -1,6 +1,6 @@
 -- purpose: The risk-graded first-action clock of every case: a new case must see a progressing
 --   action within first_action_days of its risk grade (settings) of being opened.
--- grain: one row per case opened on or before $as_of
+-- grain: one row per case opened on or before $as_of (and on or after $opened_since when given)
 -- uses: first_progress
 -- parameters:
 --   $as_of                DATE       the as-of day
@@ -8,6 +8,7 @@
 --   $first_action_days    INTEGER[]  days allowed per risk grade
 --   $units                VARCHAR[]  units to include; null for every unit
 --   $teams                VARCHAR[]  teams to include (team of the first officer in charge); null for all
+--   $opened_since         DATE       only cases opened on or after this day; null for every case
 -- columns:
 --   case_id                  case key
 --   unit                     unit of the case
@@ -52,6 +53,7 @@ clocked as (
     left join first_progress as f on f.case_id = c.case_id
     left join first_holder as h on h.case_id = c.case_id
     where c.opened_on <= params.d
+        and (cast($opened_since as date) is null or c.opened_on >= cast($opened_since as date))
 ),
 
 final as (

@@ -173,3 +173,11 @@ def test_team_filter_on_case_lists(sample):
     team_b = run_query(sample, "case_ageing", teams=["POLIT-B"])
     assert set(team_b["oic_team"]) == {"POLIT-B"}
     assert team_b.height == everything.filter(pl.col("oic_team") == "POLIT-B").height
+
+
+def test_first_action_clock_opened_since_keeps_only_later_cases(sample):
+    every = run_query(sample, "first_action_clock")
+    since = run_query(sample, "first_action_clock", opened_since=D(2026, 8, 1))
+    assert since.height > 0 and since.equals(every.filter(pl.col("opened_on") >= D(2026, 8, 1)))
+    monthly = run_query(sample, "first_action_monthly", opened_since=D(2025, 1, 1))
+    assert monthly.equals(run_query(sample, "first_action_monthly").filter(pl.col("opened_month") >= D(2025, 1, 1)))
