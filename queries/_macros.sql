@@ -65,6 +65,11 @@ create or replace macro week_ends(as_of, weeks) as table
     select t.k as week_index, cast(as_of as date) - cast(7 * t.k as integer) as week_end
     from range(cast(weeks as bigint)) as t(k);
 
+-- the week a day falls in: 0 for the seven days up to as_of, 1 for the seven before, ...; days before
+-- the oldest of `weeks` weeks share the bucket `weeks`
+create or replace macro week_bucket(d, as_of, weeks) as
+    least(cast(floor((cast(as_of as date) - d) / 7) as bigint), weeks);
+
 -- exhibits of cases in the chosen units, of the chosen priorities and device types (null lists: all),
 -- with the unit of their case
 create or replace macro scoped_exhibits(units, priorities, device_types) as table

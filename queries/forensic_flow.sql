@@ -38,32 +38,52 @@ items as (
     from scoped_exhibits(cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])) as e
 ),
 
--- every item's dates as events; each event falls in the week whose last day is on or after it:
--- week k ends at $as_of - 7k; events before the oldest week share one bucket (k = $weeks), so that
--- "reached by week k" is the sum over buckets k and older (one pass over the items, not one per week)
-events as (
-    select e.kind, cast(floor(($as_of - e.d) / 7) as bigint) as k
-    from (
-        select
-            unnest([
-                {'kind': 'submitted', 'd': submitted_on},
-                {'kind': 'download_completed', 'd': download_completed_on},
-                {'kind': 'examined', 'd': examined_on},
-                {'kind': 'withdrawn', 'd': withdrawn_on},
-                {'kind': 'done', 'd': done},
-                {'kind': 'triaged', 'd': least(triaged, done)},
-                {'kind': 'started', 'd': least(started, done)},
-                {'kind': 'downloaded', 'd': least(downloaded, done)},
-                -- submitted and done both by the week's end (greatest() would skip a null done)
-                {'kind': 'submitted_and_done', 'd': case when done is not null then greatest(submitted_on, done) end}
-            ]) as e
-        from items
-    )
-    where e.d is not null and e.d <= $as_of
+-- the day each item reached each point (null: not reached)
+dates as (
+    select
+        submitted_on,
+        download_completed_on,
+        examined_on,
+        withdrawn_on,
+        done,
+        least(triaged, done) as triaged_by,
+        least(started, done) as started_by,
+        least(downloaded, done) as downloaded_by,
+        -- submitted and done both by the day (greatest() would skip a null done)
+        case when done is not null then greatest(submitted_on, done) end as submitted_and_done
+    from items
 ),
 
+-- how many items reached each point in each week: week k ends at $as_of - 7k, and everything before
+-- the oldest week shares one bucket (k = $weeks), so "reached by week k" sums buckets k and older
+-- (one pass over the items per point, not one per week)
 buckets as (
-    select kind, least(k, $weeks) as k, count(*) as n from events group by all
+    select 'submitted' as kind, week_bucket(submitted_on, $as_of, $weeks) as k, count(*) as n
+    from dates where submitted_on <= $as_of group by all
+    union all
+    select 'download_completed' as kind, week_bucket(download_completed_on, $as_of, $weeks) as k, count(*) as n
+    from dates where download_completed_on <= $as_of group by all
+    union all
+    select 'examined' as kind, week_bucket(examined_on, $as_of, $weeks) as k, count(*) as n
+    from dates where examined_on <= $as_of group by all
+    union all
+    select 'withdrawn' as kind, week_bucket(withdrawn_on, $as_of, $weeks) as k, count(*) as n
+    from dates where withdrawn_on <= $as_of group by all
+    union all
+    select 'done' as kind, week_bucket(done, $as_of, $weeks) as k, count(*) as n
+    from dates where done <= $as_of group by all
+    union all
+    select 'triaged' as kind, week_bucket(triaged_by, $as_of, $weeks) as k, count(*) as n
+    from dates where triaged_by <= $as_of group by all
+    union all
+    select 'started' as kind, week_bucket(started_by, $as_of, $weeks) as k, count(*) as n
+    from dates where started_by <= $as_of group by all
+    union all
+    select 'downloaded' as kind, week_bucket(downloaded_by, $as_of, $weeks) as k, count(*) as n
+    from dates where downloaded_by <= $as_of group by all
+    union all
+    select 'submitted_and_done' as kind, week_bucket(submitted_and_done, $as_of, $weeks) as k, count(*) as n
+    from dates where submitted_and_done <= $as_of group by all
 ),
 
 weeks as (
