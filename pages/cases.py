@@ -5,6 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
+from queries import month_end_days
 from unitload import app, case_charts
 
 app.require_frame(__file__)
@@ -133,9 +134,7 @@ for tab, (label, (flag, order, columns)) in zip(st.tabs(list(names)), names.item
     chosen[label] = rows["case_id"][event.selection.rows[0]] if event and event.selection.rows else None
 
 st.header("First-action clocks")
-since = filters.as_of.replace(day=1)
-for _ in range(TREND_MONTHS - 1):  # the first day of the oldest month shown
-    since = (since - dt.timedelta(days=1)).replace(day=1)
+since = month_end_days(filters.as_of, TREND_MONTHS)[-1].replace(day=1)  # the first day of the oldest month shown
 clocks = app.query(source, "first_action_monthly", opened_since=since, **filters.params).tail(TREND_MONTHS)
 st.plotly_chart(case_charts.clock_share(clocks), key="cases_clocks")
 days = settings.progress.first_action_days

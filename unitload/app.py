@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from queries import run_query
+from queries import month_end_days, run_query
 from unitload.access import AccessDenied, Scope, local_scope, scope_from_claims
 from unitload.db import Database, Source
 from unitload.extract import ExtractError, open_extract
@@ -112,16 +112,15 @@ def disclosed(make, event: str, what: str, rows: int | None):
     Who, where and what are read now: the later request has no script run and no session state.
     """
     run, chosen, trail = this_run(), st.session_state.get("filters"), settings().audit
-    page = run.page
 
     def made():
-        _record(trail, run, chosen, event, what, rows, page)
+        _record(trail, run, chosen, event, what, rows)
         return make()
 
     return made
 
 
-def _record(trail_settings, run: Run, chosen, event: str, what: str, rows: int | None, page: str | None = None):
+def _record(trail_settings, run: Run, chosen, event: str, what: str, rows: int | None):
     from unitload import audit as trail
 
     source = run.current.source
@@ -130,7 +129,7 @@ def _record(trail_settings, run: Run, chosen, event: str, what: str, rows: int |
         event,
         subject=run.scope.subject,
         role=run.scope.role,
-        page=run.page if page is None else page,
+        page=run.page,
         filters={
             "as_of": chosen.as_of.isoformat() if chosen else None,
             "units": chosen.units if chosen else None,
@@ -317,6 +316,7 @@ class Run:
 
     scope: Scope
     current: Loaded
+    choice: Choice
     fell_back_from: str = ""  # an unpinned newest extract that failed validation, if any
     page: str = ""
     rows: int = 0  # table rows shown on this run, for the audit record
@@ -354,7 +354,7 @@ def start(scope: Scope) -> Loaded:
                 fell_back, base = chosen.extract_id, candidate
                 break
     current = scoped(base, scope)
-    run = Run(scope, current, fell_back)
+    run = Run(scope, current, chosen, fell_back)
     _RUN.set(run)
     st.session_state["_unitload_run"] = run
     return current
@@ -376,11 +376,12 @@ def pin_extract(current: Loaded) -> None:
     """Pin the extract in the link, and say so when the link asks for another or a newer one exists."""
     if current.source is None:
         return
-    chosen, extract_id = choice(), current.source.extract.extract_id
-    if this_run().fell_back_from:
+    run = this_run()
+    chosen, extract_id = run.choice, current.source.extract.extract_id  # as start() chose, not chosen again
+    if run.fell_back_from:
         st.error(
-            f"Extract {this_run().fell_back_from} failed validation, so the last good extract, {extract_id}, "
-            f"is served. [See why it failed](?extract={this_run().fell_back_from}) (its Data & definitions page).",
+            f"Extract {run.fell_back_from} failed validation, so the last good extract, {extract_id}, "
+            f"is served. [See why it failed](?extract={run.fell_back_from}) (its Data & definitions page).",
             icon=":material/report:",
         )
         return
@@ -473,13 +474,8 @@ class Filters:
 
 def month_ends(first_day: dt.date | None, as_of: dt.date) -> list[dt.date]:
     """Every month end from the first day's month to the as-of day, which stands for its own month."""
-    days = [as_of]
-    month = as_of.replace(day=1)
-    first = (first_day or as_of).replace(day=1)
-    while month > first:
-        days.append(month - dt.timedelta(days=1))
-        month = days[-1].replace(day=1)
-    return days
+    first = first_day or as_of
+    return month_end_days(as_of, max(1, (as_of.year - first.year) * 12 + as_of.month - first.month + 1))
 
 
 def month_label(day: dt.date, as_of: dt.date) -> str:

@@ -28,11 +28,11 @@ TARGETS = {"warm": 0.300, "cold": 2.0, "trend": 0.500, "ratio": 20.0}
 
 @dataclass
 class Figures:
-    lines: list[str]
+    """What the bench prints, and whether every target was met."""
+
     met: bool = True
 
     def add(self, text: str) -> None:
-        self.lines.append(text)
         print(text, flush=True)
 
     def check(self, label: str, value: float, target: float, higher: bool = False) -> str:
@@ -96,7 +96,7 @@ def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repea
     from unitload import app
     from unitload.db import open_source
 
-    figures = Figures([])
+    figures = Figures()
     figures.add(f"unitload bench on {data}")
     figures.add(f"machine: {machine()}")
     work = Path(tempfile.mkdtemp(prefix="unitload-bench-"))
