@@ -54,9 +54,16 @@ class NamedQuery:
 
 MACROS = QUERY_DIR / "_macros.sql"  # shared definitions, created with each extract's views
 
-# Per-day series that the app precomputes for every month end of an extract's recent history
-# (`build_snapshots`); a query that uses one reads the snapshot when its days and settings match.
-SNAPSHOT_QUERIES = ("case_progress", "officer_load", "forensic_queue", "first_progress")
+# Queries that the app precomputes once per extract (`build_snapshots`): per-day series for every
+# month end of its recent history, and whole-extract tables (no as-of day) that other queries filter.
+# A query that uses one reads the snapshot when its days and settings match.
+SNAPSHOT_QUERIES = (
+    "case_progress",
+    "officer_load",
+    "forensic_queue",
+    "first_progress",
+    "exhibit_dates",
+)
 _SERIES = ("as_of", "months")
 
 
@@ -232,6 +239,8 @@ def month_end_days(as_of: dt.date, months: int) -> list[dt.date]:
 def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
     """Precompute the snapshot queries for the extract's as-of day and the month ends before it.
 
+    First the extract's tables but `actions` are copied into memory (`Source.hold_in_memory`).
+
     Tables in the source's own schema (its scope's views), made once; later runs that use these
     queries on covered days and with the same settings read them instead of recomputing.
     """
@@ -243,6 +252,7 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
     with db._lock:
         if source.schema in db.snapshots:
             return
+        source.hold_in_memory()
         cur = source.cursor()
         for name in SNAPSHOT_QUERIES:
             query = load_query(name)

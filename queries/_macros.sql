@@ -69,27 +69,3 @@ create or replace macro week_ends(as_of, weeks) as table
 -- the oldest of `weeks` weeks share the bucket `weeks`
 create or replace macro week_bucket(d, as_of, weeks) as
     least(cast(floor((cast(as_of as date) - d) / 7) as bigint), weeks);
-
--- exhibits of cases in the chosen units, of the chosen priorities and device types (null lists: all),
--- with the unit of their case
-create or replace macro scoped_exhibits(units, priorities, device_types) as table
-    select e.*, c.unit
-    from exhibits as e
-    join cases as c on c.case_id = e.case_id
-    where (units is null or list_contains(units, c.unit))
-        and in_devices(e.priority, e.device_type, priorities, device_types);
-
--- the two turnaround end points of every scoped exhibit that reached them: download completed and examined
-create or replace macro turnaround_points(units, priorities, device_types) as table
-    select priority, submitted_on, m.measure, m.done_on
-    from (
-        select
-            priority,
-            submitted_on,
-            unnest([
-                {'measure': 'to_downloaded', 'done_on': download_completed_on},
-                {'measure': 'to_examined', 'done_on': examined_on}
-            ]) as m
-        from scoped_exhibits(units, priorities, device_types)
-    )
-    where m.done_on is not null;

@@ -3,6 +3,7 @@
 --   cumulative counts of items that had reached each stage (the bands of a cumulative flow diagram).
 -- grain: one row per week ending on $as_of - 7k, k = 0 .. $weeks - 1 (a week is the 7 days up to
 --   and including its week end)
+-- uses: exhibit_dates
 -- parameters:
 --   $as_of         DATE       the as-of day, the last week end
 --   $weeks         INTEGER    weeks in the window
@@ -35,7 +36,9 @@ items as (
         e.examined_on,
         e.withdrawn_on,
         least(e.examined_on, e.withdrawn_on) as done
-    from scoped_exhibits(cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])) as e
+    from exhibit_dates as e
+    where (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), e.unit))
+        and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
 ),
 
 -- the day each item reached each point (null: not reached)

@@ -2,6 +2,7 @@
 --   submission it left: the "usual pace" behind the ageing chart's percentile lines. A stage entered
 --   and left on the same day is a stay of 0 days; a stage skipped (its date missing) is no stay.
 -- grain: one row per exhibit per stage it left on a day in ($as_of - 7 x $throughput_weeks, $as_of]
+-- uses: exhibit_dates
 -- parameters:
 --   $as_of             DATE       the as-of day
 --   $throughput_weeks  INTEGER    the trailing window, in weeks
@@ -35,12 +36,16 @@ stays as (
             {'stage': 'awaiting_examination', 'stage_order': 4, 'entered_on': e.download_completed_on,
              'left_on': e.examined_on, 'present': e.download_completed_on is not null}
         ]) as s
-    from scoped_exhibits(cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])) as e
+    from exhibit_dates as e
     -- every left_on is one of these four dates, so an item with none in the window has no exit in it
-    where len(list_filter(
-        [e.triaged_on, e.download_started_on, e.download_completed_on, e.examined_on],
-        lambda d: d > cast($as_of as date) - cast(7 * $throughput_weeks as integer) and d <= cast($as_of as date)
-    )) > 0
+    -- (and its last event is in the window too: that test skips the stored blocks of older items)
+    where e.last_event_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
+        and len(list_filter(
+            [e.triaged_on, e.download_started_on, e.download_completed_on, e.examined_on],
+            lambda d: d > cast($as_of as date) - cast(7 * $throughput_weeks as integer) and d <= cast($as_of as date)
+        )) > 0
+        and (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), e.unit))
+        and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
 ),
 
 final as (

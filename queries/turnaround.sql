@@ -1,6 +1,7 @@
 -- purpose: Forensic turnaround: days from submission to download completed and from submission to
 --   examined, for the items that reached that point in the trailing window, overall and by priority.
 -- grain: one row per measure (to_downloaded, to_examined) per priority, plus priority 'all'
+-- uses: turnaround_points
 -- parameters:
 --   $as_of             DATE       the as-of day
 --   $throughput_weeks  INTEGER    the trailing window, in weeks
@@ -16,9 +17,12 @@
 with
 in_window as (
     select measure, priority, done_on - submitted_on as days
-    from turnaround_points(cast($units as varchar[]), null, cast($device_types as varchar[]))
-    where done_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
+    from turnaround_points
+    where last_event_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
+        and done_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
         and done_on <= cast($as_of as date)
+        and (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), unit))
+        and in_devices(priority, device_type, null, cast($device_types as varchar[]))
 ),
 
 final as (

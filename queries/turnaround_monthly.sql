@@ -2,6 +2,7 @@
 --   the items that reached download completed, or examined, in each calendar month.
 -- grain: one row per measure per month, for the $months months up to the month of $as_of (the last
 --   one only up to $as_of)
+-- uses: turnaround_points
 -- parameters:
 --   $as_of         DATE       the as-of day
 --   $months        INTEGER    months in the trend
@@ -24,9 +25,12 @@ final as (
         quantile_cont(done_on - submitted_on, 0.50) as p50,
         quantile_cont(done_on - submitted_on, 0.85) as p85,
         quantile_cont(done_on - submitted_on, 0.95) as p95
-    from turnaround_points(cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[]))
+    from turnaround_points
     where done_on <= cast($as_of as date)
         and done_on >= cast(date_trunc('month', cast($as_of as date)) as date) - to_months(cast($months as integer) - 1)
+        and last_event_on >= cast(date_trunc('month', cast($as_of as date)) as date) - to_months(cast($months as integer) - 1)
+        and (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), unit))
+        and in_devices(priority, device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
     group by measure, month
 )
 

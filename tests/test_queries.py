@@ -164,6 +164,10 @@ SNAPSHOT_USERS = (
     "progress_percentiles",
     "first_action_clock",
     "first_action_monthly",
+    "stage_exits",
+    "stage_pace",
+    "turnaround",
+    "turnaround_monthly",
 )
 
 
@@ -209,6 +213,14 @@ def test_a_scope_reads_the_snapshots_as_its_views_would_compute_them(snapshotted
 
     fast, live = snapshotted
     scope = role_scope("inspector", "i", teams) if teams else role_scope("analyst", "a")
-    for name in ("workload_months", "attention_list", "officer_rollup", "forensic_backlog", "first_action_clock"):
+    names = ("workload_months", "attention_list", "officer_rollup", "forensic_backlog", "first_action_clock")
+    for name in names + ("stage_pace", "turnaround", "turnaround_monthly"):
         params = {"months": 3} if "months" in load_query(name).parameters else {}
         assert run_query(fast.scoped(scope), name, **params).equals(run_query(live.scoped(scope), name, **params))
+
+
+def test_every_snapshot_table_has_its_scope_view():
+    from queries import SNAPSHOT_QUERIES
+    from unitload.db import _SNAPSHOTS
+
+    assert set(_SNAPSHOTS) == {f"snap_{name}" for name in SNAPSHOT_QUERIES}

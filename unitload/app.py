@@ -400,7 +400,9 @@ def pin_extract(current: Loaded) -> None:
         )
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# A resource cache: results are handed out as they are, not pickled and unpickled on every use (a
+# large frame took longer to copy than to compute). Polars frames are not changed in place here.
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _cached_query(_source: Source, key: tuple, name: str, params: tuple) -> pl.DataFrame:
     return run_query(_source, name, **dict(params))
 

@@ -11,6 +11,7 @@ checking that both give the same rows.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import platform
 import resource
@@ -96,6 +97,7 @@ def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repea
     from unitload import app
     from unitload.db import open_source
 
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)  # "no runtime" on clear()
     figures = Figures()
     figures.add(f"unitload bench on {data}")
     figures.add(f"machine: {machine()}")
@@ -113,7 +115,8 @@ def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repea
 
     figures.add(f"{'page':18} {'cold s':>8} {'warm median s':>14} {'warm max s':>11}")
     for page in pages:
-        st.cache_data.clear()  # the query cache: this page's first run after the extract was opened
+        app._cached_query.clear()  # the query cache: this page's first run after the extract was opened
+        st.cache_data.clear()
         cold = _run(page, {})
         warm = [_run(page, params) for params in warm_filters for _ in range(repeat)]
         verdict = (

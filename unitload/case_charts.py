@@ -7,7 +7,7 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload.charts import MUTED, OVER, SPAN_COLOURS, strip
+from unitload.charts import MUTED, OVER, SPAN_COLOURS, columns, strip, summary_boxes, thin
 
 HOLDER_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b")
 RISK_COLOURS = {"very_high": "#d62728", "high": "#ff7f0e", "medium": "#1f77b4", "low": "#7f7f7f"}
@@ -26,31 +26,54 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
     """Each open case a point at its days since progress, one column per group, coloured by risk grade.
 
     `percentiles` maps a label (p50, p85, p95) to a value drawn as a reference line. On the log axis a
-    case progressed on the day itself (0 days) is drawn at 1 day; its hover says 0.
+    case progressed on the day itself (0 days) is drawn at 1 day; its hover says 0. Past
+    `charts.POINT_LIMIT` cases, boxes summarise every column and only the stale cases are points.
     """
     fig = go.Figure()
+    cases = cases.with_columns(pl.col(group).fill_null("unallocated").alias("_column"))
+    labels = cases["_column"].unique().sort().to_list()
+    cases = cases.with_columns(
+        _position=pl.col("_column").replace_strict(labels, range(len(labels)), return_dtype=pl.Int32),
+        _shown=pl.col("days_since_progress").clip(lower_bound=1 if log else 0),
+    )
+    points, note = thin(
+        cases,
+        value="days_since_progress",
+        beyond=pl.col("days_since_progress") > stale_days,
+        noun="open cases",
+        what=f"with no progress for more than {stale_days} days",
+    )
+    if note:
+        fig.add_trace(summary_boxes(cases, position="_position", value="_shown"))
     for risk, colour in RISK_COLOURS.items():
-        part = cases.filter(pl.col("risk_grade") == risk)
+        part = points.filter(pl.col("risk_grade") == risk)
         if part.is_empty():
             continue
+        last = pl.col("last_progress_on").dt.to_string("%Y-%m-%d")
         fig.add_trace(
-            strip(  # numpy arrays and dates as text: plotly checks and serialises them in bulk, not item by item
-                part[group].fill_null("unallocated").to_numpy(),
-                part["days_since_progress"].clip(lower_bound=1 if log else 0).to_numpy(),
+            strip(
+                part["_position"].to_numpy(),
+                part["_shown"].to_numpy(),
                 name=risk.replace("_", " "),
                 colour=colour,
-                customdata=part.select(
-                    "case_id",
-                    "officer_id",
-                    "days_open",
-                    pl.col("last_progress_on").dt.to_string("%Y-%m-%d"),
-                    "last_progress_type",
-                    "forensic_pending",
-                    "days_since_progress",
-                ).to_numpy(),
-                hovertemplate="%{customdata[0]} · officer %{customdata[1]}<br>%{customdata[6]} days since progress"
-                "<br>open %{customdata[2]} days<br>last progress %{customdata[3]} (%{customdata[4]})"
-                "<br>%{customdata[5]} devices waiting<extra></extra>",
+                text=part.select(
+                    pl.format(
+                        "{} · officer {}<br>{} days since progress<br>open {} days<br>last progress {}"
+                        "<br>{} devices waiting",
+                        "case_id",
+                        pl.col("officer_id").fill_null("none"),
+                        "days_since_progress",
+                        "days_open",
+                        pl.when(last.is_null())
+                        .then(pl.lit("none yet"))
+                        .otherwise(pl.format("{} ({})", last, pl.col("last_progress_type").fill_null("?"))),
+                        pl.col("forensic_pending").fill_null(0),
+                    )
+                )
+                .to_series()
+                .to_numpy(),
+                customdata=part.select("case_id").to_numpy(),  # a clicked point opens this case's timeline
+                hovertemplate="%{text}<extra></extra>",
             )
         )
     for label, value in percentiles.items():
@@ -61,16 +84,13 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
         fig.update_yaxes(type="log", title_text="days since last progressing action (log scale)")
     else:
         fig.update_yaxes(title_text="days since last progressing action", rangemode="tozero")
-    fig.update_xaxes(
-        title_text="officer in charge" if group == "officer_id" else "team",
-        type="category",
-        categoryorder="category ascending",
-    )
+    columns(fig, labels, "officer in charge" if group in ("officer", "officer_id") else "team")
     fig.update_layout(
         boxmode="overlay",
         height=520,
         legend=dict(title="risk grade", orientation="h", y=1.08),
-        margin=dict(l=10, r=10, t=40, b=10),
+        margin=dict(l=10, r=10, t=70 if note else 40, b=10),
+        title=dict(text=note, font=dict(size=12)) if note else None,
     )
     return fig
 

@@ -16,8 +16,13 @@ NORMAL = "#1f77b4"
 MUTED = "#7f7f7f"
 
 
-def strip(x: list, y: list, *, name: str, colour: str, customdata: list, hovertemplate: str) -> go.Box:
-    """One point per item, jittered within its category column (the points of an ageing chart)."""
+def strip(x, y, *, name: str, colour: str, text, hovertemplate: str, customdata=None) -> go.Box:
+    """One point per item, jittered around its column's position (the points of an ageing chart).
+
+    `x` holds each item's column as a number (0, 1, ...; `columns` labels them) and `text` its hover
+    text, made whole: plotly copies string arrays item by item, numbers in bulk, so the fewer string
+    arrays the faster a chart of thousands of points is built.
+    """
     return go.Box(
         x=x,
         y=y,
@@ -28,8 +33,71 @@ def strip(x: list, y: list, *, name: str, colour: str, customdata: list, hoverte
         fillcolor="rgba(0,0,0,0)",
         line_color="rgba(0,0,0,0)",
         marker=dict(color=colour, size=8, opacity=0.85),
+        text=text,
         customdata=customdata,
         hovertemplate=hovertemplate,
+    )
+
+
+POINT_LIMIT = 3000  # an ageing chart of more items than this summarises them and draws the outliers only
+
+
+def thin(items: pl.DataFrame, *, value: str, beyond: pl.Expr, noun: str, what: str) -> tuple[pl.DataFrame, str]:
+    """The items an ageing chart draws as points, and a note saying which.
+
+    Up to POINT_LIMIT items: all of them. More (a force rather than a unit): those `beyond` (past
+    their line, e.g. stale), oldest first, at most POINT_LIMIT; `summary_boxes` then shows the rest.
+    Thousands of points tell no one anything, and each costs the browser time to draw.
+    """
+    if items.height <= POINT_LIMIT:
+        return items, ""
+    past = items.filter(beyond)
+    drawn = past.sort(value, descending=True).head(POINT_LIMIT)
+    oldest = f", the oldest {POINT_LIMIT:,} drawn" if past.height > POINT_LIMIT else ""
+    shown = f"points are the {past.height:,} {what}{oldest}"
+    return drawn, f"{items.height:,} {noun}: boxes show each column's quartiles and range; {shown}"
+
+
+def summary_boxes(items: pl.DataFrame, *, position: str, value: str) -> go.Box:
+    """One box per column from its quartiles, minimum and maximum (no points): the shape of many items."""
+    stats = (
+        items.group_by(position)
+        .agg(
+            q1=pl.col(value).quantile(0.25, "linear"),
+            median=pl.col(value).median(),
+            q3=pl.col(value).quantile(0.75, "linear"),
+            low=pl.col(value).min(),
+            high=pl.col(value).max(),
+            n=pl.len(),
+        )
+        .sort(position)
+    )
+    return go.Box(
+        x=stats[position].to_numpy(),
+        q1=stats["q1"].to_numpy(),
+        median=stats["median"].to_numpy(),
+        q3=stats["q3"].to_numpy(),
+        lowerfence=stats["low"].to_numpy(),
+        upperfence=stats["high"].to_numpy(),
+        name="all items",
+        boxpoints=False,
+        width=0.5,
+        fillcolor="rgba(127,127,127,0.15)",
+        line=dict(color=MUTED, width=1),
+        hoverinfo="y",
+    )
+
+
+def columns(fig: go.Figure, labels: list[str], title: str) -> None:
+    """Label the numbered columns of a strip chart, in order."""
+    fig.update_xaxes(
+        title_text=title,
+        tickmode="array",
+        tickvals=list(range(len(labels))),
+        ticktext=labels,
+        range=[-0.6, len(labels) - 0.4],
+        showgrid=False,
+        zeroline=False,
     )
 
 

@@ -19,6 +19,7 @@ from unitload.schema import ACCEPTED_TYPES, SQL_TYPES, TABLES, Table
 from unitload.settings import Engine, Settings
 
 MACROS = Path(__file__).resolve().parent.parent / "queries" / "_macros.sql"
+HELD = ("officers", "contracts", "absences", "supervision", "cases", "assignments", "exhibits")  # all but actions
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -114,6 +115,21 @@ class Source:
         cur.execute("USE " + ident(self.schema))
         return cur
 
+    def hold_in_memory(self, tables: tuple[str, ...] = HELD) -> None:
+        """Copy these tables from their Parquet files into memory once, and point their views at the copies.
+
+        Same rows and columns; later queries skip reading and decoding the files. `actions`, by far
+        the largest table, stays on disk: the queries that scan it read month-end snapshots.
+        Call only on a validated extract, with its own lock held (views are replaced).
+        """
+        cur = self.cursor()
+        for name in tables:
+            if name in self.present:
+                copy = ident(self.schema) + "." + ident("mem_" + name)
+                cur.execute("CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + ident(name))
+                cur.execute("CREATE OR REPLACE VIEW " + ident(name) + " AS SELECT * FROM " + copy)
+        cur.close()
+
     def scoped(self, scope) -> Source:
         """This extract as one user's scope sees it (`unitload.access.Scope`): a schema of views that
         keep only the scope's teams and pseudonymise names when the role may not see them.
@@ -201,6 +217,15 @@ def _create_scope(cur, base: str, schema: str, teams: tuple[str, ...] | None, na
     cur.execute(MACROS.read_text(encoding="utf-8"))
 
 
+_SNAPSHOTS = (
+    "snap_case_progress",
+    "snap_officer_load",
+    "snap_forensic_queue",
+    "snap_first_progress",
+    "snap_exhibit_dates",
+)
+
+
 def _scope_snapshots(cur, base: str, schema: str, teams: tuple[str, ...] | None) -> None:
     """The extract's snapshot tables as the scope's views would compute them (no name is in them).
 
@@ -210,7 +235,7 @@ def _scope_snapshots(cur, base: str, schema: str, teams: tuple[str, ...] | None)
     b, s = ident(base), ident(schema)
     view = "CREATE OR REPLACE VIEW " + s + "."
     if teams is None:
-        for name in ("snap_case_progress", "snap_officer_load", "snap_forensic_queue", "snap_first_progress"):
+        for name in _SNAPSHOTS:
             cur.execute(view + ident(name) + " AS SELECT * FROM " + b + "." + ident(name))
         return
     ours = "(SELECT officer_id FROM " + s + ".officers)"
@@ -223,8 +248,8 @@ def _scope_snapshots(cur, base: str, schema: str, teams: tuple[str, ...] | None)
         "FROM " + b + ".snap_case_progress WHERE case_id IN " + cases
     )
     cur.execute(view + '"snap_officer_load" AS SELECT * FROM ' + b + ".snap_officer_load WHERE officer_id IN " + ours)
-    cur.execute(view + '"snap_forensic_queue" AS SELECT * FROM ' + b + ".snap_forensic_queue WHERE case_id IN " + cases)
-    cur.execute(view + '"snap_first_progress" AS SELECT * FROM ' + b + ".snap_first_progress WHERE case_id IN " + cases)
+    for name in ("snap_forensic_queue", "snap_first_progress", "snap_exhibit_dates"):
+        cur.execute(view + ident(name) + " AS SELECT * FROM " + b + "." + ident(name) + " WHERE case_id IN " + cases)
 
 
 def _view_sql(cur, schema: str, table: Table, files: list[Path], root: Path) -> tuple[str, list[Finding]]:

@@ -9,7 +9,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from unitload.case_charts import STAGE_COLOURS, sequential
-from unitload.charts import MUTED, OVER, strip
+from unitload.charts import MUTED, OVER, columns, strip, summary_boxes, thin
 
 STAGES = ("awaiting_triage", "awaiting_download", "downloading", "awaiting_examination")
 PRIORITY_COLOURS = {"urgent": "#d62728", "high": "#ff7f0e", "standard": "#1f77b4", "low": "#7f7f7f"}
@@ -45,22 +45,46 @@ def queue_by_stage(items: pl.DataFrame) -> go.Figure:
 
 
 def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
-    """One column per stage, each item a point at its age; the stage's usual pace drawn across it."""
+    """One column per stage, each item a point at its age; the stage's usual pace drawn across it.
+
+    Past `charts.POINT_LIMIT` items, boxes summarise every stage and only the items older than their
+    stage's p85 pace are points (the figure's title says so).
+    """
     fig = go.Figure()
     x = {stage: i for i, stage in enumerate(STAGES)}
+    items = items.with_columns(position=pl.col("stage").replace_strict(x, return_dtype=pl.Int8))
+    points, note = thin(
+        items.join(pace.select("stage", pace_p85="p85"), on="stage", how="left"),
+        value="age_days",
+        beyond=pl.col("pace_p85").is_null() | (pl.col("age_days") > pl.col("pace_p85")),
+        noun="items",
+        what="older than their stage's p85 pace",
+    )
+    if note:
+        fig.add_trace(summary_boxes(items, position="position", value="age_days"))
     for priority, colour in PRIORITY_COLOURS.items():
-        part = items.filter(pl.col("priority") == priority)
+        part = points.filter(pl.col("priority") == priority)
         if part.is_empty():
             continue
         fig.add_trace(
-            strip(  # numpy arrays: plotly checks and serialises them in bulk
-                part["stage"].str.replace_all("_", " ", literal=True).to_numpy(),  # _label, for every item at once
+            strip(
+                part["position"].to_numpy(),
                 part["age_days"].to_numpy(),
                 name=priority,
                 colour=colour,
-                customdata=part.select("exhibit_id", "case_id", "device_type", "stage_age_days").to_numpy(),
-                hovertemplate="%{customdata[0]} (%{customdata[2]}) · case %{customdata[1]}"
-                "<br>%{y} days since submission<br>%{customdata[3]} days in this stage<extra></extra>",
+                text=part.select(
+                    pl.format(
+                        "{} ({}) · case {}<br>{} days since submission<br>{} days in this stage",
+                        "exhibit_id",
+                        "device_type",
+                        "case_id",
+                        "age_days",
+                        pl.col("stage_age_days").cast(pl.String).fill_null("?"),
+                    )
+                )
+                .to_series()
+                .to_numpy(),
+                hovertemplate="%{text}<extra></extra>",
             )
         )
     for row in pace.iter_rows(named=True):
@@ -83,15 +107,14 @@ def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
                 xanchor="left",
                 font=dict(size=10, color=MUTED),
             )
-    fig.update_xaxes(
-        type="category", categoryorder="array", categoryarray=[_label(s) for s in STAGES], title_text="stage"
-    )
+    columns(fig, [_label(s) for s in STAGES], "stage")
     fig.update_yaxes(title_text="days since submission", rangemode="tozero")
     fig.update_layout(
         boxmode="overlay",
         height=480,
         legend=dict(title="priority", orientation="h", y=1.1),
-        margin=dict(l=10, r=60, t=40, b=10),
+        margin=dict(l=10, r=60, t=70 if note else 40, b=10),
+        title=dict(text=note, font=dict(size=12)) if note else None,
     )
     return fig
 
