@@ -37,7 +37,8 @@ items as (
         e.withdrawn_on,
         least(e.examined_on, e.withdrawn_on) as done
     from exhibit_dates as e
-    where (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), e.unit))
+    where e.last_event_on > cast($as_of as date) - cast(7 * $weeks as integer)
+        and (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), e.unit))
         and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
 ),
 
@@ -55,6 +56,26 @@ dates as (
         -- submitted and done both by the day (greatest() would skip a null done)
         case when done is not null then greatest(submitted_on, done) end as submitted_and_done
     from items
+),
+
+-- an item whose every date is on or before the oldest week began (most of a long history) has all its
+-- points in the shared oldest bucket (k = $weeks): counted once, without working out its weeks
+settled as (
+    select
+        count(*) as submitted,
+        count(e.download_completed_on) as download_completed,
+        count(e.examined_on) as examined,
+        count(e.withdrawn_on) as withdrawn,
+        count(least(e.examined_on, e.withdrawn_on)) as done,
+        count(coalesce(e.triaged_on, e.download_started_on, e.download_completed_on, e.examined_on, e.withdrawn_on))
+            as triaged,
+        count(coalesce(e.download_started_on, e.download_completed_on, e.examined_on, e.withdrawn_on)) as started,
+        count(coalesce(e.download_completed_on, e.examined_on, e.withdrawn_on)) as downloaded,
+        count(least(e.examined_on, e.withdrawn_on)) as submitted_and_done
+    from exhibit_dates as e
+    where e.last_event_on <= cast($as_of as date) - cast(7 * $weeks as integer)
+        and (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), e.unit))
+        and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
 ),
 
 -- how many items reached each point in each week: week k ends at $as_of - 7k, and everything before
@@ -87,6 +108,11 @@ buckets as (
     union all
     select 'submitted_and_done' as kind, week_bucket(submitted_and_done, $as_of, $weeks) as k, count(*) as n
     from dates where submitted_and_done <= $as_of group by all
+    union all
+    select kind, cast($weeks as bigint) as k, n
+    from settled unpivot (n for kind in (
+        submitted, download_completed, examined, withdrawn, done, triaged, started, downloaded, submitted_and_done
+    ))
 ),
 
 weeks as (

@@ -1,0 +1,93 @@
+"""Ageing charts: every item a point up to POINT_LIMIT; past it, boxes for all and points for the outliers."""
+
+import datetime as dt
+
+import polars as pl
+
+from unitload import case_charts, charts, forensic_charts
+
+
+def _queue(n: int) -> pl.DataFrame:
+    stages = forensic_charts.STAGES
+    return pl.DataFrame(
+        {
+            "exhibit_id": [f"E{i:06d}" for i in range(n)],
+            "case_id": [f"C{i % 97:06d}" for i in range(n)],
+            "priority": [("urgent", "high", "standard", "low")[i % 4] for i in range(n)],
+            "device_type": ["phone"] * n,
+            "stage": [stages[i % 4] for i in range(n)],
+            "age_days": [i % 400 for i in range(n)],
+            "stage_age_days": [i % 50 for i in range(n)],
+        }
+    )
+
+
+PACE = pl.DataFrame(
+    {
+        "stage": list(forensic_charts.STAGES),
+        "p50": [10.0, 20.0, 30.0, 40.0],
+        "p85": [100.0, 200.0, 300.0, 399.0],
+        "p95": [150.0, 250.0, 350.0, 399.5],
+    }
+)
+
+
+def _points(fig) -> list:
+    return [t for t in fig.data if t.type == "box" and t.boxpoints == "all"]
+
+
+def test_a_unit_sized_queue_draws_every_item_at_its_stage_with_its_hover():
+    fig = forensic_charts.ageing(_queue(40), PACE)
+    points = _points(fig)
+    assert sum(len(t.y) for t in points) == 40
+    assert not [t for t in fig.data if t.type == "box" and t.boxpoints is False]  # no summary boxes
+    urgent = next(t for t in points if t.name == "urgent")
+    assert list(urgent.x[:2]) == [0, 0]  # item 0 and 4: awaiting triage, the first column
+    assert urgent.text[0] == "E000000 (phone) · case C000000<br>0 days since submission<br>0 days in this stage"
+    assert list(fig.layout.xaxis.ticktext) == [
+        "awaiting triage",
+        "awaiting download",
+        "downloading",
+        "awaiting examination",
+    ]
+    assert not fig.layout.title.text
+
+
+def test_a_force_sized_queue_draws_boxes_and_only_the_items_past_their_stage_p85():
+    n = charts.POINT_LIMIT + 1000
+    queue = _queue(n)
+    fig = forensic_charts.ageing(queue, PACE)
+    p85 = dict(zip(PACE["stage"], PACE["p85"], strict=True))
+    past = queue.filter(pl.col("age_days") > pl.col("stage").replace_strict(p85))
+    assert sum(len(t.y) for t in _points(fig)) == min(past.height, charts.POINT_LIMIT)
+    assert all(y > 100 for t in _points(fig) for y in t.y)  # nothing at or under the lowest p85 is a point
+    boxes = [t for t in fig.data if t.type == "box" and t.boxpoints is False]
+    assert len(boxes) == 1 and list(boxes[0].x) == [0, 1, 2, 3]
+    triage = queue.filter(pl.col("stage") == "awaiting_triage")["age_days"]
+    assert boxes[0].median[0] == triage.median() and boxes[0].upperfence[0] == triage.max()
+    assert fig.layout.title.text.startswith(f"{n:,} items: boxes show")
+    assert f"points are the {past.height:,} older than their stage's p85 pace" in fig.layout.title.text
+
+
+def test_a_force_sized_case_chart_draws_the_stale_cases_oldest_first_up_to_the_limit():
+    n = charts.POINT_LIMIT * 2 + 10
+    cases = pl.DataFrame(
+        {
+            "case_id": [f"C{i:06d}" for i in range(n)],
+            "officer_id": [None if i % 10 == 0 else f"P{i % 7}" for i in range(n)],
+            "oic_team": [None if i % 10 == 0 else f"T{i % 3}" for i in range(n)],
+            "risk_grade": ["high"] * n,
+            "days_since_progress": list(range(n)),
+            "days_open": [i + 5 for i in range(n)],
+            "last_progress_on": [dt.date(2026, 1, 1)] * n,
+            "last_progress_type": ["arrest"] * n,
+            "forensic_pending": [0] * n,
+        }
+    )
+    fig = case_charts.ageing(cases, group="oic_team", percentiles={"p50": 10.0}, stale_days=28)
+    (points,) = _points(fig)
+    assert len(points.y) == charts.POINT_LIMIT  # more than the limit are stale: the oldest are drawn
+    assert min(points.y) == n - charts.POINT_LIMIT
+    assert list(fig.layout.xaxis.ticktext) == ["T0", "T1", "T2", "unallocated"]
+    assert points.customdata[0][0] == f"C{n - 1:06d}"  # a clicked point names its case
+    assert f"the oldest {charts.POINT_LIMIT:,} drawn" in fig.layout.title.text
