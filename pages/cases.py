@@ -15,8 +15,19 @@ TREND_MONTHS = 24
 page = app.figure_page("Case progression")
 source, filters, settings = page.source, page.filters, page.settings
 term = page.term
-
-
+history = app.query(source, "history_span")["first_day"][0]
+span = min(len(app.month_ends(history, filters.as_of)), TREND_MONTHS)  # the usual pace of the last two years
+since = month_end_days(filters.as_of, TREND_MONTHS)[-1].replace(day=1)  # the first day of the oldest month shown
+recent = filters.as_of.replace(day=1) - dt.timedelta(days=62)
+pace = {"as_of": filters.as_of, "months": span, "units": filters.units}
+app.prefetch(
+    source,
+    *((name, filters.params) for name in ("case_ageing", "age_bands")),
+    ("progress_percentiles", pace),
+    ("first_action_monthly", {"opened_since": since} | filters.params),
+    ("first_action_clock", {"opened_since": recent} | filters.params),
+    ("unprogressed_trend", {"months": TREND_MONTHS} | filters.params),
+)
 cases = app.with_names(source, app.query(source, "case_ageing", **filters.params))
 app.notice_unknown("cases_risks", {r.replace("_", " ") for r in case_charts.RISK_COLOURS}, "risk grade")
 app.notice_unknown("cases_group", {"team", "officer in charge"}, "grouping")
@@ -33,11 +44,7 @@ risks = st.pills(
 )
 if risks:
     cases = cases.filter(pl.col("risk_grade").is_in(risks))
-history = app.query(source, "history_span")["first_day"][0]
-span = min(len(app.month_ends(history, filters.as_of)), TREND_MONTHS)  # the usual pace of the last two years
-lines = app.query(source, "progress_percentiles", as_of=filters.as_of, months=span, units=filters.units).row(
-    0, named=True
-)
+lines = app.query(source, "progress_percentiles", **pace).row(0, named=True)
 
 st.header("Ageing of open investigations")
 left, right = st.columns([3, 1])
@@ -134,7 +141,6 @@ for tab, (label, (flag, order, columns)) in zip(st.tabs(list(names)), names.item
     chosen[label] = rows["case_id"][event.selection.rows[0]] if event and event.selection.rows else None
 
 st.header("First-action clocks")
-since = month_end_days(filters.as_of, TREND_MONTHS)[-1].replace(day=1)  # the first day of the oldest month shown
 clocks = app.query(source, "first_action_monthly", opened_since=since, **filters.params).tail(TREND_MONTHS)
 st.plotly_chart(case_charts.clock_share(clocks), key="cases_clocks")
 days = settings.progress.first_action_days
@@ -144,7 +150,6 @@ st.caption(
     + " of being opened (settings: progress.first_action_days). The share counts the cases "
     "whose clock has run out: met or missed."
 )
-recent = filters.as_of.replace(day=1) - dt.timedelta(days=62)
 missed = app.query(source, "first_action_clock", opened_since=recent, **filters.params).filter(
     pl.col("clock_status") == "missed"
 )

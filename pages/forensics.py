@@ -38,10 +38,23 @@ devices = right.pills(
 scope = filters.params | {"priorities": priorities or None, "device_types": devices or None}
 flow_scope = {k: v for k, v in scope.items() if k != "teams"}  # flow is counted for the unit: cases move teams
 
-items = app.query(source, "forensic_backlog", **scope)
 window = st.session_state.get("forensics_window") or 26  # the Flow section's window, chosen further down
 # one query for both: a week's row depends only on its week end, so the trailing weeks are the first rows
-flows = app.query(source, "forensic_flow", weeks=max(weeks, int(window)), **flow_scope)
+flow_weeks = {"weeks": max(weeks, int(window))}
+unprioritised = {k: v for k, v in flow_scope.items() if k != "priorities"}  # turnaround is shown by priority
+throughput_months = {"months": math.ceil(weeks / 4.3) + 1, "as_of": filters.as_of}
+app.prefetch(
+    source,
+    ("forensic_backlog", scope),
+    ("forensic_flow", flow_weeks | flow_scope),
+    ("forensic_oldest", scope),
+    ("stage_pace", flow_scope),
+    ("turnaround", unprioritised),
+    ("turnaround_monthly", {"months": 24} | flow_scope),
+    ("examiner_throughput", throughput_months),
+)
+items = app.query(source, "forensic_backlog", **scope)
+flows = app.query(source, "forensic_flow", **flow_weeks, **flow_scope)
 flow = flows.filter(pl.col("week_index") < weeks)
 law = littles_law(items.height, flow["completions"].to_list())
 horizon = st.sidebar.slider(
@@ -108,7 +121,7 @@ st.header("Turnaround")
 left, right = st.columns([2, 3])
 left.caption(f"Days from submission, items that reached the point in the last {weeks} weeks")
 app.table(
-    app.query(source, "turnaround", **{k: v for k, v in flow_scope.items() if k != "priorities"}),
+    app.query(source, "turnaround", **unprioritised),
     key="forensics_turnaround",
     where=left,
     column_config={p: st.column_config.NumberColumn(p, format="%.0f") for p in ("p50", "p85", "p95")},
@@ -119,7 +132,7 @@ right.plotly_chart(
 )
 
 st.header("Throughput per examiner")
-throughput = app.query(source, "examiner_throughput", months=math.ceil(weeks / 4.3) + 1, as_of=filters.as_of)
+throughput = app.query(source, "examiner_throughput", **throughput_months)
 app.table(
     app.with_names(source, throughput, "examiner_id", "examiner").select(
         "examiner", pl.exclude("examiner", "examiner_id")

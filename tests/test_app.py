@@ -296,3 +296,31 @@ def test_unknown_link_values_fall_back_with_a_notice(monkeypatch, page, param, v
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(f"link's {what} '{value}' is not in this extract" in w.value for w in at.warning)
+
+
+def test_a_prefetched_query_runs_once_and_the_page_reads_its_result(monkeypatch, sample):
+    from queries import QueryError
+    from unitload import app
+
+    ran = []
+
+    def counted(source, name, **params):
+        ran.append(name)
+        return run_query(source, name, **params)
+
+    monkeypatch.setattr(app, "run_query", counted)
+    app.clear_queries()
+    app.prefetch(sample, ("teams", {}), ("case_ageing", {"teams": ["POLIT-B"]}))
+    teams = app.query(sample, "teams")
+    load = app.query(sample, "case_ageing", teams=["POLIT-B"])
+    assert sorted(ran) == ["case_ageing", "teams"]  # each ran once, in the workers
+    assert teams.equals(run_query(sample, "teams"))
+    assert load.equals(run_query(sample, "case_ageing", teams=["POLIT-B"])) and load.height > 0
+    app.prefetch(sample, ("teams", {}))  # computed and cached: not started again
+    app.query(sample, "teams")
+    assert sorted(ran) == ["case_ageing", "teams"]
+    assert not app._started
+    app.prefetch(sample, ("teams", {"weeks": 3}))  # a query's error reaches the page that reads it
+    with pytest.raises(QueryError, match="takes no parameter"):
+        app.query(sample, "teams", weeks=3)
+    assert not app._started

@@ -34,7 +34,8 @@ http {{
     proxy_temp_path {work}/proxy;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
     upstream unitload {{
-        hash $http_user_agent consistent;  # ip_hash in production: on loopback every client is 127.0.0.1
+        hash $http_user_agent;  # ip_hash in production: on loopback every client is 127.0.0.1. Not
+        # "consistent": its ring follows the (random) ports, so the split of 8 users would vary by run
         server 127.0.0.1:{a};
         server 127.0.0.1:{b};
     }}

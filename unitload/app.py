@@ -9,6 +9,9 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import os
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,8 @@ from unitload.extract import ExtractError, open_extract
 from unitload.findings import Finding, has_errors
 from unitload.settings import Settings, SettingsError, load_settings
 from unitload.validate import validate
+
+QUERY_CACHE = 256  # query results kept, across users and extracts
 
 HERE = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = HERE / "sample_data" / "unit"
@@ -402,15 +407,60 @@ def pin_extract(current: Loaded) -> None:
 
 # A resource cache: results are handed out as they are, not pickled and unpickled on every use (a
 # large frame took longer to copy than to compute). Polars frames are not changed in place here.
-@st.cache_resource(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=QUERY_CACHE)
 def _cached_query(_source: Source, key: tuple, name: str, params: tuple) -> pl.DataFrame:
-    return run_query(_source, name, **dict(params))
+    at = (key, name, repr(params))  # parameter values may be lists: their text is the dictionaries' key
+    started = _started.pop(at, None)
+    result = started.result() if started else run_query(_source, name, **dict(params))
+    with _lock:
+        _done[at] = None
+        while len(_done) > QUERY_CACHE:
+            _done.popitem(last=False)
+    return result
+
+
+_workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="unitload-query")
+_lock = threading.Lock()
+_started: dict[tuple, Future] = {}  # queries a page started ahead (`prefetch`), until it reads them
+_done: OrderedDict[tuple, None] = OrderedDict()  # the most recent keys computed: in the cache, barring eviction
+
+
+def _key(source: Source) -> tuple:
+    return source.extract.extract_id, source.schema, source.settings.fingerprint()
 
 
 def query(source: Source, name: str, **params) -> pl.DataFrame:
     """A named query's result, cached per extract, settings and parameters."""
-    key = (source.extract.extract_id, source.schema, source.settings.fingerprint())
-    return _cached_query(source, key, name, tuple(sorted(params.items())))
+    key, ordered = _key(source), tuple(sorted(params.items()))
+    try:
+        return _cached_query(source, key, name, ordered)
+    finally:
+        _started.pop((key, name, repr(ordered)), None)  # started while another run cached it: not needed
+
+
+def clear_queries() -> None:
+    """Empty the query cache (and forget what was computed)."""
+    _cached_query.clear()
+    with _lock:
+        _done.clear()
+
+
+def prefetch(source: Source, *calls: tuple[str, dict]) -> None:
+    """Start queries that the page reads later with `query` (name and parameters), two at a time.
+
+    DuckDB works outside Python's lock, so they run while the page draws what it already has: a page
+    of many queries waits for about the longest of them rather than their sum. The page's `query`
+    with the same name and parameters takes the started result (or its error). A query computed
+    recently (so in the cache) is not started.
+    """
+    key = _key(source)
+    with _lock:
+        for name, params in calls:
+            at = (key, name, repr(tuple(sorted(params.items()))))
+            if at not in _started and at not in _done:
+                _started[at] = _workers.submit(run_query, source, name, **params)
+        while len(_started) > 4 * QUERY_CACHE:  # pages that stopped before reading what they started
+            _started.pop(next(iter(_started)))
 
 
 def sidebar(current: Loaded) -> None:

@@ -115,7 +115,7 @@ def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repea
 
     figures.add(f"{'page':18} {'cold s':>8} {'warm median s':>14} {'warm max s':>11}")
     for page in pages:
-        app._cached_query.clear()  # the query cache: this page's first run after the extract was opened
+        app.clear_queries()  # the query cache: this page's first run after the extract was opened
         st.cache_data.clear()
         cold = _run(page, {})
         warm = [_run(page, params) for params in warm_filters for _ in range(repeat)]
