@@ -91,3 +91,45 @@ def test_a_force_sized_case_chart_draws_the_stale_cases_oldest_first_up_to_the_l
     assert list(fig.layout.xaxis.ticktext) == ["T0", "T1", "T2", "unallocated"]
     assert points.customdata[0][0] == f"C{n - 1:06d}"  # a clicked point names its case
     assert f"the oldest {charts.POINT_LIMIT:,} drawn" in fig.layout.title.text
+
+
+def _officers(n: int, as_of=dt.date(2026, 10, 31)) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "label": [f"P{i:04d}" for i in range(n)],
+            "as_of": [as_of] * n,
+            "load_pct": [None if i == 0 else float(i) for i in range(n)],  # P0000: load and no capacity
+            "weighted_load": [float(i) for i in range(n)],
+            "capacity_points": [0.0 if i == 0 else 100.0 for i in range(n)],
+            "open_cases": [i % 9 for i in range(n)],
+            "fte": [1.0] * n,
+            "overloaded": [i > 120 for i in range(n)],
+            "part_time_full_load": [False] * n,
+        }
+    )
+
+
+def test_a_unit_sized_load_chart_has_a_bar_for_every_officer():
+    fig = charts.load_bars(_officers(12), adjusted=True, overload_pct=120, points_per_fte=10)
+    assert len(fig.data[0].y) == 12 and not fig.layout.title.text
+
+
+def test_a_force_sized_load_chart_draws_the_most_loaded_officers_and_says_so():
+    n = charts.OFFICER_LIMIT + 40
+    fig = charts.load_bars(_officers(n), adjusted=True, overload_pct=120, points_per_fte=10)
+    drawn = list(fig.data[0].y)
+    assert len(drawn) == charts.OFFICER_LIMIT
+    assert "P0000" in drawn  # no capacity at all comes first
+    assert set(drawn) - {"P0000"} == {f"P{i:04d}" for i in range(n - charts.OFFICER_LIMIT + 1, n)}
+    assert fig.layout.title.text.startswith(f"The {charts.OFFICER_LIMIT} most loaded of {n:,} officers")
+
+
+def test_a_force_sized_heat_strip_keeps_the_officers_most_loaded_at_the_latest_month_end():
+    n = charts.OFFICER_LIMIT + 10
+    earlier = _officers(n, dt.date(2026, 9, 30)).with_columns(load_pct=pl.lit(500.0))  # all hot a month ago
+    latest = _officers(n)
+    fig = charts.heat_strip(pl.concat([earlier, latest]), overload_pct=120)
+    rows = set(fig.data[0].y)
+    assert len(rows) == charts.OFFICER_LIMIT
+    assert "P0001" not in rows and f"P{n - 1:04d}" in rows  # ranked on the latest month, not the earlier one
+    assert len(fig.data[0].x) == 2

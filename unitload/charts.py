@@ -101,15 +101,46 @@ def columns(fig: go.Figure, labels: list[str], title: str) -> None:
     )
 
 
+OFFICER_LIMIT = 60  # a chart with a row per officer draws this many at most: the most loaded
+
+
+def most_loaded(officers: pl.DataFrame, by: str) -> tuple[pl.DataFrame, str]:
+    """The rows of a per-officer chart (one `label` each, perhaps over several months), and a note.
+
+    Up to OFFICER_LIMIT officers: all. More (a force rather than a unit): the OFFICER_LIMIT with the
+    highest `by`, officers with no capacity first. A bar per officer for thousands of officers can be
+    neither read nor drawn quickly; the page's table still lists every officer.
+    """
+    labels = officers["label"].unique()
+    if labels.len() <= OFFICER_LIMIT:
+        return officers, ""
+    ranked = officers.sort(by, descending=True, nulls_last=False)["label"].unique(maintain_order=True)
+    kept = officers.filter(pl.col("label").is_in(ranked.head(OFFICER_LIMIT).implode()))
+    return kept, (
+        f"The {OFFICER_LIMIT} most loaded of {labels.len():,} officers; choose a unit or team to see every one "
+        "(the table lists all)"
+    )
+
+
+def noted(fig: go.Figure, note: str) -> None:
+    """Say above a chart what it leaves out (`most_loaded`'s note); nothing when it leaves nothing out."""
+    if note:
+        fig.update_layout(title=dict(text=note, font=dict(size=12)), margin_t=60)
+
+
 def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, points_per_fte: float) -> go.Figure:
     """Load per officer as a % of capacity, sorted, with 100 % and the overload threshold drawn.
 
     `officers` needs label, load_pct, weighted_load, capacity_points, open_cases, fte, overloaded,
     part_time_full_load. Adjusted: against FTE-adjusted capacity; raw: against a full-timer's points.
     """
-    frame = officers.with_columns(
-        shown=pl.col("load_pct") if adjusted else 100.0 * pl.col("weighted_load") / points_per_fte,
-    ).sort("shown", nulls_last=False)
+    frame, note = most_loaded(
+        officers.with_columns(
+            shown=pl.col("load_pct") if adjusted else 100.0 * pl.col("weighted_load") / points_per_fte
+        ),
+        "shown",
+    )
+    frame = frame.sort("shown", nulls_last=False)
     colour = [
         OVER if over else PART_TIME if fte < 1 else NORMAL
         for over, fte in zip(frame["overloaded"], frame["fte"], strict=True)
@@ -178,11 +209,18 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
     fig.update_xaxes(title_text=title, ticksuffix=" %", row=1, col=1)
     fig.update_xaxes(title_text="open cases", range=[0, max(frame["open_cases"].max() or 0, 1) * 1.3], row=1, col=2)
     fig.update_layout(showlegend=False, height=max(320, 26 * frame.height + 120), margin=dict(l=10, r=10, t=30, b=10))
+    noted(fig, note)
     return fig
 
 
 def heat_strip(series: pl.DataFrame, *, overload_pct: float) -> go.Figure:
-    """load_pct per officer (rows) and month end (columns); cells over the threshold stand out."""
+    """load_pct per officer (rows) and month end (columns); cells over the threshold stand out.
+
+    Past OFFICER_LIMIT officers, the most loaded at the latest month end.
+    """
+    latest = series.filter(pl.col("as_of") == pl.col("as_of").max())
+    kept, note = most_loaded(latest, "load_pct")
+    series = series.filter(pl.col("label").is_in(kept["label"].implode()))
     wide = (
         series.sort("as_of")
         .with_columns(month=pl.col("as_of").dt.strftime("%b %Y"))
@@ -208,6 +246,7 @@ def heat_strip(series: pl.DataFrame, *, overload_pct: float) -> go.Figure:
     )
     fig.update_layout(height=max(300, 22 * wide.height + 100), margin=dict(l=10, r=10, t=10, b=10))
     fig.update_xaxes(title_text="month end")
+    noted(fig, note)
     return fig
 
 

@@ -1,8 +1,9 @@
 """`unitload load`: many browser sessions against one server, for the concurrency targets.
 
 Starts `streamlit run dashboard.py` on an extract, then drives N headless Chromium sessions, each in
-a process of its own, through every page with changing filters (month, unit) for a few minutes. A
-page time is from the request to the page having drawn its title with no script running. Prints
+a process of its own, through every page with changing filters (month, unit) for a few minutes, as
+users do: mostly clicks in the app (page links, the month and unit boxes), sometimes a shared link
+opened afresh. A page time is from the click or request to the script run it started having ended. Prints
 p50 and p95 page times, errors, and the server's peak memory (resident set, sampled every 0.2 s).
 Needs the dev dependencies (Playwright) and Debian's Chromium; it is not part of `make test`.
 """
@@ -25,13 +26,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 PATHS = ("", "workload", "cases", "forensics", "supervision", "planner", "data")
-IDLE = "() => document.querySelector('h1') && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _cpu_seconds(pid: int | None = None) -> float:
+    """CPU time used: by one process (user + system), or by the whole machine (every busy state)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    if pid is not None:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+    busy = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    return sum(int(v) for i, v in enumerate(busy) if i not in (3, 4)) / tick  # all but idle and iowait
 
 
 def _rss_mb(pid: int) -> float:
@@ -60,8 +70,42 @@ def start_server(data: Path, port: int, settings: Path) -> subprocess.Popen:
     raise RuntimeError("the server did not start within 120 s")
 
 
+WATCH = """() => {
+    const app = document.querySelector('[data-test-script-state]');
+    window.__ran = false;
+    new MutationObserver(() => { window.__ran = true; })
+        .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+LOADED = """() => document.querySelector('h1') && document.querySelector('[data-test-script-state]')
+    ?.getAttribute('data-test-script-state') === 'notRunning'"""
+RAN = """() => window.__ran && document.querySelector('[data-test-script-state]')
+    .getAttribute('data-test-script-state') === 'notRunning'"""
+
+
+def _p95(times: list[float]) -> float:
+    return times[int(0.95 * (len(times) - 1))] if times else float("nan")
+
+
+def _pick(page, key: str, options: list[str], rng: random.Random) -> None:
+    """Choose another option in one of the sidebar's select boxes, as a user does."""
+    box = page.locator(f".st-key-{key} input[role=combobox]")
+    option = rng.choice([o for o in options if o != box.input_value()])  # the same one would not rerun
+    for _ in range(2):  # a click that landed while the list was still opening is made again
+        box.click()
+        box.fill(option)  # the list narrows to the option typed
+        page.get_by_role("option", name=option, exact=True).click()
+        if box.input_value() == option:
+            return
+
+
 def session(url: str, months: list[str], units: list[str], seconds: float, seed: int, think: float, out) -> None:
-    """One browser going round every page with changing filters until the time is up."""
+    """One browser working through the dashboard as a user does until the time is up.
+
+    It opens a link, then mostly stays in the app: the sidebar's page links (a new page in the same
+    session, no reload), and the sidebar's month and unit boxes. One step in six opens a shared link
+    with changed filters afresh (a full page load: a new session). A step's time runs from the click
+    (or the request) to the script run it started having finished.
+    """
     from playwright.sync_api import sync_playwright
 
     rng = random.Random(seed)
@@ -72,25 +116,39 @@ def session(url: str, months: list[str], units: list[str], seconds: float, seed:
         )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_navigation_timeout(120_000)
+        page.set_default_timeout(120_000)
         end = time.monotonic() + seconds
         time.sleep(rng.uniform(0, think))  # sessions start spread out, as people arrive
         step = seed
+        loaded = False
         while time.monotonic() < end:
-            path = PATHS[step % len(PATHS)]
-            step += 1
-            query = f"?month={rng.choice(months).replace(' ', '+')}"
-            if rng.random() < 0.5:
-                query += f"&unit={rng.choice(units)}"
+            kind = "link" if not loaded or rng.random() < 1 / 6 else rng.choice(("page", "page", "month", "unit"))
             start = time.monotonic()
             try:
-                page.goto(f"{url}/{path}{query}")
-                page.wait_for_timeout(300)  # let the run start before waiting for it to end
-                page.wait_for_function(IDLE, timeout=120_000)
+                if kind == "link":
+                    query = f"?month={rng.choice(months).replace(' ', '+')}"
+                    if rng.random() < 0.5:
+                        query += f"&unit={rng.choice(units)}"
+                    page.goto(f"{url}/{PATHS[step % len(PATHS)]}{query}")
+                    page.wait_for_function(LOADED)
+                    loaded = True
+                else:
+                    page.evaluate(WATCH)
+                    if kind == "page":
+                        links = page.locator("[data-testid=stSidebarNavLink]")
+                        links.nth(step % links.count()).click()
+                    elif kind == "month":
+                        _pick(page, "month", months, rng)
+                    else:
+                        _pick(page, "unit", ["All units", *units], rng)
+                    page.wait_for_function(RAN)
+                step += 1
                 if page.locator("[data-testid=stException]").count():
-                    errors.append(f"{path}: an exception is shown")
-                times.append(time.monotonic() - start - 0.3)
+                    errors.append(f"{kind} step: an exception is shown")
+                times.append((kind, page.url.split("?")[0].rsplit("/", 1)[-1] or "overview", time.monotonic() - start))
             except Exception as exc:  # a timeout or a crash is an error of the run, not of the script
-                errors.append(f"{path}: {str(exc).splitlines()[0]}")
+                errors.append(f"{kind} step: {str(exc).splitlines()[0]}")
+                loaded = False  # start again from a link
             time.sleep(rng.uniform(0.5, 1.5) * think)  # reading the page before the next click
         browser.close()
     out.put((times, errors))
@@ -137,9 +195,11 @@ def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.
             )
             for n in range(sessions)
         ]
+        cpu = (_cpu_seconds(), _cpu_seconds(server.pid), time.monotonic())
         for worker in workers:
             worker.start()
         collected = [results.get(timeout=minutes * 60 + 600) for _ in workers]
+        cpu = (_cpu_seconds() - cpu[0], _cpu_seconds(server.pid) - cpu[1], time.monotonic() - cpu[2])
         for worker in workers:
             worker.join(timeout=60)
     finally:
@@ -147,12 +207,13 @@ def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.
         sampler.join()
         server.terminate()
         server.wait(timeout=30)
-    times = sorted(t for batch, _ in collected for t in batch)
+    steps = [t for batch, _ in collected for t in batch]
+    times = sorted(seconds for *_, seconds in steps)
     errors = [e for _, batch in collected for e in batch]
     figures = {
         "pages": len(times),
         "p50": statistics.median(times) if times else float("nan"),
-        "p95": times[int(0.95 * (len(times) - 1))] if times else float("nan"),
+        "p95": _p95(times),
         "max": times[-1] if times else float("nan"),
         "errors": len(errors),
         "server_peak_mb": peak[0],
@@ -162,6 +223,25 @@ def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.
         f"max {figures['max']:.2f} s, errors {figures['errors']}, server peak {figures['server_peak_mb']:.0f} MB",
         flush=True,
     )
+    busy, served, wall = cpu
+    figures |= {"cpu_busy": busy / (wall * (os.cpu_count() or 1)), "server_cpu_share": served / busy if busy else 0.0}
+    print(
+        f"  CPU over the run: {figures['cpu_busy']:.0%} of {os.cpu_count()} cores busy; the server process used "
+        f"{served:.0f} s of the {busy:.0f} CPU-seconds ({figures['server_cpu_share']:.0%}), the browsers and their "
+        "driver the rest",
+        flush=True,
+    )
+    for label, index in (("by step", 0), ("by page", 1)):
+        groups: dict[str, list[float]] = {}
+        for step in steps:
+            groups.setdefault(step[index], []).append(step[2])
+        print(
+            f"  {label}: "
+            + "; ".join(
+                f"{k} n={len(v)} p50 {statistics.median(v):.2f} p95 {_p95(sorted(v)):.2f}"
+                for k, v in sorted(groups.items())
+            )
+        )
     for error in errors[:10]:
         print("  error:", error)
     return figures

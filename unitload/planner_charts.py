@@ -7,7 +7,7 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload.charts import MUTED, OVER
+from unitload.charts import MUTED, OVER, most_loaded, noted
 from unitload.forensic_charts import add_fan, fan_layout
 
 
@@ -16,7 +16,8 @@ def load_comparison(baseline: pl.DataFrame, scenario: pl.DataFrame, *, overload_
     both = baseline.select("label", base="load_pct").join(
         scenario.select("label", plan="load_pct"), on="label", how="full", coalesce=True
     )
-    both = both.sort(pl.col("plan").fill_null(1e9), nulls_last=False)
+    both, note = most_loaded(both.with_columns(rank=pl.col("plan").fill_null(1e9)), "rank")
+    both = both.sort("rank")
     fig = go.Figure()
     for column, name, colour in (("base", "baseline", MUTED), ("plan", "scenario", "#1f77b4")):
         values = both[column].to_list()
@@ -41,6 +42,7 @@ def load_comparison(baseline: pl.DataFrame, scenario: pl.DataFrame, *, overload_
         legend=dict(orientation="h", y=1.04),
         margin=dict(l=10, r=10, t=30, b=10),
     )
+    noted(fig, note)
     return fig
 
 
