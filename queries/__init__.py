@@ -286,6 +286,7 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
                 cur.execute(into + query.sql, bound)
         cur.close()
         db.snapshots[source.schema] = (frozenset(days), values)
+        db.prepare(source.schema)
 
 
 def run_sql(source: Source, sql: str, values: dict | None = None, what: str = "the query") -> pl.DataFrame:

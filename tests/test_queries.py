@@ -242,3 +242,41 @@ def test_used_queries_are_composed_without_their_closing_sort():
     assert sql.rstrip().endswith(
         "order by measure, list_position(['all', 'urgent', 'high', 'standard', 'low'], priority)"
     )
+
+
+def test_only_the_newest_extracts_keep_their_snapshots_and_the_others_still_serve(tmp_path):
+    import shutil
+
+    from queries import build_snapshots
+    from unitload.access import role_scope
+    from unitload.db import KEEP_PREPARED, Database
+    from unitload.extract import open_extract
+    from unitload.settings import Settings
+
+    db, sources = Database(tmp_path), []
+    for n in range(KEEP_PREPARED + 1):
+        folder = tmp_path / f"extract-{n}"
+        shutil.copytree(SAMPLE, folder)
+        manifest = folder / "manifest.json"
+        manifest.write_text(manifest.read_text().replace('"unit-seed42-2026-10-31"', f'"extract-{n}"'))
+        sources.append(db.bind(open_extract(folder), Settings()))
+    team = role_scope("inspector", "i", ("POLIT-A",))
+    expected = run_query(sources[0].scoped(team), "forensic_backlog")
+    build_snapshots(sources[0], months=3)
+    sources[0].scoped(team)  # a scope made while the extract had snapshots: it read them through views
+    for source in sources[1:]:
+        build_snapshots(source, months=3)
+    held = {
+        (schema, name)
+        for schema, name in duckdb_tables(db)
+        if name.startswith(("snap_", "mem_")) and schema == sources[0].schema
+    }
+    assert held == set()  # the oldest gave back its snapshots and in-memory tables
+    assert db.prepared == [s.schema for s in sources[1:]]
+    assert sources[0].schema not in db.snapshots and sources[-1].schema in db.snapshots
+    same_rows(run_query(sources[0].scoped(team), "forensic_backlog"), expected)  # still served, computed live
+    assert run_query(sources[0], "table_counts").height > 0
+
+
+def duckdb_tables(db) -> list[tuple[str, str]]:
+    return db.cursor().sql("select schema_name, table_name from duckdb_tables()").fetchall()

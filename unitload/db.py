@@ -20,6 +20,7 @@ from unitload.settings import Engine, Settings
 
 MACROS = Path(__file__).resolve().parent.parent / "queries" / "_macros.sql"
 HELD = ("officers", "contracts", "absences", "supervision", "cases", "assignments", "exhibits")  # all but actions
+KEEP_PREPARED = 2  # extracts kept with snapshots and tables in memory: the current one and the one before
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -57,10 +58,42 @@ class Database:
         self.scenarios = ScenarioSchemas()
         self.scopes: dict[tuple[str, str], str] = {}  # (extract schema, scope key) -> scoped schema
         self.snapshots: dict[str, tuple[frozenset, dict]] = {}  # schema -> (days, values) of its snapshot tables
+        self.views: dict[tuple[str, str], str] = {}  # (extract schema, table) -> its view over the Parquet files
+        self.prepared: list[str] = []  # extract schemas with snapshots and tables in memory, oldest first
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for each query, so that threads never share a result."""
         return self._con.cursor()
+
+    def prepare(self, schema: str) -> None:
+        """Note an extract whose snapshots and in-memory tables were just made; give back those of
+        extracts older than the newest KEEP_PREPARED (call with the lock held).
+
+        A server that promotes an extract every day would otherwise grow by their size each day.
+        The extracts given back stay servable (a pinned link, a fallback): their queries compute
+        live from the Parquet files again.
+        """
+        self.prepared.append(schema)
+        while len(self.prepared) > KEEP_PREPARED:
+            self.release(self.prepared.pop(0))
+
+    def release(self, schema: str) -> None:
+        """Drop an extract's snapshots (and its scopes' views of them) and in-memory tables, and
+        point its table views back at the Parquet files."""
+        scoped = [found for (base, _), found in self.scopes.items() if base == schema]
+        for name in (schema, *scoped):  # from now on, its queries are composed without snapshots
+            self.snapshots.pop(name, None)
+        cur = self.cursor()
+        for name in scoped:
+            for table in _SNAPSHOTS:
+                cur.execute("DROP VIEW IF EXISTS " + ident(name) + "." + ident(table))
+        for table in _SNAPSHOTS:
+            cur.execute("DROP TABLE IF EXISTS " + ident(schema) + "." + ident(table))
+        for table in HELD:
+            if (schema, table) in self.views:
+                cur.execute(self.views[(schema, table)])
+            cur.execute("DROP TABLE IF EXISTS " + ident(schema) + "." + ident("mem_" + table))
+        cur.close()
 
     def bind(self, extract: Extract, settings: Settings) -> Source:
         """Create a schema of views over the extract's Parquet files and return it with its findings."""
@@ -79,6 +112,7 @@ class Database:
                 if files and not has_errors(table_findings):
                     present.add(table.name)
                 cur.execute(view_sql)
+                self.views[(schema, table.name)] = view_sql
             cur.execute("USE " + ident(schema))
             cur.execute(MACROS.read_text(encoding="utf-8"))
             cur.close()
