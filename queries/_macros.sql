@@ -60,6 +60,10 @@ create or replace macro in_devices(priority, device_type, priorities, device_typ
     (priorities is null or list_contains(priorities, priority))
     and (device_types is null or list_contains(device_types, device_type));
 
+-- an exhibit of a case in the chosen units, of the chosen priorities and device types (null lists: all)
+create or replace macro in_exhibit_scope(unit, priority, device_type, units, priorities, device_types) as
+    (units is null or list_contains(units, unit)) and in_devices(priority, device_type, priorities, device_types);
+
 -- week ends of a flow window: the as-of day (week_index 0) and every seventh day before it
 create or replace macro week_ends(as_of, weeks) as table
     select t.k as week_index, cast(as_of as date) - cast(7 * t.k as integer) as week_end

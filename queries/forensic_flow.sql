@@ -38,8 +38,10 @@ items as (
         least(e.examined_on, e.withdrawn_on) as done
     from exhibit_dates as e
     where e.last_event_on > cast($as_of as date) - cast(7 * $weeks as integer)
-        and (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), e.unit))
-        and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
+        and in_exhibit_scope(
+            e.unit, e.priority, e.device_type,
+            cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])
+        )
 ),
 
 -- the day each item reached each point (null: not reached)
@@ -74,8 +76,10 @@ settled as (
         count(least(e.examined_on, e.withdrawn_on)) as submitted_and_done
     from exhibit_dates as e
     where e.last_event_on <= cast($as_of as date) - cast(7 * $weeks as integer)
-        and (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), e.unit))
-        and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
+        and in_exhibit_scope(
+            e.unit, e.priority, e.device_type,
+            cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])
+        )
 ),
 
 -- how many items reached each point in each week: week k ends at $as_of - 7k, and everything before

@@ -44,8 +44,10 @@ stays as (
             [e.triaged_on, e.download_started_on, e.download_completed_on, e.examined_on],
             lambda d: d > cast($as_of as date) - cast(7 * $throughput_weeks as integer) and d <= cast($as_of as date)
         )) > 0
-        and (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), e.unit))
-        and in_devices(e.priority, e.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
+        and in_exhibit_scope(
+            e.unit, e.priority, e.device_type,
+            cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])
+        )
 ),
 
 final as (

@@ -21,8 +21,10 @@ in_window as (
     where last_event_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
         and done_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
         and done_on <= cast($as_of as date)
-        and (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), unit))
-        and in_devices(priority, device_type, null, cast($device_types as varchar[]))
+        and in_exhibit_scope(
+            unit, priority, device_type,
+            cast($units as varchar[]), null, cast($device_types as varchar[])
+        )
 ),
 
 final as (

@@ -28,9 +28,13 @@ final as (
     from turnaround_points
     where done_on <= cast($as_of as date)
         and done_on >= cast(date_trunc('month', cast($as_of as date)) as date) - to_months(cast($months as integer) - 1)
-        and last_event_on >= cast(date_trunc('month', cast($as_of as date)) as date) - to_months(cast($months as integer) - 1)
-        and (cast($units as varchar[]) is null or list_contains(cast($units as varchar[]), unit))
-        and in_devices(priority, device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
+        -- implied by the line above (last_event_on >= done_on); it skips the stored blocks of older items
+        and last_event_on
+            >= cast(date_trunc('month', cast($as_of as date)) as date) - to_months(cast($months as integer) - 1)
+        and in_exhibit_scope(
+            unit, priority, device_type,
+            cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])
+        )
     group by measure, month
 )
 

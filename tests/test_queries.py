@@ -226,13 +226,6 @@ def test_a_scope_reads_the_snapshots_as_its_views_would_compute_them(snapshotted
         same_rows(run_query(fast.scoped(scope), name, **params), run_query(live.scoped(scope), name, **params))
 
 
-def test_every_snapshot_table_has_its_scope_view():
-    from queries import SNAPSHOT_QUERIES
-    from unitload.db import _SNAPSHOTS
-
-    assert set(_SNAPSHOTS) == {f"snap_{name}" for name in SNAPSHOT_QUERIES}
-
-
 def test_used_queries_are_composed_without_their_closing_sort():
     from queries import composed
 

@@ -7,7 +7,7 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload.charts import MUTED, OVER, SPAN_COLOURS, columns, strip, summary_boxes, thin
+from unitload.charts import MUTED, OVER, SPAN_COLOURS, columns, noted, strip, summary_boxes, thin
 
 HOLDER_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b")
 RISK_COLOURS = {"very_high": "#d62728", "high": "#ff7f0e", "medium": "#1f77b4", "low": "#7f7f7f"}
@@ -89,9 +89,9 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
         boxmode="overlay",
         height=520,
         legend=dict(title="risk grade", orientation="h", y=1.08),
-        margin=dict(l=10, r=10, t=70 if note else 40, b=10),
-        title=dict(text=note, font=dict(size=12)) if note else None,
+        margin=dict(l=10, r=10, t=40, b=10),
     )
+    noted(fig, note)
     return fig
 
 

@@ -68,7 +68,6 @@ def summary_boxes(items: pl.DataFrame, *, position: str, value: str) -> go.Box:
             q3=pl.col(value).quantile(0.75, "linear"),
             low=pl.col(value).min(),
             high=pl.col(value).max(),
-            n=pl.len(),
         )
         .sort(position)
     )
@@ -123,9 +122,10 @@ def most_loaded(officers: pl.DataFrame, by: str) -> tuple[pl.DataFrame, str]:
 
 
 def noted(fig: go.Figure, note: str) -> None:
-    """Say above a chart what it leaves out (`most_loaded`'s note); nothing when it leaves nothing out."""
+    """Say above a chart what it leaves out (the note of `thin` or `most_loaded`); nothing when it leaves
+    nothing out."""
     if note:
-        fig.update_layout(title=dict(text=note, font=dict(size=12)), margin_t=60)
+        fig.update_layout(title=dict(text=note, font=dict(size=12)), margin_t=70)
 
 
 def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, points_per_fte: float) -> go.Figure:

@@ -85,9 +85,9 @@ class Database:
             self.snapshots.pop(name, None)
         cur = self.cursor()
         for name in scoped:
-            for table in _SNAPSHOTS:
+            for table in _snapshot_tables():
                 cur.execute("DROP VIEW IF EXISTS " + ident(name) + "." + ident(table))
-        for table in _SNAPSHOTS:
+        for table in _snapshot_tables():
             cur.execute("DROP TABLE IF EXISTS " + ident(schema) + "." + ident(table))
         for table in HELD:
             if (schema, table) in self.views:
@@ -149,15 +149,15 @@ class Source:
         cur.execute("USE " + ident(self.schema))
         return cur
 
-    def hold_in_memory(self, tables: tuple[str, ...] = HELD) -> None:
-        """Copy these tables from their Parquet files into memory once, and point their views at the copies.
+    def hold_in_memory(self) -> None:
+        """Copy the HELD tables from their Parquet files into memory once; point their views at the copies.
 
         Same rows and columns; later queries skip reading and decoding the files. `actions`, by far
         the largest table, stays on disk: the queries that scan it read month-end snapshots.
         Call only on a validated extract, with its own lock held (views are replaced).
         """
         cur = self.cursor()
-        for name in tables:
+        for name in HELD:
             if name in self.present:
                 copy = ident(self.schema) + "." + ident("mem_" + name)
                 cur.execute("CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + ident(name))
@@ -251,13 +251,11 @@ def _create_scope(cur, base: str, schema: str, teams: tuple[str, ...] | None, na
     cur.execute(MACROS.read_text(encoding="utf-8"))
 
 
-_SNAPSHOTS = (
-    "snap_case_progress",
-    "snap_officer_load",
-    "snap_forensic_queue",
-    "snap_first_progress",
-    "snap_exhibit_dates",
-)
+def _snapshot_tables() -> tuple[str, ...]:
+    """The snapshot tables an extract's schema holds once prepared (`queries.build_snapshots`)."""
+    from queries import SNAPSHOT_QUERIES  # queries builds on this module: imported when first used
+
+    return tuple("snap_" + name for name in SNAPSHOT_QUERIES)
 
 
 def _scope_snapshots(cur, base: str, schema: str, teams: tuple[str, ...] | None) -> None:
@@ -269,7 +267,7 @@ def _scope_snapshots(cur, base: str, schema: str, teams: tuple[str, ...] | None)
     b, s = ident(base), ident(schema)
     view = "CREATE OR REPLACE VIEW " + s + "."
     if teams is None:
-        for name in _SNAPSHOTS:
+        for name in _snapshot_tables():
             cur.execute(view + ident(name) + " AS SELECT * FROM " + b + "." + ident(name))
         return
     ours = "(SELECT officer_id FROM " + s + ".officers)"

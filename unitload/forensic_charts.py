@@ -9,7 +9,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from unitload.case_charts import STAGE_COLOURS, sequential
-from unitload.charts import MUTED, OVER, columns, strip, summary_boxes, thin
+from unitload.charts import MUTED, OVER, columns, noted, strip, summary_boxes, thin
 
 STAGES = ("awaiting_triage", "awaiting_download", "downloading", "awaiting_examination")
 PRIORITY_COLOURS = {"urgent": "#d62728", "high": "#ff7f0e", "standard": "#1f77b4", "low": "#7f7f7f"}
@@ -116,9 +116,9 @@ def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
         boxmode="overlay",
         height=480,
         legend=dict(title="priority", orientation="h", y=1.1),
-        margin=dict(l=10, r=60, t=70 if note else 40, b=10),
-        title=dict(text=note, font=dict(size=12)) if note else None,
+        margin=dict(l=10, r=60, t=40, b=10),
     )
+    noted(fig, note)
     return fig
 
 
