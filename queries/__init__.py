@@ -63,6 +63,7 @@ SNAPSHOT_QUERIES = (
     "officer_load",
     "forensic_queue",
     "first_progress",
+    "first_holder",
     "exhibit_dates",
 )
 _SERIES = ("as_of", "months")

@@ -1,7 +1,7 @@
 -- purpose: The risk-graded first-action clock of every case: a new case must see a progressing
 --   action within first_action_days of its risk grade (settings) of being opened.
 -- grain: one row per case opened on or before $as_of (and on or after $opened_since when given)
--- uses: first_progress
+-- uses: first_progress, first_holder
 -- parameters:
 --   $as_of                DATE       the as-of day
 --   $risk_grades          VARCHAR[]  risk grades, in the order of $first_action_days
@@ -13,6 +13,7 @@
 --   case_id                  case key
 --   unit                     unit of the case
 --   team                     team of the case's first officer in charge; null when never allocated
+--                            (in a team scope: also when that officer is of another team)
 --   risk_grade               very_high, high, medium or low
 --   opened_on                day the case was opened
 --   opened_month             first day of the month it was opened in
@@ -25,13 +26,6 @@
 with
 params as (
     select cast($as_of as date) as d
-),
-
-first_holder as (
-    select a.case_id, arg_min(o.team, a.assigned_from) as team
-    from assignments as a
-    join officers as o on o.officer_id = a.officer_id
-    group by a.case_id
 ),
 
 clocked as (

@@ -4,7 +4,6 @@
 --   device types (items whose case has no officer in charge count under no team)
 -- uses: forensic_queue
 -- parameters:
---   $as_of               DATE       the as-of day
 --   $forensic_age_bands  INTEGER[]  upper bounds of the age bands (settings forensics.age_bands)
 --   $units               VARCHAR[]  units to include (of the case); null for every unit
 --   $teams               VARCHAR[]  teams to include (of the case's officer in charge); null for all
@@ -27,37 +26,28 @@
 --   submitted_on      day the exhibit entered the queue
 --   examiner_id       examiner, when one is assigned
 with
-holders as (
-    select a.case_id, a.officer_id, o.team
-    from assignments as a
-    join officers as o on o.officer_id = a.officer_id
-    where in_half_open(a.assigned_from, a.assigned_to, cast($as_of as date))
-),
-
 final as (
     select
-        q.exhibit_id,
-        q.case_id,
-        c.unit,
-        h.team as oic_team,
-        h.officer_id,
-        q.priority,
-        q.device_type,
-        q.stage,
-        list_position(['awaiting_triage', 'awaiting_download', 'downloading', 'awaiting_examination'], q.stage)
+        exhibit_id,
+        case_id,
+        unit,
+        oic_team,
+        officer_id,
+        priority,
+        device_type,
+        stage,
+        list_position(['awaiting_triage', 'awaiting_download', 'downloading', 'awaiting_examination'], stage)
             as stage_order,
-        q.age_days,
-        q.stage_age_days,
-        band_label(band_index(q.age_days, $forensic_age_bands), $forensic_age_bands) as age_band,
-        band_index(q.age_days, $forensic_age_bands) as age_band_index,
-        q.submitted_on,
-        q.examiner_id
-    from forensic_queue as q
-    join cases as c on c.case_id = q.case_id
-    left join holders as h on h.case_id = q.case_id
-    where q.month_index = 0
-        and in_scope(c.unit, h.team, cast($units as varchar[]), cast($teams as varchar[]))
-        and in_devices(q.priority, q.device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
+        age_days,
+        stage_age_days,
+        band_label(band_index(age_days, $forensic_age_bands), $forensic_age_bands) as age_band,
+        band_index(age_days, $forensic_age_bands) as age_band_index,
+        submitted_on,
+        examiner_id
+    from forensic_queue
+    where month_index = 0
+        and in_scope(unit, oic_team, cast($units as varchar[]), cast($teams as varchar[]))
+        and in_devices(priority, device_type, cast($priorities as varchar[]), cast($device_types as varchar[]))
 )
 
 select * from final

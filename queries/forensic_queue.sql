@@ -1,5 +1,6 @@
 -- purpose: The digital forensic download queue on the as-of day D: each exhibit's stage, given by
---   the latest stage date <= D, and its ages (DATA_CONTRACT.md sections 1 and 3).
+--   the latest stage date <= D, and its ages (DATA_CONTRACT.md sections 1 and 3), with its case's
+--   unit and the case's officer in charge on D.
 -- grain: one row per exhibit in the queue on D (submitted_on <= D, not examined or withdrawn by D) per day D
 --   of the calendar: $as_of and the $months - 1 month ends before it (one day, $as_of, by default)
 -- parameters:
@@ -16,6 +17,10 @@
 --   submitted_on      day the exhibit entered the queue
 --   stage_entered_on  day the exhibit entered its current stage
 --   examiner_id       examiner, when one is assigned
+--   unit              unit of the case
+--   officer_id        the case's officer in charge on D; null when it has none (or, in a team scope, when
+--                     the officer is of another team)
+--   oic_team          that officer's team
 --   as_of             the day D of this row
 --   month_index       0 for $as_of, 1 for the month end before it, and so on
 with
@@ -51,21 +56,32 @@ staged as (
     from in_queue
 ),
 
+holders as (
+    select a.case_id, a.assigned_from, a.assigned_to, a.officer_id, o.team
+    from assignments as a
+    join officers as o on o.officer_id = a.officer_id
+),
+
 final as (
     select
-        exhibit_id,
-        case_id,
-        priority,
-        stage,
-        d - submitted_on as age_days,
-        d - stage_entered_on as stage_age_days,
-        device_type,
-        submitted_on,
-        stage_entered_on,
-        examiner_id,
-        d as as_of,
-        month_index
-    from staged
+        q.exhibit_id,
+        q.case_id,
+        q.priority,
+        q.stage,
+        q.d - q.submitted_on as age_days,
+        q.d - q.stage_entered_on as stage_age_days,
+        q.device_type,
+        q.submitted_on,
+        q.stage_entered_on,
+        q.examiner_id,
+        c.unit,
+        h.officer_id,
+        h.team as oic_team,
+        q.d as as_of,
+        q.month_index
+    from staged as q
+    left join cases as c on c.case_id = q.case_id
+    left join holders as h on h.case_id = q.case_id and in_half_open(h.assigned_from, h.assigned_to, q.d)
 )
 
 select * from final

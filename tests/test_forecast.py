@@ -5,7 +5,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from unitload.forecast import exact_weeks, littles_law, monte_carlo
+from unitload.forecast import FAN_PERCENTILES, _percentiles, exact_weeks, littles_law, monte_carlo
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,18 @@ def test_projected_backlog_fan_never_goes_below_zero():
     varied = monte_carlo(5, [0, 10], [0, 10], runs=2_000, horizon_weeks=20, seed=3)
     assert (varied.fan >= 0).all()
     assert (np.diff(varied.fan, axis=0) >= 0).all()  # percentiles are ordered at every week
+
+
+@pytest.mark.parametrize("shape", [(10_000, 27), (7, 3), (1, 4), (2, 5)])
+def test_fan_percentiles_are_numpys_linear_ones(shape):
+    values = np.random.default_rng(7).integers(-500, 500, size=shape) * 1.5
+    assert np.array_equal(_percentiles(values, FAN_PERCENTILES), np.percentile(values, FAN_PERCENTILES, axis=0))
+
+
+def test_same_inputs_reuse_the_simulation_and_other_inputs_do_not():
+    first = monte_carlo(300, [30, 20], [25, 35], runs=500)
+    assert monte_carlo(300, np.array([30, 20]), (25.0, 35.0), runs=500) is first
+    assert monte_carlo(300, [30, 20], [25, 35], runs=500, completions_scale=1.5) is not first
+    assert monte_carlo(301, [30, 20], [25, 35], runs=500) is not first
+    with pytest.raises(ValueError, match="read-only"):
+        first.weeks_to_clear[0] = 0  # a caller cannot change what later callers are given

@@ -1,7 +1,7 @@
 """forensic_queue: stage on day D from the latest stage date <= D, and the two ages."""
 
 import pytest
-from conftest import D, case, exhibit
+from conftest import D, assign, case, exhibit, officer
 
 END = D(2026, 6, 30)
 
@@ -77,3 +77,30 @@ def test_earlier_as_of_day_sees_the_earlier_stage(rows):
     stages = {"triaged_on": D(2026, 6, 3), "download_started_on": D(2026, 6, 20)}
     got = queue(rows, [exhibit("E1", **stages)], as_of=D(2026, 6, 10))["E1"]
     assert (got["stage"], got["age_days"], got["stage_age_days"]) == ("awaiting_download", 9, 7)
+
+
+def test_unit_and_officer_in_charge_on_the_as_of_day(rows):
+    """The case's holder on D, assignments half-open: a handover on D is the new officer's."""
+    got = rows(
+        "forensic_queue",
+        END,
+        officers=[officer("O1", team="T1"), officer("O2", team="T2")],
+        cases=[case("HANDED_OVER"), case("HANDED_OVER_AFTER"), case("UNALLOCATED")],
+        assignments=[
+            assign("HANDED_OVER", "O1", assigned_to=END),
+            assign("HANDED_OVER", "O2", assigned_from=END),
+            assign("HANDED_OVER_AFTER", "O1", assigned_to=D(2026, 7, 1)),
+            assign("HANDED_OVER_AFTER", "O2", assigned_from=D(2026, 7, 1)),
+            assign("UNALLOCATED", "O1", assigned_to=D(2026, 6, 1)),
+        ],
+        exhibits=[
+            exhibit("E1", case_id="HANDED_OVER"),
+            exhibit("E2", case_id="HANDED_OVER_AFTER"),
+            exhibit("E3", case_id="UNALLOCATED"),
+        ],
+    )
+    assert {e: (r["unit"], r["officer_id"], r["oic_team"]) for e, r in got.items()} == {
+        "E1": ("U", "O2", "T2"),
+        "E2": ("U", "O1", "T1"),
+        "E3": ("U", None, None),
+    }

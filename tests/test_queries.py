@@ -5,7 +5,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, D, assign, case, exhibit, officer
 from polars.testing import assert_frame_equal
 
 from queries import QueryError, bind_params, load_query, query_names, run_query
@@ -224,6 +224,36 @@ def test_a_scope_reads_the_snapshots_as_its_views_would_compute_them(snapshotted
     for name in names + ("stage_pace", "turnaround", "turnaround_monthly"):
         params = {"months": 3} if "months" in load_query(name).parameters else {}
         same_rows(run_query(fast.scoped(scope), name, **params), run_query(live.scoped(scope), name, **params))
+
+
+def test_a_team_scope_sees_no_holder_of_another_team_live_or_from_snapshots(build):
+    """A case moved from team TB to TA: TA's scope sees its exhibit held by no one while TB held it,
+    and no first team, as its views compute them and as its snapshot views give them."""
+    from queries import build_snapshots
+    from unitload.access import role_scope
+
+    tables = dict(
+        officers=[officer("A1", team="TA"), officer("B1", team="TB")],
+        cases=[case("C1")],
+        assignments=[
+            assign("C1", "B1", assigned_to=D(2026, 10, 10)),
+            assign("C1", "A1", assigned_from=D(2026, 10, 10)),
+        ],
+        exhibits=[exhibit("E1", case_id="C1", submitted_on=D(2026, 9, 20))],
+    )
+    fast, live = build(**tables), build(**tables)
+    build_snapshots(fast, months=2)
+    team = role_scope("inspector", "i", ("TA",))
+    month_end, as_of = D(2026, 9, 30), fast.extract.as_of
+    for source in (fast, live, fast.scoped(team), live.scoped(team)):
+        scoped = source.schema.startswith("r_")
+        held = [
+            run_query(source, "forensic_backlog", as_of=day).select("officer_id", "oic_team").row(0)
+            for day in (month_end, as_of)
+        ]
+        assert held == [(None, None) if scoped else ("B1", "TB"), ("A1", "TA")], source.schema
+        first = run_query(source, "first_action_clock", as_of=as_of)["team"].to_list()
+        assert first == [None if scoped else "TB"], source.schema
 
 
 def test_used_queries_are_composed_without_their_closing_sort():

@@ -262,7 +262,8 @@ def _scope_snapshots(cur, base: str, schema: str, teams: tuple[str, ...] | None)
     """The extract's snapshot tables as the scope's views would compute them (no name is in them).
 
     For a team scope: its officers and cases only; a case held on D by an officer outside the scope
-    shows that officer by id, with no team, not absent and not left, as the scoped views give it.
+    shows that officer by id, with no team, not absent and not left, as the scoped views give it;
+    its exhibits in the forensic queue have no officer in charge at all (the query joins officers).
     """
     b, s = ident(base), ident(schema)
     view = "CREATE OR REPLACE VIEW " + s + "."
@@ -280,7 +281,17 @@ def _scope_snapshots(cur, base: str, schema: str, teams: tuple[str, ...] | None)
         "FROM " + b + ".snap_case_progress WHERE case_id IN " + cases
     )
     cur.execute(view + '"snap_officer_load" AS SELECT * FROM ' + b + ".snap_officer_load WHERE officer_id IN " + ours)
-    for name in ("snap_forensic_queue", "snap_first_progress", "snap_exhibit_dates"):
+    cur.execute(  # as the live query's join with the scope's officers: another team's officer is no holder
+        view + '"snap_forensic_queue" AS SELECT * REPLACE ('
+        "CASE WHEN officer_id IN " + ours + " THEN officer_id END AS officer_id, "
+        "CASE WHEN officer_id IN " + ours + " THEN oic_team END AS oic_team) "
+        "FROM " + b + ".snap_forensic_queue WHERE case_id IN " + cases
+    )
+    cur.execute(
+        view + '"snap_first_holder" AS SELECT * REPLACE (CASE WHEN officer_id IN ' + ours + " THEN team END AS team) "
+        "FROM " + b + ".snap_first_holder WHERE case_id IN " + cases
+    )
+    for name in ("snap_first_progress", "snap_exhibit_dates"):
         cur.execute(view + ident(name) + " AS SELECT * FROM " + b + "." + ident(name) + " WHERE case_id IN " + cases)
 
 
