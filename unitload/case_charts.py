@@ -7,7 +7,7 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload.charts import MUTED, OVER, SPAN_COLOURS, columns, noted, strip, summary_boxes, thin
+from unitload.charts import MUTED, OVER, SPAN_COLOURS, column_axis, noted, strip, summary_boxes, thin
 
 HOLDER_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b")
 RISK_COLOURS = {"very_high": "#d62728", "high": "#ff7f0e", "medium": "#1f77b4", "low": "#7f7f7f"}
@@ -84,14 +84,14 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
         fig.update_yaxes(type="log", title_text="days since last progressing action (log scale)")
     else:
         fig.update_yaxes(title_text="days since last progressing action", rangemode="tozero")
-    columns(fig, labels, "officer in charge" if group in ("officer", "officer_id") else "team")
+    fig.update_xaxes(column_axis(labels, "officer in charge" if group in ("officer", "officer_id") else "team"))
     fig.update_layout(
         boxmode="overlay",
         height=520,
         legend=dict(title="risk grade", orientation="h", y=1.08),
         margin=dict(l=10, r=10, t=40, b=10),
     )
-    noted(fig, note)
+    fig.update_layout(noted({}, note))
     return fig
 
 

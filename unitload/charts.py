@@ -87,10 +87,10 @@ def summary_boxes(items: pl.DataFrame, *, position: str, value: str) -> go.Box:
     )
 
 
-def columns(fig: go.Figure, labels: list[str], title: str) -> None:
-    """Label the numbered columns of a strip chart, in order."""
-    fig.update_xaxes(
-        title_text=title,
+def column_axis(labels: list[str], title: str) -> dict:
+    """The x axis of a strip chart: its numbered columns labelled, in order."""
+    return dict(
+        title=dict(text=title),
         tickmode="array",
         tickvals=list(range(len(labels))),
         ticktext=labels,
@@ -121,11 +121,12 @@ def most_loaded(officers: pl.DataFrame, by: str) -> tuple[pl.DataFrame, str]:
     )
 
 
-def noted(fig: go.Figure, note: str) -> None:
-    """Say above a chart what it leaves out (the note of `thin` or `most_loaded`); nothing when it leaves
-    nothing out."""
-    if note:
-        fig.update_layout(title=dict(text=note, font=dict(size=12)), margin_t=70)
+def noted(layout: dict, note: str) -> dict:
+    """The layout with a line above the chart saying what it leaves out (the note of `thin` or
+    `most_loaded`); the layout as it was when the chart leaves nothing out."""
+    if not note:
+        return layout
+    return layout | {"title": dict(text=note, font=dict(size=12)), "margin": layout.get("margin", {}) | {"t": 70}}
 
 
 def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, points_per_fte: float) -> go.Figure:
@@ -209,7 +210,7 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
     fig.update_xaxes(title_text=title, ticksuffix=" %", row=1, col=1)
     fig.update_xaxes(title_text="open cases", range=[0, max(frame["open_cases"].max() or 0, 1) * 1.3], row=1, col=2)
     fig.update_layout(showlegend=False, height=max(320, 26 * frame.height + 120), margin=dict(l=10, r=10, t=30, b=10))
-    noted(fig, note)
+    fig.update_layout(noted({}, note))
     return fig
 
 
@@ -246,7 +247,7 @@ def heat_strip(series: pl.DataFrame, *, overload_pct: float) -> go.Figure:
     )
     fig.update_layout(height=max(300, 22 * wide.height + 100), margin=dict(l=10, r=10, t=10, b=10))
     fig.update_xaxes(title_text="month end")
-    noted(fig, note)
+    fig.update_layout(noted({}, note))
     return fig
 
 

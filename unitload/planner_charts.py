@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from unitload.charts import MUTED, OVER, most_loaded, noted
-from unitload.forensic_charts import add_fan, fan_layout
+from unitload.forensic_charts import FAN_LAYOUT, fan_traces
 
 
 def load_comparison(baseline: pl.DataFrame, scenario: pl.DataFrame, *, overload_pct: float) -> go.Figure:
@@ -42,13 +42,12 @@ def load_comparison(baseline: pl.DataFrame, scenario: pl.DataFrame, *, overload_
         legend=dict(orientation="h", y=1.04),
         margin=dict(l=10, r=10, t=30, b=10),
     )
-    noted(fig, note)
+    fig.update_layout(noted({}, note))
     return fig
 
 
 def fans(baseline_fan, scenario_fan, *, as_of: dt.date) -> go.Figure:
     """Median projected forensic backlog with its 15-85 % band, baseline and scenario."""
-    fig = go.Figure()
-    add_fan(fig, baseline_fan, as_of=as_of, name="baseline", colour="#7f7f7f", outer=False)
-    add_fan(fig, scenario_fan, as_of=as_of, name="scenario", colour="#1f77b4", outer=False)
-    return fan_layout(fig)
+    traces = fan_traces(baseline_fan, as_of=as_of, name="baseline", colour="#7f7f7f", outer=False)
+    traces += fan_traces(scenario_fan, as_of=as_of, name="scenario", colour="#1f77b4", outer=False)
+    return go.Figure(traces, layout=FAN_LAYOUT)
