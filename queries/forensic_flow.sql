@@ -45,7 +45,7 @@ items as (
 ),
 
 -- the day each item reached each point (null: not reached)
-dates as (
+dates as materialized (  -- computed once for the nine counts that read it
     select
         submitted_on,
         download_completed_on,

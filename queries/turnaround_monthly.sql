@@ -17,14 +17,12 @@
 --   p85        85th percentile
 --   p95        95th percentile
 with
-final as (
+grouped as (
     select
         measure,
         cast(date_trunc('month', done_on) as date) as month,
         count(*) as items,
-        quantile_cont(done_on - submitted_on, 0.50) as p50,
-        quantile_cont(done_on - submitted_on, 0.85) as p85,
-        quantile_cont(done_on - submitted_on, 0.95) as p95
+        quantile_cont(done_on - submitted_on, [0.50, 0.85, 0.95]) as q  -- the three from one sort
     from turnaround_points
     where done_on <= cast($as_of as date)
         and done_on >= cast(date_trunc('month', cast($as_of as date)) as date) - to_months(cast($months as integer) - 1)
@@ -36,6 +34,11 @@ final as (
             cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])
         )
     group by measure, month
+),
+
+final as (
+    select measure, month, items, q[1] as p50, q[2] as p85, q[3] as p95
+    from grouped
 )
 
 select * from final

@@ -29,7 +29,6 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
     case progressed on the day itself (0 days) is drawn at 1 day; its hover says 0. Past
     `charts.POINT_LIMIT` cases, boxes summarise every column and only the stale cases are points.
     """
-    fig = go.Figure()
     cases = cases.with_columns(pl.col(group).fill_null("unallocated").alias("_column"))
     labels = cases["_column"].unique().sort().to_list()
     cases = cases.with_columns(
@@ -43,14 +42,13 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
         noun="open cases",
         what=f"with no progress for more than {stale_days} days",
     )
-    if note:
-        fig.add_trace(summary_boxes(cases, position="_position", value="_shown"))
+    traces = [summary_boxes(cases, position="_position", value="_shown")] if note else []
     for risk, colour in RISK_COLOURS.items():
         part = points.filter(pl.col("risk_grade") == risk)
         if part.is_empty():
             continue
         last = pl.col("last_progress_on").dt.to_string("%Y-%m-%d")
-        fig.add_trace(
+        traces.append(
             strip(
                 part["_position"].to_numpy(),
                 part["_shown"].to_numpy(),
@@ -76,29 +74,34 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    for label, value in percentiles.items():
-        if value is not None:
-            _reference(fig, max(value, 1), f"{label} {value:.0f} d", "dot", MUTED, "left", log)
-    _reference(fig, stale_days, f"stale after {stale_days} d", "dash", OVER, "right", log)
-    if log:
-        fig.update_yaxes(type="log", title_text="days since last progressing action (log scale)")
-    else:
-        fig.update_yaxes(title_text="days since last progressing action", rangemode="tozero")
-    fig.update_xaxes(column_axis(labels, "officer in charge" if group in ("officer", "officer_id") else "team"))
-    fig.update_layout(
+    lines = [
+        (max(value, 1), f"{label} {value:.0f} d", "dot", MUTED, "left")
+        for label, value in percentiles.items()
+        if value is not None
+    ]
+    lines.append((stale_days, f"stale after {stale_days} d", "dash", OVER, "right"))
+    title = "days since last progressing action" + (" (log scale)" if log else "")
+    layout = dict(
         boxmode="overlay",
         height=520,
-        legend=dict(title="risk grade", orientation="h", y=1.08),
+        legend=dict(title=dict(text="risk grade"), orientation="h", y=1.08),
         margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=column_axis(labels, "officer in charge" if group in ("officer", "officer_id") else "team"),
+        yaxis=dict(title=dict(text=title), type="log") if log else dict(title=dict(text=title), rangemode="tozero"),
+        shapes=[_reference_line(y, dash, colour) for y, _, dash, colour, _ in lines],
+        annotations=[_reference_label(y, text, colour, side, log) for y, text, _, colour, side in lines],
     )
-    fig.update_layout(noted({}, note))
-    return fig
+    return go.Figure(traces, layout=noted(layout, note))
 
 
-def _reference(fig: go.Figure, y: float, text: str, dash: str, colour: str, side: str, log: bool) -> None:
-    """A horizontal reference line with its label; on a log axis a label's y is given as log10 (plotly)."""
-    fig.add_hline(y=y, line_dash=dash, line_color=colour)
-    fig.add_annotation(
+def _reference_line(y: float, dash: str, colour: str) -> dict:
+    """A horizontal line across the plot at `y` (in the axis' values, log axis or not)."""
+    return dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=y, y1=y, line=dict(color=colour, dash=dash))
+
+
+def _reference_label(y: float, text: str, colour: str, side: str, log: bool) -> dict:
+    """The label of a reference line; on a log axis an annotation's y is given as log10 (plotly)."""
+    return dict(
         x=0 if side == "left" else 1,
         xref="paper",
         y=math.log10(y) if log else y,
@@ -113,11 +116,11 @@ def _reference(fig: go.Figure, y: float, text: str, dash: str, colour: str, side
 
 def age_band_bars(bands: pl.DataFrame, *, measure: str) -> go.Figure:
     """Stacked bars of cases (or weighted load) per holder by age band."""
-    fig = go.Figure()
     order = bands.select("age_band", "age_band_index").unique().sort("age_band_index")["age_band"].to_list()
+    traces = []
     for index, band in enumerate(order):
         part = bands.filter(pl.col("age_band") == band)
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=part["holder"].to_list(),
                 y=part[measure].to_list(),
@@ -125,46 +128,50 @@ def age_band_bars(bands: pl.DataFrame, *, measure: str) -> go.Figure:
                 marker_color=sequential(index, len(order)),
             )
         )
-    fig.update_layout(
-        barmode="stack",
-        height=380,
-        legend=dict(title="days since progress", orientation="h", y=1.12),
-        margin=dict(l=10, r=10, t=40, b=10),
+    return go.Figure(
+        traces,
+        layout=dict(
+            barmode="stack",
+            height=380,
+            legend=dict(title=dict(text="days since progress"), orientation="h", y=1.12),
+            margin=dict(l=10, r=10, t=40, b=10),
+            xaxis=dict(type="category"),
+            yaxis=dict(title=dict(text="open cases" if measure == "cases" else "weighted load (points)")),
+        ),
     )
-    fig.update_yaxes(title_text="open cases" if measure == "cases" else "weighted load (points)")
-    fig.update_xaxes(type="category")
-    return fig
 
 
 def band_trend(trend: pl.DataFrame) -> go.Figure:
     """Unprogressed cases by age band at each month end, stacked."""
-    fig = go.Figure()
     order = trend.select("age_band", "age_band_index").unique().sort("age_band_index")["age_band"].to_list()
+    traces = []
     for index, band in enumerate(order):
         part = trend.filter(pl.col("age_band") == band).sort("as_of")
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=part["as_of"].to_list(),
                 y=part["cases"].to_list(),
                 name=band,
                 stackgroup="bands",
                 mode="lines",
-                line_color=sequential(index, len(order)),
+                line=dict(color=sequential(index, len(order))),
             )
         )
-    fig.update_layout(
-        height=340,
-        legend=dict(title="days since progress", orientation="h", y=1.15),
-        margin=dict(l=10, r=10, t=40, b=10),
+    return go.Figure(
+        traces,
+        layout=dict(
+            height=340,
+            legend=dict(title=dict(text="days since progress"), orientation="h", y=1.15),
+            margin=dict(l=10, r=10, t=40, b=10),
+            xaxis=dict(title=dict(text="month end")),
+            yaxis=dict(title=dict(text="unprogressed cases"), rangemode="tozero"),
+        ),
     )
-    fig.update_yaxes(title_text="unprogressed cases", rangemode="tozero")
-    fig.update_xaxes(title_text="month end")
-    return fig
 
 
 def clock_share(monthly: pl.DataFrame) -> go.Figure:
     """Share of new cases meeting their first-action clock, by month opened, with the counts."""
-    fig = go.Figure(
+    return go.Figure(
         go.Bar(
             x=monthly["opened_month"].to_list(),
             y=(monthly["met_share"] * 100).to_list(),
@@ -172,22 +179,24 @@ def clock_share(monthly: pl.DataFrame) -> go.Figure:
             marker_color="#2ca02c",
             hovertemplate="%{x|%b %Y}: %{y:.0f} % met<br>%{customdata[0]} of %{customdata[1]} decided; "
             "%{customdata[2]} missed<extra></extra>",
-        )
+        ),
+        layout=dict(
+            height=320,
+            margin=dict(l=10, r=10, t=10, b=10),
+            xaxis=dict(title=dict(text="month opened")),
+            yaxis=dict(title=dict(text="cases meeting their clock"), ticksuffix=" %", range=[0, 100]),
+        ),
     )
-    fig.update_yaxes(title_text="cases meeting their clock", ticksuffix=" %", range=[0, 100])
-    fig.update_xaxes(title_text="month opened")
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10))
-    return fig
 
 
 def case_timeline(rows: pl.DataFrame, *, start, end) -> go.Figure:
     """Actions as marks, holders, their absences and device stages as spans, on one time axis."""
-    fig = go.Figure()
+    traces = []
     spans = rows.filter(pl.col("lane") != "actions")
     for item in spans["item"].unique(maintain_order=True).to_list():
         part = spans.filter(pl.col("item") == item)
-        colour = STAGE_COLOURS.get(item) or SPAN_COLOURS.get(item) or HOLDER_COLOURS[len(fig.data) % 4]
-        fig.add_trace(
+        colour = STAGE_COLOURS.get(item) or SPAN_COLOURS.get(item) or HOLDER_COLOURS[len(traces) % 4]
+        traces.append(
             go.Bar(
                 base=part["starts_on"].to_list(),
                 x=[(b - a).days * 86_400_000 for a, b in zip(part["starts_on"], part["ends_before"], strict=True)],
@@ -207,13 +216,15 @@ def case_timeline(rows: pl.DataFrame, *, start, end) -> go.Figure:
     actions = rows.filter(pl.col("lane") == "actions")
     for item in actions["item"].unique(maintain_order=True).to_list():
         part = actions.filter(pl.col("item") == item)
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=part["starts_on"].to_list(),
                 y=["actions"] * part.height,
                 mode="markers",
                 name=item.replace("_", " "),
-                marker=dict(symbol="line-ns-open", size=16, line_width=2, color=ACTION_COLOURS.get(item, "#2ca02c")),
+                marker=dict(
+                    symbol="line-ns-open", size=16, line=dict(width=2), color=ACTION_COLOURS.get(item, "#2ca02c")
+                ),
                 hovertext=[f"{item}: {a:%d %b %Y} {d}" for a, d in part.select("starts_on", "detail").rows()],
                 hoverinfo="text",
             )
@@ -224,15 +235,15 @@ def case_timeline(rows: pl.DataFrame, *, start, end) -> go.Figure:
         "absence of officer in charge",
         *sorted(lane for lane in rows["lane"].unique() if lane.startswith("device")),
     ]
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(lanes)))
-    fig.update_xaxes(type="date", range=[start, end], title_text="date")
-    fig.update_layout(
+    layout = dict(
         barmode="overlay",
         height=200 + 34 * len(lanes),
         legend=dict(orientation="h", y=-0.25),
         margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(type="date", range=[start, end], title=dict(text="date")),
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(lanes))),
     )
-    return fig
+    return go.Figure(traces, layout=layout)
 
 
 def sequential(index: int, count: int) -> str:
