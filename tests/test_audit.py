@@ -1,6 +1,7 @@
 """The audit trail: one record per page view and per disclosure, codes only, rotated by size."""
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ def test_records_are_json_lines_with_the_fields_and_rotate(tmp_path):
         "extract": "E1",
         "rows": 11,
         "what": "",
+        "seconds": None,
     }
     kept = [r["subject"] for f in reversed(files) for r in audit.read(tmp_path / f)]
     assert kept == sorted(kept, key=lambda s: int(s[1:])) and kept[-1] == "s11"  # appended in order
@@ -56,7 +58,9 @@ def test_each_page_view_writes_exactly_one_record(trail, page):
     at.run()
     before = len(audit.read(trail))
     at.switch_page(f"pages/{page}")
+    start = time.perf_counter()
     at.run()
+    took = time.perf_counter() - start
     assert not at.exception
     records = audit.read(trail)[before:]
     assert len(records) == 1, records
@@ -71,6 +75,7 @@ def test_each_page_view_writes_exactly_one_record(trail, page):
     assert record["filters"]["as_of"] == "2026-10-31"
     shown = sum(len(d.value) for d in at.main.dataframe)
     assert record["rows"] == shown
+    assert 0 < record["seconds"] <= took  # the server's time over the page, within the whole run's
 
 
 def test_the_trail_holds_no_names_or_case_references(trail, sample):

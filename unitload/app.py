@@ -10,6 +10,7 @@ import contextvars
 import datetime as dt
 import os
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -95,20 +96,21 @@ def run_page(page, file: str) -> None:
     run = this_run()
     run.page, run.rows = Path(file).stem, 0
     token = _IN_FRAME.set(True)
+    start = time.perf_counter()
     try:
         page.run()
     except StopException:
-        audit("view")
+        audit("view", seconds=time.perf_counter() - start)
         raise
     else:
-        audit("view")
+        audit("view", seconds=time.perf_counter() - start)
     finally:
         _IN_FRAME.reset(token)
 
 
-def audit(event: str, what: str = "", rows: int | None = None) -> None:
+def audit(event: str, what: str = "", rows: int | None = None, seconds: float | None = None) -> None:
     """One audit record for this user and view: the page, filter codes and extract, never names."""
-    _record(settings().audit, this_run(), st.session_state.get("filters"), event, what, rows)
+    _record(settings().audit, this_run(), st.session_state.get("filters"), event, what, rows, seconds)
 
 
 def disclosed(make, event: str, what: str, rows: int | None):
@@ -125,7 +127,7 @@ def disclosed(make, event: str, what: str, rows: int | None):
     return made
 
 
-def _record(trail_settings, run: Run, chosen, event: str, what: str, rows: int | None):
+def _record(trail_settings, run: Run, chosen, event: str, what: str, rows: int | None, seconds: float | None = None):
     from unitload import audit as trail
 
     source = run.current.source
@@ -143,6 +145,7 @@ def _record(trail_settings, run: Run, chosen, event: str, what: str, rows: int |
         extract=source.extract.extract_id if source else "",
         rows=run.rows if rows is None else rows,
         what=what,
+        seconds=seconds,
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from unitload.settings import Audit
 
 EVENTS = ("view", "export", "pack", "link")  # every one but view is a disclosure
-FIELDS = ("time", "event", "subject", "role", "page", "filters", "extract", "rows", "what")
+FIELDS = ("time", "event", "subject", "role", "page", "filters", "extract", "rows", "what", "seconds")
 
 _loggers: dict[str, logging.Logger] = {}
 _lock = threading.Lock()
@@ -57,9 +57,11 @@ def record(
     extract: str = "",
     rows: int | None = None,
     what: str = "",
+    seconds: float | None = None,
     base: Path | None = None,
 ) -> dict[str, object]:
-    """Append one record and return it. `what` names the table or file kind, never its contents."""
+    """Append one record and return it. `what` names the table or file kind, never its contents;
+    `seconds` is how long the server took over a view (the page's run), for the record of service."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
     entry = {
@@ -72,6 +74,7 @@ def record(
         "extract": extract,
         "rows": rows,
         "what": what,
+        "seconds": None if seconds is None else round(seconds, 3),
     }
     _logger(audit_path(settings, base), settings).info(json.dumps(entry, default=str, sort_keys=False))
     return entry

@@ -4,12 +4,18 @@ Starts `streamlit run dashboard.py` on an extract, then drives N headless Chromi
 a process of its own, through every page with changing filters (month, unit) for a few minutes, as
 users do: mostly clicks in the app (page links, the month and unit boxes), sometimes a shared link
 opened afresh. A page time is from the click or request to the script run it started having ended. Prints
-p50 and p95 page times, errors, and the server's peak memory (resident set, sampled every 0.2 s).
+p50 and p95 page times, errors, and the server's peak memory (resident set, sampled every 0.2 s), and
+the server's own time per page run from its audit trail (each view record's `seconds`).
+
+On one machine the browsers compete with the server for its cores: each Chromium spends two to four
+times the server's CPU on a page. They run at a lower priority (`nice`, 10 by default), as if on users'
+machines, so that the server's times measure the server.
 Needs the dev dependencies (Playwright) and Debian's Chromium; it is not part of `make test`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import random
@@ -22,6 +28,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from unitload import audit
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -82,6 +90,10 @@ RAN = """() => window.__ran && document.querySelector('[data-test-script-state]'
     .getAttribute('data-test-script-state') === 'notRunning'"""
 
 
+def _median(times: list[float]) -> float:
+    return statistics.median(times) if times else float("nan")
+
+
 def _p95(times: list[float]) -> float:
     return times[int(0.95 * (len(times) - 1))] if times else float("nan")
 
@@ -98,7 +110,9 @@ def _pick(page, key: str, options: list[str], rng: random.Random) -> None:
             return
 
 
-def session(url: str, months: list[str], units: list[str], seconds: float, seed: int, think: float, out) -> None:
+def session(
+    url: str, months: list[str], units: list[str], seconds: float, seed: int, think: float, out, nice: int = 0
+) -> None:
     """One browser working through the dashboard as a user does until the time is up.
 
     It opens a link, then mostly stays in the app: the sidebar's page links (a new page in the same
@@ -108,6 +122,7 @@ def session(url: str, months: list[str], units: list[str], seconds: float, seed:
     """
     from playwright.sync_api import sync_playwright
 
+    os.nice(nice)  # Chromium, started below, inherits it
     rng = random.Random(seed)
     times, errors = [], []
     with sync_playwright() as playwright:
@@ -154,7 +169,7 @@ def session(url: str, months: list[str], units: list[str], seconds: float, seed:
     out.put((times, errors))
 
 
-def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.0) -> dict[str, float]:
+def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.0, nice: int = 10) -> dict[str, float]:
     from queries import run_query
     from unitload.app import month_ends
     from unitload.db import open_source
@@ -169,7 +184,7 @@ def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.
     port = _free_port()
     print(
         f"{os.cpu_count()} cores; serving {data} on port {port}; {sessions} sessions for {minutes:g} min, "
-        f"about {think:g} s between pages",
+        f"about {think:g} s between pages; browsers at nice {nice}",
         flush=True,
     )
     server = start_server(data, port, settings)
@@ -191,11 +206,12 @@ def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.
         results = multiprocessing.get_context("spawn").Queue()
         workers = [
             multiprocessing.get_context("spawn").Process(
-                target=session, args=(url, months, units, minutes * 60, n, think, results)
+                target=session, args=(url, months, units, minutes * 60, n, think, results, nice)
             )
             for n in range(sessions)
         ]
         cpu = (_cpu_seconds(), _cpu_seconds(server.pid), time.monotonic())
+        began = dt.datetime.now(dt.UTC)
         for worker in workers:
             worker.start()
         collected = [results.get(timeout=minutes * 60 + 600) for _ in workers]
@@ -212,7 +228,7 @@ def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.
     errors = [e for _, batch in collected for e in batch]
     figures = {
         "pages": len(times),
-        "p50": statistics.median(times) if times else float("nan"),
+        "p50": _median(times),
         "p95": _p95(times),
         "max": times[-1] if times else float("nan"),
         "errors": len(errors),
@@ -221,6 +237,17 @@ def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.
     print(
         f"pages {figures['pages']}, p50 {figures['p50']:.2f} s, p95 {figures['p95']:.2f} s, "
         f"max {figures['max']:.2f} s, errors {figures['errors']}, server peak {figures['server_peak_mb']:.0f} MB",
+        flush=True,
+    )
+    served_times = sorted(
+        r["seconds"]
+        for r in audit.read(work / "audit.jsonl")
+        if r["event"] == "view" and r["seconds"] is not None and dt.datetime.fromisoformat(r["time"]) >= began
+    )
+    figures |= {"server_runs": len(served_times), "server_p50": _median(served_times), "server_p95": _p95(served_times)}
+    print(
+        f"  the server's own time per page run (audit trail): {figures['server_runs']} runs, "
+        f"p50 {figures['server_p50']:.2f} s, p95 {figures['server_p95']:.2f} s",
         flush=True,
     )
     busy, served, wall = cpu
