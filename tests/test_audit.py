@@ -95,3 +95,25 @@ def test_the_trail_holds_no_names_or_case_references(trail, sample):
     assert not [n for n in names if n in text]
     assert not [r for r in refs if r in text]
     assert json.loads(text.splitlines()[-1])["page"] == "supervision"
+
+
+def test_a_page_that_stops_early_still_writes_its_record(trail, tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import SAMPLE
+
+    without = tmp_path / "no-supervision"
+    shutil.copytree(SAMPLE, without)
+    (without / "supervision.parquet").unlink()  # the optional table: the page says so and stops
+    manifest = json.loads((without / "manifest.json").read_text())
+    del manifest["tables"]["supervision"]
+    (without / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.setenv("UNITLOAD_DATA", str(without))
+    settings = tmp_path / "local.toml"  # not the bundled sample: local mode must be allowed for it
+    settings.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{trail}"\n')
+    monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/supervision.py")
+    at.run()
+    assert not at.exception and any("no supervision table" in i.value for i in at.info)
+    assert [(r["event"], r["page"]) for r in audit.read(trail)] == [("view", "supervision")]

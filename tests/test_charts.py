@@ -93,6 +93,27 @@ def test_a_force_sized_case_chart_draws_the_stale_cases_oldest_first_up_to_the_l
     assert f"the oldest {charts.POINT_LIMIT:,} drawn" in fig.layout.title.text
 
 
+def test_a_force_sized_case_chart_by_officer_keeps_the_officers_with_most_stale_cases():
+    n = charts.OFFICER_LIMIT + 20
+    # officer O{i} holds i + 1 cases, of which i are stale (over 28 days); one unallocated case, fresh
+    rows = [(f"O{i:03d}", 29 + k if k < i else 3) for i in range(n) for k in range(i + 1)] + [(None, 1)]
+    cases = pl.DataFrame(rows, schema=["officer", "days_since_progress"], orient="row").with_columns(
+        case_id=pl.format("C{}", pl.int_range(pl.len())),
+        officer_id=pl.col("officer"),
+        oic_team=pl.lit("T1"),
+        risk_grade=pl.lit("high"),
+        days_open=pl.col("days_since_progress") + 5,
+        last_progress_on=pl.lit(dt.date(2026, 1, 1)),
+        last_progress_type=pl.lit("arrest"),
+        forensic_pending=pl.lit(0),
+    )
+    fig = case_charts.ageing(cases, group="officer", percentiles={}, stale_days=28)
+    assert list(fig.layout.xaxis.ticktext) == [f"O{i:03d}" for i in range(n - charts.OFFICER_LIMIT, n)]
+    assert fig.layout.title.text.startswith(f"The {charts.OFFICER_LIMIT} of {n + 1:,} columns with the most stale")
+    unit = case_charts.ageing(cases.filter(pl.col("officer") < "O010"), group="officer", percentiles={}, stale_days=28)
+    assert len(unit.layout.xaxis.ticktext) == 10 and not unit.layout.title.text  # a unit: every officer
+
+
 def _officers(n: int, as_of=dt.date(2026, 10, 31)) -> pl.DataFrame:
     return pl.DataFrame(
         {
@@ -133,3 +154,29 @@ def test_a_force_sized_heat_strip_keeps_the_officers_most_loaded_at_the_latest_m
     assert len(rows) == charts.OFFICER_LIMIT
     assert "P0001" not in rows and f"P{n - 1:04d}" in rows  # ranked on the latest month, not the earlier one
     assert len(fig.data[0].x) == 2
+
+
+def _bands(holders: int) -> pl.DataFrame:
+    """Two bands per holder; holder H0007 has 7 + 1 cases, so the higher numbers hold more."""
+    rows = [
+        (f"H{h:04d}", band, index, cases)
+        for h in range(holders)
+        for band, index, cases in (("0-28 days", 0, h), ("29-90 days", 1, 1))
+    ]
+    return pl.DataFrame(rows, schema=["holder", "age_band", "age_band_index", "cases"], orient="row").with_columns(
+        weighted_load=pl.col("cases") * 1.5
+    )
+
+
+def test_an_age_band_chart_of_a_unit_has_every_holder():
+    fig = case_charts.age_band_bars(_bands(12), measure="cases")
+    assert [len(trace.x) for trace in fig.data] == [12, 12] and not fig.layout.title.text
+
+
+def test_an_age_band_chart_of_a_force_keeps_the_holders_with_most_and_says_so():
+    n = charts.OFFICER_LIMIT + 25
+    fig = case_charts.age_band_bars(_bands(n), measure="weighted_load")
+    kept = {f"H{h:04d}" for h in range(n - charts.OFFICER_LIMIT, n)}  # ranked by both bands together
+    assert [set(trace.x) for trace in fig.data] == [kept, kept]
+    note = fig.layout.title.text
+    assert note.startswith(f"The {charts.OFFICER_LIMIT} most loaded of {n:,} officers") and "table" not in note

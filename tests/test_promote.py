@@ -185,6 +185,9 @@ def test_a_folder_whose_newest_extract_fails_keeps_serving_the_last_good_one(tmp
     assert any("unit-seed42-2026-10-31" in m.value for m in at.sidebar.markdown)
     assert any("unit-2026-11 failed validation" in e.value for e in at.error)
     assert at.title[0].value == "Monthly workload review"  # the Overview, from the last good extract
+    assert at.query_params["extract"] == "unit-seed42-2026-10-31"  # a link passed on shows these figures
+    at.run()  # the pinned run: the failure stays in view, not an offer of the "newer" extract
+    assert any("unit-2026-11 failed validation" in e.value for e in at.error) and not at.warning
     at.query_params["extract"] = "unit-2026-11"  # asked for by name, the failed extract says why
     at.run()
     assert any("unit-2026-11" in m.value for m in at.sidebar.markdown)

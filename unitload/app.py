@@ -95,15 +95,17 @@ def run_page(page, file: str) -> None:
 
     run = this_run()
     run.page, run.rows = Path(file).stem, 0
+    # read before the page runs: after a page's st.stop(), reading session state stops again
+    trail, chosen = settings().audit, st.session_state.get("filters")
     token = _IN_FRAME.set(True)
     start = time.perf_counter()
     try:
         page.run()
     except StopException:
-        audit("view", seconds=time.perf_counter() - start)
+        _record(trail, run, chosen, "view", "", None, time.perf_counter() - start)
         raise
     else:
-        audit("view", seconds=time.perf_counter() - start)
+        _record(trail, run, chosen, "view", "", None, time.perf_counter() - start)
     finally:
         _IN_FRAME.reset(token)
 
@@ -381,21 +383,28 @@ def scoped(base: Loaded, scope: Scope) -> Loaded:
 
 
 def pin_extract(current: Loaded) -> None:
-    """Pin the extract in the link, and say so when the link asks for another or a newer one exists."""
+    """Pin the extract in the link, and say so when the link asks for another or a newer one exists.
+
+    Served in place of a newest extract that failed validation, the last good extract is pinned too
+    (a link passed on shows the figures seen), and the failure stays in view on later runs.
+    """
     if current.source is None:
         return
     run = this_run()
     chosen, extract_id = run.choice, current.source.extract.extract_id  # as start() chose, not chosen again
-    if run.fell_back_from:
+    if chosen.asked and chosen.asked != extract_id and not run.fell_back_from:
+        st.warning(f"The link asks for extract {chosen.asked!r}, which is not kept here; showing {extract_id}.")
+    st.query_params["extract"] = extract_id
+    if run.fell_back_from:  # remembered for the session's later runs, which the pin sends to extract_id
+        st.session_state["_unitload_failed"] = run.fell_back_from
+    failed = st.session_state.get("_unitload_failed")
+    if failed and failed == (run.fell_back_from or chosen.newest):
         st.error(
-            f"Extract {run.fell_back_from} failed validation, so the last good extract, {extract_id}, "
-            f"is served. [See why it failed](?extract={run.fell_back_from}) (its Data & definitions page).",
+            f"Extract {failed} failed validation, so the last good extract, {extract_id}, "
+            f"is served. [See why it failed](?extract={failed}) (its Data & definitions page).",
             icon=":material/report:",
         )
         return
-    if chosen.asked and chosen.asked != extract_id:
-        st.warning(f"The link asks for extract {chosen.asked!r}, which is not kept here; showing {extract_id}.")
-    st.query_params["extract"] = extract_id
     if chosen.newest and chosen.newest != extract_id:
         from urllib.parse import urlencode
 

@@ -7,7 +7,18 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload.charts import MUTED, OVER, SPAN_COLOURS, column_axis, noted, strip, summary_boxes, thin
+from unitload.charts import (
+    MUTED,
+    OFFICER_LIMIT,
+    OVER,
+    SPAN_COLOURS,
+    column_axis,
+    most_loaded,
+    noted,
+    strip,
+    summary_boxes,
+    thin,
+)
 
 HOLDER_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b")
 RISK_COLOURS = {"very_high": "#d62728", "high": "#ff7f0e", "medium": "#1f77b4", "low": "#7f7f7f"}
@@ -27,9 +38,10 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
 
     `percentiles` maps a label (p50, p85, p95) to a value drawn as a reference line. On the log axis a
     case progressed on the day itself (0 days) is drawn at 1 day; its hover says 0. Past
-    `charts.POINT_LIMIT` cases, boxes summarise every column and only the stale cases are points.
+    `charts.POINT_LIMIT` cases, boxes summarise every column and only the stale cases are points;
+    past `charts.OFFICER_LIMIT` columns (officers across a force), the columns with the most stale cases.
     """
-    cases = cases.with_columns(pl.col(group).fill_null("unallocated").alias("_column"))
+    cases, kept = _most_stale(cases.with_columns(pl.col(group).fill_null("unallocated").alias("_column")), stale_days)
     labels = cases["_column"].unique().sort().to_list()
     cases = cases.with_columns(
         _position=pl.col("_column").replace_strict(labels, range(len(labels)), return_dtype=pl.Int32),
@@ -42,6 +54,7 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
         noun="open cases",
         what=f"with no progress for more than {stale_days} days",
     )
+    note = "; ".join(n for n in (kept, note) if n)
     traces = [summary_boxes(cases, position="_position", value="_shown")] if note else []
     for risk, colour in RISK_COLOURS.items():
         part = points.filter(pl.col("risk_grade") == risk)
@@ -94,6 +107,24 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
     return go.Figure(traces, layout=noted(layout, note))
 
 
+def _most_stale(cases: pl.DataFrame, stale_days: int) -> tuple[pl.DataFrame, str]:
+    """The cases of the OFFICER_LIMIT columns with the most stale cases (then the oldest), and a note;
+    all of them, and no note, up to that many columns."""
+    columns = cases["_column"].n_unique()
+    if columns <= OFFICER_LIMIT:
+        return cases, ""
+    ranked = (
+        cases.group_by("_column")
+        .agg(stale=(pl.col("days_since_progress") > stale_days).sum(), oldest=pl.col("days_since_progress").max())
+        .sort("stale", "oldest", "_column", descending=[True, True, False])
+        .head(OFFICER_LIMIT)
+    )
+    kept = cases.filter(pl.col("_column").is_in(ranked["_column"].implode()))
+    return kept, (
+        f"The {OFFICER_LIMIT} of {columns:,} columns with the most stale cases; choose a unit or team to see every one"
+    )
+
+
 def _reference_line(y: float, dash: str, colour: str) -> dict:
     """A horizontal line across the plot at `y` (in the axis' values, log axis or not)."""
     return dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=y, y1=y, line=dict(color=colour, dash=dash))
@@ -115,7 +146,14 @@ def _reference_label(y: float, text: str, colour: str, side: str, log: bool) -> 
 
 
 def age_band_bars(bands: pl.DataFrame, *, measure: str) -> go.Figure:
-    """Stacked bars of cases (or weighted load) per holder by age band."""
+    """Stacked bars of cases (or weighted load) per holder by age band.
+
+    Past `charts.OFFICER_LIMIT` holders (officers across a force), the holders with the most, and a
+    note above the chart saying so.
+    """
+    bands, note = most_loaded(
+        bands.with_columns(label=pl.col("holder"), total=pl.col(measure).sum().over("holder")), "total", listed=False
+    )
     order = bands.select("age_band", "age_band_index").unique().sort("age_band_index")["age_band"].to_list()
     traces = []
     for index, band in enumerate(order):
@@ -128,17 +166,15 @@ def age_band_bars(bands: pl.DataFrame, *, measure: str) -> go.Figure:
                 marker_color=sequential(index, len(order)),
             )
         )
-    return go.Figure(
-        traces,
-        layout=dict(
-            barmode="stack",
-            height=380,
-            legend=dict(title=dict(text="days since progress"), orientation="h", y=1.12),
-            margin=dict(l=10, r=10, t=40, b=10),
-            xaxis=dict(type="category"),
-            yaxis=dict(title=dict(text="open cases" if measure == "cases" else "weighted load (points)")),
-        ),
+    layout = dict(
+        barmode="stack",
+        height=380,
+        legend=dict(title=dict(text="days since progress"), orientation="h", y=1.12),
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(type="category"),
+        yaxis=dict(title=dict(text="open cases" if measure == "cases" else "weighted load (points)")),
     )
+    return go.Figure(traces, layout=noted(layout, note))
 
 
 def band_trend(trend: pl.DataFrame) -> go.Figure:

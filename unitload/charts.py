@@ -103,12 +103,12 @@ def column_axis(labels: list[str], title: str) -> dict:
 OFFICER_LIMIT = 60  # a chart with a row per officer draws this many at most: the most loaded
 
 
-def most_loaded(officers: pl.DataFrame, by: str) -> tuple[pl.DataFrame, str]:
+def most_loaded(officers: pl.DataFrame, by: str, listed: bool = True) -> tuple[pl.DataFrame, str]:
     """The rows of a per-officer chart (one `label` each, perhaps over several months), and a note.
 
     Up to OFFICER_LIMIT officers: all. More (a force rather than a unit): the OFFICER_LIMIT with the
     highest `by`, officers with no capacity first. A bar per officer for thousands of officers can be
-    neither read nor drawn quickly; the page's table still lists every officer.
+    neither read nor drawn quickly; `listed`: a table of the page still lists every officer.
     """
     labels = officers["label"].unique()
     if labels.len() <= OFFICER_LIMIT:
@@ -116,8 +116,8 @@ def most_loaded(officers: pl.DataFrame, by: str) -> tuple[pl.DataFrame, str]:
     ranked = officers.sort(by, descending=True, nulls_last=False)["label"].unique(maintain_order=True)
     kept = officers.filter(pl.col("label").is_in(ranked.head(OFFICER_LIMIT).implode()))
     return kept, (
-        f"The {OFFICER_LIMIT} most loaded of {labels.len():,} officers; choose a unit or team to see every one "
-        "(the table lists all)"
+        f"The {OFFICER_LIMIT} most loaded of {labels.len():,} officers; choose a unit or team to see every one"
+        + (" (the table lists all)" if listed else "")
     )
 
 

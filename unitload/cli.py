@@ -185,15 +185,13 @@ def load(
     sessions: Annotated[int, typer.Option("--sessions", help="Concurrent browser sessions.")] = 20,
     minutes: Annotated[float, typer.Option("--minutes", help="How long each session runs.")] = 3.0,
     think: Annotated[float, typer.Option("--think", help="Seconds a session reads a page, on average.")] = 3.0,
-    nice: Annotated[
-        int,
+    compete: Annotated[
+        bool,
         typer.Option(
-            "--browser-nice",
-            min=0,
-            max=19,
-            help="Priority of the browsers beside the server on this machine (0: equal; 19: lowest).",
+            "--browsers-compete",
+            help="Run the browsers at the server's priority rather than in the idle class (CPU the server leaves).",
         ),
-    ] = 10,
+    ] = False,
 ) -> None:
     """Serve the dashboard and drive headless Chromium sessions through every page; print p50, p95, errors, memory."""
     from unitload.loadtest import CHROMIUM
@@ -201,7 +199,7 @@ def load(
 
     if not Path(CHROMIUM).exists():
         raise UsageError(f"{CHROMIUM} is missing: apt-get install chromium")
-    run_load(data, sessions, minutes, think, nice)
+    run_load(data, sessions, minutes, think, compete)
 
 
 def _date(text: str, what: str) -> dt.date:

@@ -7,9 +7,11 @@ opened afresh. A page time is from the click or request to the script run it sta
 p50 and p95 page times, errors, and the server's peak memory (resident set, sampled every 0.2 s), and
 the server's own time per page run from its audit trail (each view record's `seconds`).
 
-On one machine the browsers compete with the server for its cores: each Chromium spends two to four
-times the server's CPU on a page. They run at a lower priority (`nice`, 10 by default), as if on users'
-machines, so that the server's times measure the server.
+On one machine the browsers compete with the server for its cores: each Chromium spends several
+times the server's CPU on a page. By default they run under Linux's idle scheduling class, getting
+only CPU the server leaves, as if on users' machines, so that the server's times measure the server
+(`--browsers-compete` runs them at the server's priority). Sessions arrive spread over the first
+minute, as people do, not all in one second.
 Needs the dev dependencies (Playwright) and Debian's Chromium; it is not part of `make test`.
 """
 
@@ -90,6 +92,11 @@ RAN = """() => window.__ran && document.querySelector('[data-test-script-state]'
     .getAttribute('data-test-script-state') === 'notRunning'"""
 
 
+def _arrival(minutes: float) -> float:
+    """Seconds over which sessions start: a minute, or a third of a shorter run."""
+    return min(60.0, minutes * 20)
+
+
 def _median(times: list[float]) -> float:
     return statistics.median(times) if times else float("nan")
 
@@ -111,7 +118,15 @@ def _pick(page, key: str, options: list[str], rng: random.Random) -> None:
 
 
 def session(
-    url: str, months: list[str], units: list[str], seconds: float, seed: int, think: float, out, nice: int = 0
+    url: str,
+    months: list[str],
+    units: list[str],
+    seconds: float,
+    seed: int,
+    think: float,
+    out,
+    idle: bool = False,
+    arrive: float = 0.0,
 ) -> None:
     """One browser working through the dashboard as a user does until the time is up.
 
@@ -122,7 +137,8 @@ def session(
     """
     from playwright.sync_api import sync_playwright
 
-    os.nice(nice)  # Chromium, started below, inherits it
+    if idle:  # Chromium, started below, inherits it
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     rng = random.Random(seed)
     times, errors = [], []
     with sync_playwright() as playwright:
@@ -132,8 +148,8 @@ def session(
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_navigation_timeout(120_000)
         page.set_default_timeout(120_000)
+        time.sleep(rng.uniform(0, arrive))  # sessions start spread out, as people arrive
         end = time.monotonic() + seconds
-        time.sleep(rng.uniform(0, think))  # sessions start spread out, as people arrive
         step = seed
         loaded = False
         while time.monotonic() < end:
@@ -169,7 +185,9 @@ def session(
     out.put((times, errors))
 
 
-def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.0, nice: int = 10) -> dict[str, float]:
+def load(
+    data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.0, compete: bool = False
+) -> dict[str, float]:
     from queries import run_query
     from unitload.app import month_ends
     from unitload.db import open_source
@@ -184,7 +202,8 @@ def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.
     port = _free_port()
     print(
         f"{os.cpu_count()} cores; serving {data} on port {port}; {sessions} sessions for {minutes:g} min, "
-        f"about {think:g} s between pages; browsers at nice {nice}",
+        f"about {think:g} s between pages; sessions arrive over {_arrival(minutes):.0f} s; browsers "
+        + ("at the server's priority" if compete else "in the idle scheduling class"),
         flush=True,
     )
     server = start_server(data, port, settings)
@@ -206,7 +225,8 @@ def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.
         results = multiprocessing.get_context("spawn").Queue()
         workers = [
             multiprocessing.get_context("spawn").Process(
-                target=session, args=(url, months, units, minutes * 60, n, think, results, nice)
+                target=session,
+                args=(url, months, units, minutes * 60, n, think, results, not compete, _arrival(minutes)),
             )
             for n in range(sessions)
         ]
@@ -214,7 +234,7 @@ def load(data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.
         began = dt.datetime.now(dt.UTC)
         for worker in workers:
             worker.start()
-        collected = [results.get(timeout=minutes * 60 + 600) for _ in workers]
+        collected = [results.get(timeout=minutes * 60 + _arrival(minutes) + 600) for _ in workers]
         cpu = (_cpu_seconds() - cpu[0], _cpu_seconds(server.pid) - cpu[1], time.monotonic() - cpu[2])
         for worker in workers:
             worker.join(timeout=60)
