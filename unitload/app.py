@@ -110,9 +110,9 @@ def run_page(page, file: str) -> None:
         _IN_FRAME.reset(token)
 
 
-def audit(event: str, what: str = "", rows: int | None = None, seconds: float | None = None) -> None:
+def audit(event: str, what: str = "", rows: int | None = None) -> None:
     """One audit record for this user and view: the page, filter codes and extract, never names."""
-    _record(settings().audit, this_run(), st.session_state.get("filters"), event, what, rows, seconds)
+    _record(settings().audit, this_run(), st.session_state.get("filters"), event, what, rows)
 
 
 def disclosed(make, event: str, what: str, rows: int | None):

@@ -12,6 +12,7 @@ times the server's CPU on a page. By default they run under Linux's idle schedul
 only CPU the server leaves, as if on users' machines, so that the server's times measure the server
 (`--browsers-compete` runs them at the server's priority). Sessions arrive spread over the first
 minute, as people do, not all in one second.
+
 Needs the dev dependencies (Playwright) and Debian's Chromium; it is not part of `make test`.
 """
 
