@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -53,44 +54,61 @@ def server():
 
 
 def serve(data: Path, env: dict | None = None, port: int | None = None, secrets: Path | None = None):
-    """Run the dashboard on `data` (and the given secrets file) until the generator is closed."""
+    """Run the dashboard on `data` (and the given secrets file) until the generator is closed.
+
+    The server is stopped however the generator ends: exhausted, closed (`.close()`, or dropped when
+    the loop over it raised), so no test leaves a server behind. Its output goes to a file, not an
+    unread pipe that would stall it once full.
+    """
     port = port or free_port()
     env = os.environ | {"UNITLOAD_DATA": str(data)} | (env or {})
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            *(["--secrets.files", str(secrets)] if secrets else []),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "dashboard.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                *(["--secrets.files", str(secrets)] if secrets else []),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise RuntimeError(f"streamlit did not start: {process.stdout.read().decode()[-2000:]}")
-    yield url
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.3)
+            else:
+                log.seek(0)
+                raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}")
+            yield url
+        finally:
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a server, and kill it if it has not gone within 20 s."""
     process.terminate()
-    process.wait(timeout=20)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -378,3 +396,15 @@ def test_every_page_opens_from_the_navigation(server, browser):
             assert "extract=unit-seed42-2026-10-31" in page.url  # every page's link is pinned
     finally:
         page.close()
+
+
+def test_a_server_started_for_a_test_stops_when_its_generator_is_closed():
+    """Closing serve() early (a module fixture's teardown, a failed test inside `for url in serve(...)`)
+    must stop the server: a leftover keeps the port, its memory and a CPU share after the suite."""
+    running = serve(ROOT / "sample_data" / "unit")
+    url = next(running)
+    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
+        assert response.status == 200
+    running.close()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{url}/_stcore/health", timeout=5)

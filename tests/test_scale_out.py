@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser import ROOT, browser, free_port, serve, wait_idle  # noqa: F401  (browser is a fixture)
+from test_browser import ROOT, browser, free_port, serve, stop, wait_idle  # noqa: F401  (browser is a fixture)
 
 from unitload import audit
 from unitload.promote import install
@@ -67,31 +67,34 @@ def replicas(tmp_path_factory):
     root = work / "root"
     install(SAMPLE, root, "unit-seed42-2026-10-31")
     trails, servers = [], []
-    for n in range(2):
-        trail = work / f"audit-{n}.jsonl"
-        settings = work / f"settings-{n}.toml"
-        settings.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{trail}"\n')
-        server = serve(root, env={"UNITLOAD_SETTINGS": str(settings)})
-        servers.append((server, next(server)))
-        trails.append(trail)
-    port = free_port()
-    a, b = (int(url.rsplit(":", 1)[1]) for _, url in servers)
-    user = "user root;" if os.geteuid() == 0 else ""
-    (work / "nginx.conf").write_text(CONFIG.format(user=user, work=work, a=a, b=b, port=port))
-    nginx = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf")], stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield url, root, trails
-    nginx.terminate()
-    nginx.wait(timeout=10)
-    for server, _ in servers:
-        server.close()
+    nginx = None
+    try:
+        for n in range(2):
+            trail = work / f"audit-{n}.jsonl"
+            settings = work / f"settings-{n}.toml"
+            settings.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{trail}"\n')
+            server = serve(root, env={"UNITLOAD_SETTINGS": str(settings)})
+            servers.append((server, next(server)))
+            trails.append(trail)
+        port = free_port()
+        a, b = (int(url.rsplit(":", 1)[1]) for _, url in servers)
+        user = "user root;" if os.geteuid() == 0 else ""
+        (work / "nginx.conf").write_text(CONFIG.format(user=user, work=work, a=a, b=b, port=port))
+        nginx = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf")], stderr=subprocess.PIPE)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield url, root, trails
+    finally:  # the replicas stop however the module ends (generator.close() runs serve's own finally)
+        if nginx is not None:
+            stop(nginx)
+        for server, _ in servers:
+            server.close()
 
 
 def visit(browser, url: str, agent: str) -> str:  # noqa: F811
