@@ -11,7 +11,6 @@ checking that both give the same rows.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import platform
 import resource
@@ -92,12 +91,18 @@ def _other_filters(as_of: dt.date, unit: str, team: str) -> list[dict[str, str]]
 
 def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repeat: int = 3) -> Figures:
     import streamlit as st
+    from streamlit import config
+
+    # Pages run outside a server, so Streamlit warns on every run ("missing ScriptRunContext", "No
+    # runtime found"): errors only, so the figures stay readable. The option outlives AppTest reading
+    # the config again; the call sets the loggers already made.
+    config.set_option("logger.level", "error")
+    st.logger.set_log_level("error")
 
     from queries import run_query
     from unitload import app
     from unitload.db import open_source
 
-    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)  # "no runtime" on clear()
     figures = Figures()
     figures.add(f"unitload bench on {data}")
     figures.add(f"machine: {machine()}")
