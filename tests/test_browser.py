@@ -6,7 +6,6 @@ Chromium through Playwright (`playwright install` cannot download a browser here
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from unitload import audit
+from unitload.loadtest import free_port, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -40,12 +40,6 @@ if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
         raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium before `make test`")
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -98,17 +92,7 @@ def serve(data: Path, env: dict | None = None, port: int | None = None, secrets:
                 raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}")
             yield url
         finally:
-            stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Terminate a server, and kill it if it has not gone within 20 s."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
+            stop_server(process)
 
 
 @pytest.fixture(scope="module")

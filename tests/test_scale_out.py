@@ -8,9 +8,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser import ROOT, browser, free_port, serve, stop, wait_idle  # noqa: F401  (browser is a fixture)
+from test_browser import ROOT, browser, free_port, serve, wait_idle  # noqa: F401  (browser is a fixture)
 
 from unitload import audit
+from unitload.loadtest import stop_server
 from unitload.promote import install
 
 pytestmark = pytest.mark.browser
@@ -92,7 +93,7 @@ def replicas(tmp_path_factory):
         yield url, root, trails
     finally:  # the replicas stop however the module ends (generator.close() runs serve's own finally)
         if nginx is not None:
-            stop(nginx)
+            stop_server(nginx)
         for server, _ in servers:
             server.close()
 

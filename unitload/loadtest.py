@@ -41,7 +41,7 @@ CHROMIUM = "/usr/bin/chromium"
 PATHS = ("", "workload", "cases", "forensics", "supervision", "planner", "data")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -92,6 +92,17 @@ def start_server(data: Path, port: int, settings: Path) -> subprocess.Popen:
             time.sleep(0.3)
     process.kill()
     raise RuntimeError("the server did not start within 120 s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Terminate a server, and kill it if it has not gone within 20 s (a Streamlit server whose output
+    pipe broke cannot finish its own shutdown)."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=20)
 
 
 WATCH = """() => {
@@ -260,7 +271,7 @@ def load(
     work = Path(tempfile.mkdtemp(prefix="unitload-load-"))
     settings = work / "settings.toml"
     settings.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{work / "audit.jsonl"}"\n')
-    port = _free_port()
+    port = free_port()
     print(
         f"{os.cpu_count()} cores; serving {data} on port {port}; {sessions} sessions for {minutes:g} min, "
         f"about {think:g} s between pages; sessions arrive over {_arrival(minutes):.0f} s; browsers "
@@ -305,8 +316,7 @@ def load(
     finally:
         stop.set()
         sampler.join()
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     steps = [t for batch, _ in collected for t in batch]
     times = sorted(seconds for *_, seconds in steps)
     errors = [e for _, batch in collected for e in batch]
