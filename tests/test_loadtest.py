@@ -1,13 +1,17 @@
 """`unitload load` on the sample: one short browser session, its steps timed and the server's own
 times read back from the audit trail (the concurrency figures themselves are not part of make test)."""
 
+import os
+import queue
 import subprocess
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import SAMPLE
 
-from unitload.loadtest import CHROMIUM, _demote_browser_groups, load
+from unitload.loadtest import CHROMIUM, _autogroup, _collect, _demote_browser_groups, load
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +31,7 @@ def test_a_short_run_reports_browser_and_server_times(capsys):
     assert "the server's own time per page run" in capsys.readouterr().out
 
 
-@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="the kernel has no autogroups")
+@pytest.mark.skipif(_autogroup(Path("/proc"), "self") is None, reason="no autogroup applies to this process")
 def test_a_browser_in_a_session_of_its_own_gets_the_lowest_weighted_group():
     # Chromium starts in a new session, so a new autogroup: a child started the same way stands in
     child = subprocess.Popen(["sleep", "30"], start_new_session=True)
@@ -35,9 +39,73 @@ def test_a_browser_in_a_session_of_its_own_gets_the_lowest_weighted_group():
         group = Path(f"/proc/{child.pid}/autogroup")
         assert group.read_text().split()[0] != Path("/proc/self/autogroup").read_text().split()[0]
         assert group.read_text().split()[-1] == "0"
-        _demote_browser_groups()
+        assert _demote_browser_groups() >= 1
         assert group.read_text().split()[-1] == "19"
         assert Path("/proc/self/autogroup").read_text().split()[-1] == "0"  # the caller's own group is left
     finally:
         child.kill()
         child.wait()
+
+
+def _fake_proc(root: Path, processes: dict[int, tuple[int, str | None]]) -> Path:
+    """A /proc with, for each pid, its parent and what its autogroup file says (None: no file)."""
+    for pid, (parent, group) in processes.items():
+        (root / str(pid)).mkdir(parents=True)
+        (root / str(pid) / "stat").write_text(f"{pid} (chromium) S {parent} 1 1 0")
+        if group is not None:
+            (root / str(pid) / "autogroup").write_text(group)
+    return root
+
+
+def test_browsers_in_their_own_groups_are_demoted_and_the_callers_group_is_left(tmp_path):
+    me = os.getpid()
+    proc = _fake_proc(
+        tmp_path,
+        {
+            me: (1, "/autogroup-7 nice 0\n"),
+            9001: (me, "/autogroup-8 nice 0\n"),  # the browser, a session of its own
+            9002: (9001, "/autogroup-8 nice 0\n"),  # its renderer, in the same group
+            9003: (me, "/autogroup-7 nice 0\n"),  # a helper in the caller's group
+            9004: (1, "/autogroup-9 nice 0\n"),  # not ours
+        },
+    )
+    assert _demote_browser_groups(proc) == 1
+    assert (proc / "9001" / "autogroup").read_text() == "19"
+    assert (proc / "9002" / "autogroup").read_text() == "/autogroup-8 nice 0\n"  # its group was set once
+    assert (proc / "9003" / "autogroup").read_text() == "/autogroup-7 nice 0\n"
+    assert (proc / "9004" / "autogroup").read_text() == "/autogroup-9 nice 0\n"
+    assert (proc / str(me) / "autogroup").read_text() == "/autogroup-7 nice 0\n"
+
+
+@pytest.mark.parametrize("own", ["", None], ids=["empty file: a cgroup decides", "no file: no autogroups"])
+def test_where_no_autogroup_applies_nothing_is_demoted(tmp_path, own):
+    # in a container whose cgroup has its own CPU controller the kernel prints an empty autogroup
+    # file, which the load run's sessions once failed on
+    me = os.getpid()
+    proc = _fake_proc(tmp_path, {me: (1, own), 9001: (me, "" if own == "" else None)})
+    assert _demote_browser_groups(proc) == 0
+    assert not (proc / "9001" / "autogroup").exists() or (proc / "9001" / "autogroup").read_text() == ""
+
+
+def test_a_session_that_crashed_counts_as_an_error_without_waiting_out_the_run():
+    # a session process that died before reporting once left the run waiting ten minutes
+    results = queue.Queue()
+    results.put(([("link", "overview", 0.5)], []))
+    workers = [SimpleNamespace(exitcode=0), SimpleNamespace(exitcode=1)]
+    start = time.monotonic()
+    collected = _collect(results, workers, deadline=time.monotonic() + 600)
+    assert time.monotonic() - start < 5
+    assert collected == [
+        ([("link", "overview", 0.5)], []),
+        ([], ["session 1 ended with exit code 1 before reporting"]),
+    ]
+
+
+def test_sessions_still_going_at_the_deadline_count_as_errors():
+    results = queue.Queue()
+    workers = [SimpleNamespace(exitcode=None), SimpleNamespace(exitcode=-9)]
+    collected = _collect(results, workers, deadline=time.monotonic())
+    assert collected == [
+        ([], ["session 1 ended with exit code -9 before reporting"]),
+        ([], ["session 0 had not reported by the deadline"]),
+    ]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import queue
 import random
 import socket
 import statistics
@@ -126,20 +127,32 @@ STATE = """() => {
 }"""
 
 
-def _demote_browser_groups() -> None:
-    """Put this process's browsers in the lowest-weighted scheduling group.
+def _autogroup(proc: Path, pid: int | str) -> str | None:
+    """The name of a process's autogroup, or None where none applies.
+
+    The kernel prints an empty file for a process whose CPU share a cgroup of its own decides (as in
+    many containers), and there is no file at all on a kernel built without autogroups.
+    """
+    try:
+        fields = (proc / str(pid) / "autogroup").read_text().split()
+    except OSError:
+        return None
+    return fields[0] if fields else None
+
+
+def _demote_browser_groups(proc: Path = Path("/proc")) -> int:
+    """Put this process's browsers in the lowest-weighted scheduling group; returns how many groups.
 
     Chromium starts in a session of its own, and Linux's autogroup scheduling shares the CPU between
     sessions first: twenty browsers in twenty groups would get twenty shares to the server's one,
     whatever their scheduling class. Setting each new group's nice to 19 (weight 15 against 1,024)
-    leaves the server what it asks for. Does nothing on a kernel without autogroups.
+    leaves the server what it asks for. Does nothing where autogroups do not apply.
     """
-    try:
-        ours = Path("/proc/self/autogroup").read_text().split()[0]
-    except OSError:
-        return
+    ours = _autogroup(proc, os.getpid())
+    if ours is None:
+        return 0
     children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for stat in proc.glob("[0-9]*/stat"):
         try:
             children.setdefault(int(stat.read_text().rsplit(")", 1)[1].split()[1]), []).append(int(stat.parent.name))
         except (OSError, IndexError, ValueError):  # a process that ended meanwhile
@@ -148,13 +161,15 @@ def _demote_browser_groups() -> None:
     while stack:
         for child in children.get(stack.pop(), []):
             stack.append(child)
-            try:
-                group = Path(f"/proc/{child}/autogroup").read_text().split()[0]
-                if group not in done:
-                    Path(f"/proc/{child}/autogroup").write_text("19")
-                    done.add(group)
-            except OSError:
+            group = _autogroup(proc, child)
+            if group is None or group in done:
                 continue
+            try:
+                (proc / str(child) / "autogroup").write_text("19")
+            except OSError:  # it ended meanwhile
+                continue
+            done.add(group)
+    return len(done) - 1
 
 
 def _arrival(minutes: float) -> float:
@@ -257,6 +272,32 @@ def session(
     out.put((times, errors))
 
 
+def _collect(results, workers, deadline: float) -> list[tuple[list, list[str]]]:
+    """Each session's (steps, errors), as the sessions report them.
+
+    A session whose process ended without reporting (it crashed; its traceback is on stderr) counts
+    as one error at once, so the run neither hangs nor passes for a clean one. Sessions still going
+    at the deadline count as an error each.
+    """
+    collected: list[tuple[list, list[str]]] = []
+    while len(collected) < len(workers):
+        try:
+            collected.append(results.get(timeout=1.0))
+            continue
+        except queue.Empty:
+            pass
+        dead = [n for n, w in enumerate(workers) if w.exitcode not in (None, 0)]
+        late = time.monotonic() > deadline
+        if late or len(collected) + len(dead) >= len(workers):
+            for n in dead:
+                collected.append(([], [f"session {n} ended with exit code {workers[n].exitcode} before reporting"]))
+            if late:
+                running = [n for n, w in enumerate(workers) if w.exitcode is None]
+                collected += [([], [f"session {n} had not reported by the deadline"]) for n in running]
+            break
+    return collected
+
+
 def load(
     data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.0, compete: bool = False
 ) -> dict[str, float]:
@@ -308,7 +349,7 @@ def load(
         began = dt.datetime.now(dt.UTC)
         for worker in workers:
             worker.start()
-        collected = [results.get(timeout=minutes * 60 + _arrival(minutes) + 600) for _ in workers]
+        collected = _collect(results, workers, deadline=time.monotonic() + minutes * 60 + _arrival(minutes) + 600)
         cpu = (_cpu_seconds() - cpu[0], _cpu_seconds(server.pid) - cpu[1], time.monotonic() - cpu[2])
         waited_s = sum(w - before.get(tid, 0.0) for tid, w in dict(waited).items())
         for worker in workers:
