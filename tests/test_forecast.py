@@ -5,6 +5,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from unitload import forecast
 from unitload.forecast import FAN_PERCENTILES, _percentiles, exact_weeks, littles_law, monte_carlo
 
 
@@ -69,9 +70,29 @@ def test_projected_backlog_fan_never_goes_below_zero():
 
 
 @pytest.mark.parametrize("shape", [(10_000, 27), (7, 3), (1, 4), (2, 5)])
-def test_fan_percentiles_are_numpys_linear_ones(shape):
-    values = np.random.default_rng(7).integers(-500, 500, size=shape) * 1.5
+@pytest.mark.parametrize("scale", [1.5, 1], ids=["floats", "integers"])
+def test_fan_percentiles_are_numpys_linear_ones(shape, scale):
+    values = np.random.default_rng(7).integers(-500, 500, size=shape) * scale
     assert np.array_equal(_percentiles(values, FAN_PERCENTILES), np.percentile(values, FAN_PERCENTILES, axis=0))
+
+
+@pytest.mark.parametrize(
+    ("backlog", "arrivals", "completions", "dtype"),
+    [
+        (28_838, (812.0, 640.0, 955.0, 0.0), (790.0, 701.0, 1_020.0, 12.0), np.int32),  # whole weekly counts
+        (300, (30.0, 20.0), (31.25, 43.75), np.float64),  # completions scaled by the planner
+        (2_147_480_000, (30.0, 20.0), (25.0, 35.0), np.float64),  # a run could pass 32-bit integers
+    ],
+)
+def test_whole_counts_simulate_in_integers_with_the_same_results_as_floats(
+    monkeypatch, backlog, arrivals, completions, dtype
+):
+    assert forecast._exact_dtype(backlog, arrivals, completions, 104) is dtype
+    fast = forecast._simulate.__wrapped__(backlog, arrivals, completions, 2_000, 104, 11)
+    monkeypatch.setattr(forecast, "_exact_dtype", lambda *_: np.float64)
+    floats = forecast._simulate.__wrapped__(backlog, arrivals, completions, 2_000, 104, 11)
+    assert np.array_equal(fast.weeks_to_clear, floats.weeks_to_clear)
+    assert fast.fan.dtype == np.float64 and np.array_equal(fast.fan, floats.fan)
 
 
 def test_same_inputs_reuse_the_simulation_and_other_inputs_do_not():

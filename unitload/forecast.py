@@ -108,20 +108,37 @@ def _simulate(
             np.zeros((len(FAN_PERCENTILES), horizon_weeks + 1)),
         )
     rng = np.random.default_rng(seed)
-    drawn_in = np.asarray(arrivals)[rng.integers(0, len(arrivals), size=(runs, horizon_weeks))]
-    drawn_out = np.asarray(completions)[rng.integers(0, len(completions), size=(runs, horizon_weeks))]
+    dtype = _exact_dtype(backlog, arrivals, completions, horizon_weeks)
+    drawn = np.asarray(arrivals, dtype=dtype)[rng.integers(0, len(arrivals), size=(runs, horizon_weeks))]
+    drawn -= np.asarray(completions, dtype=dtype)[rng.integers(0, len(completions), size=(runs, horizon_weeks))]
     # The queue never goes below zero within a week: clearing is the first week it reaches zero.
-    path = backlog + np.cumsum(drawn_in - drawn_out, axis=1)
+    path = np.cumsum(drawn, axis=1, dtype=dtype)
+    path += backlog
     cleared = path <= 0
     first = np.where(cleared.any(axis=1), cleared.argmax(axis=1) + 1, horizon_weeks + 1)
     # A queue cannot hold fewer than no items: q_t = max(0, q_t-1 + in - out), which is the running
     # total lifted by the deepest it has fallen below zero so far (Lindley's recursion).
-    queue = path + np.maximum(0.0, -np.minimum.accumulate(path, axis=1))
-    queue = np.concatenate([np.full((runs, 1), float(backlog)), queue], axis=1)
+    lift = np.minimum.accumulate(path, axis=1)
+    np.negative(lift, out=lift)
+    np.maximum(lift, 0, out=lift)
+    queue = np.empty((runs, horizon_weeks + 1), dtype=dtype)
+    queue[:, 0] = backlog
+    np.add(path, lift, out=queue[:, 1:])
     fan = _percentiles(queue, FAN_PERCENTILES)
     for shared in (first, fan):  # by every caller the cache gives this result to
         shared.flags.writeable = False
     return MonteCarlo(backlog, runs, horizon_weeks, first, seed, fan)
+
+
+def _exact_dtype(backlog: int, arrivals: tuple[float, ...], completions: tuple[float, ...], weeks: int) -> type:
+    """32-bit integers where every week's counts are whole and no run can leave their range, else floats.
+
+    The counts are whole unless the planner scales completions. Integers give the same queues and
+    weeks as floats (whole numbers are exact in both) in half the memory, and sort faster.
+    """
+    whole = all(float(v).is_integer() for v in (*arrivals, *completions))
+    reach = abs(backlog) + weeks * (max(map(abs, arrivals)) + max(map(abs, completions)))
+    return np.int32 if whole and reach < 2**31 - 1 else np.float64
 
 
 def _percentiles(values: np.ndarray, percents: tuple[int, ...]) -> np.ndarray:
@@ -135,7 +152,7 @@ def _percentiles(values: np.ndarray, percents: tuple[int, ...]) -> np.ndarray:
     below = np.floor(position).astype(int)
     above = np.minimum(below + 1, len(ordered) - 1)
     fraction = (position - below)[:, None]
-    low, high = ordered[below], ordered[above]
+    low, high = ordered[below].astype(np.float64), ordered[above].astype(np.float64)
     return np.where(fraction < 0.5, low + (high - low) * fraction, high - (high - low) * (1 - fraction))
 
 
