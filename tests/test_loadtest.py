@@ -79,8 +79,7 @@ def test_browsers_in_their_own_groups_are_demoted_and_the_callers_group_is_left(
 
 @pytest.mark.parametrize("own", ["", None], ids=["empty file: a cgroup decides", "no file: no autogroups"])
 def test_where_no_autogroup_applies_nothing_is_demoted(tmp_path, own):
-    # in a container whose cgroup has its own CPU controller the kernel prints an empty autogroup
-    # file, which the load run's sessions once failed on
+    # CI's container shows an empty autogroup file, which the load run's sessions once failed on
     me = os.getpid()
     proc = _fake_proc(tmp_path, {me: (1, own), 9001: (me, "" if own == "" else None)})
     assert _demote_browser_groups(proc) == 0

@@ -130,8 +130,8 @@ STATE = """() => {
 def _autogroup(proc: Path, pid: int | str) -> str | None:
     """The name of a process's autogroup, or None where none applies.
 
-    The kernel prints an empty file for a process whose CPU share a cgroup of its own decides (as in
-    many containers), and there is no file at all on a kernel built without autogroups.
+    The kernel prints the file empty for a process in no autogroup of its own (so it is in CI's
+    container), and there is no file at all on a kernel built without autogroups.
     """
     try:
         fields = (proc / str(pid) / "autogroup").read_text().split()
