@@ -6,17 +6,14 @@ Chromium through Playwright (`playwright install` cannot download a browser here
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from unitload import audit
-from unitload.loadtest import free_port, stop_server
+from unitload.loadtest import free_port, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -51,46 +48,18 @@ def serve(data: Path, env: dict | None = None, port: int | None = None, secrets:
     """Run the dashboard on `data` (and the given secrets file) until the generator is closed.
 
     The server is stopped however the generator ends: exhausted, closed (`.close()`, or dropped when
-    the loop over it raised), so no test leaves a server behind. Its output goes to a file, not an
-    unread pipe that would stall it once full.
+    the loop over it raised), so no test leaves a server behind. Its output goes to a file, which a
+    server that does not start has its last lines quoted from.
     """
     port = port or free_port()
-    env = os.environ | {"UNITLOAD_DATA": str(data)} | (env or {})
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "dashboard.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                *(["--secrets.files", str(secrets)] if secrets else []),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
         try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.3)
-            else:
-                log.seek(0)
-                raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}")
-            yield url
+            process = start_server(data, port, env=env, secrets=secrets, output=log, timeout=60)
+        except RuntimeError as exc:
+            log.seek(0)
+            raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}") from exc
+        try:
+            yield f"http://127.0.0.1:{port}"
         finally:
             stop_server(process)
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import SAMPLE
 
-from unitload.loadtest import CHROMIUM, _autogroup, _collect, _demote_browser_groups, load
+from unitload.loadtest import CHROMIUM, _autogroup, _collect, _demote_browser_groups, load, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -77,13 +77,13 @@ def test_browsers_in_their_own_groups_are_demoted_and_the_callers_group_is_left(
     assert (proc / str(me) / "autogroup").read_text() == "/autogroup-7 nice 0\n"
 
 
-@pytest.mark.parametrize("own", ["", None], ids=["empty file: a cgroup decides", "no file: no autogroups"])
+@pytest.mark.parametrize("own", ["", None], ids=["empty file: no autogroup of its own", "no file: no autogroups"])
 def test_where_no_autogroup_applies_nothing_is_demoted(tmp_path, own):
     # CI's container shows an empty autogroup file, which the load run's sessions once failed on
     me = os.getpid()
-    proc = _fake_proc(tmp_path, {me: (1, own), 9001: (me, "" if own == "" else None)})
+    proc = _fake_proc(tmp_path, {me: (1, own), 9001: (me, "/autogroup-8 nice 0\n")})
     assert _demote_browser_groups(proc) == 0
-    assert not (proc / "9001" / "autogroup").exists() or (proc / "9001" / "autogroup").read_text() == ""
+    assert (proc / "9001" / "autogroup").read_text() == "/autogroup-8 nice 0\n"  # left as it was
 
 
 def test_a_session_that_crashed_counts_as_an_error_without_waiting_out_the_run():
@@ -108,3 +108,17 @@ def test_sessions_still_going_at_the_deadline_count_as_errors():
         ([], ["session 1 ended with exit code -9 before reporting"]),
         ([], ["session 0 had not reported by the deadline"]),
     ]
+
+
+def test_a_server_that_cannot_start_is_reported_at_once(tmp_path):
+    # its port is taken: Streamlit exits, and the start says so rather than polling for two minutes
+    import socket
+
+    with socket.socket() as taken, (tmp_path / "log").open("wb") as log:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        start = time.monotonic()
+        with pytest.raises(RuntimeError, match="ended with exit code"):
+            start_server(SAMPLE, taken.getsockname()[1], output=log)
+        assert time.monotonic() - start < 60
+    assert "is not available" in (tmp_path / "log").read_text()

@@ -3,15 +3,13 @@
 import os
 import shutil
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from test_browser import ROOT, browser, free_port, serve, wait_idle  # noqa: F401  (browser is a fixture)
 
 from unitload import audit
-from unitload.loadtest import stop_server
+from unitload.loadtest import stop_server, wait_healthy
 from unitload.promote import install
 
 pytestmark = pytest.mark.browser
@@ -83,13 +81,7 @@ def replicas(tmp_path_factory):
         (work / "nginx.conf").write_text(CONFIG.format(user=user, work=work, a=a, b=b, port=port))
         nginx = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf")], stderr=subprocess.PIPE)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_healthy(url, 30, nginx)
         yield url, root, trails
     finally:  # the replicas stop however the module ends (generator.close() runs serve's own finally)
         if nginx is not None:

@@ -79,20 +79,47 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def start_server(data: Path, port: int, settings: Path) -> subprocess.Popen:
-    env = os.environ | {"UNITLOAD_DATA": str(data), "UNITLOAD_SETTINGS": str(settings)}
+def start_server(
+    data: Path,
+    port: int,
+    env: dict[str, str] | None = None,
+    secrets: Path | None = None,
+    output=subprocess.DEVNULL,
+    timeout: float = 120,
+) -> subprocess.Popen:
+    """`streamlit run dashboard.py` on `data` at 127.0.0.1:`port`, once it answers its health check.
+
+    `env` adds to the environment (a settings file, say), `secrets` is a secrets file, and the
+    server's output goes to `output` (a file, never an unread pipe: a full one stalls the server).
+    """
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
+    command += ["--secrets.files", str(secrets)] if secrets else []
+    env = os.environ | {"UNITLOAD_DATA": str(data)} | (env or {})
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", timeout, process)
+    except RuntimeError:
+        stop_server(process)
+        raise
+    return process
+
+
+def wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+    """Wait until `url` (a Streamlit server, or a proxy in front of one) answers its health check.
+
+    Gives up at once if `process`, the server behind it, has ended (its port was taken, say).
+    """
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return process
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return
         except OSError:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"the server for {url} ended with exit code {process.returncode}") from None
             time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("the server did not start within 120 s")
+    raise RuntimeError(f"{url} did not answer its health check within {timeout:.0f} s")
 
 
 def stop_server(process: subprocess.Popen) -> None:
@@ -319,7 +346,7 @@ def load(
         + ("at the server's priority" if compete else "in the idle scheduling class"),
         flush=True,
     )
-    server = start_server(data, port, settings)
+    server = start_server(data, port, env={"UNITLOAD_SETTINGS": str(settings)})
     peak, waited, stop = [0.0], {}, threading.Event()
 
     def sample() -> None:  # threads come and go with page runs: keep each one's last figure
