@@ -5,8 +5,8 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from queries import month_end_days
 from unitload import app, case_charts
+from unitload.months import month_end_days, months_spanned
 
 app.require_frame(__file__)
 
@@ -16,7 +16,7 @@ page = app.figure_page("Case progression")
 source, filters, settings = page.source, page.filters, page.settings
 term = page.term
 history = app.query(source, "history_span")["first_day"][0]
-span = min(len(app.month_ends(history, filters.as_of)), TREND_MONTHS)  # the usual pace of the last two years
+span = min(months_spanned(history, filters.as_of), TREND_MONTHS)  # the usual pace of the last two years
 since = month_end_days(filters.as_of, TREND_MONTHS)[-1].replace(day=1)  # the first day of the oldest month shown
 recent = filters.as_of.replace(day=1) - dt.timedelta(days=62)
 pace = {"as_of": filters.as_of, "months": span, "units": filters.units}
@@ -125,7 +125,7 @@ for tab, (label, (flag, order, columns)) in zip(st.tabs(list(names)), names.item
     rows = rows.sort(order, descending=True, nulls_last=True).select(
         "case_id", "officer", "oic_team", "risk_grade", *columns
     )
-    event = app.table(
+    event = page.table(
         rows,
         key=f"cases_list_{flag or order}",
         where=tab,
@@ -154,7 +154,7 @@ missed = app.query(source, "first_action_clock", opened_since=recent, **filters.
     pl.col("clock_status") == "missed"
 )
 missed_box = st.expander(f"{missed.height} cases opened since {recent:%B %Y} that missed their clock")
-app.table(missed.drop("opened_month"), key="cases_missed", where=missed_box)
+page.table(missed.drop("opened_month"), key="cases_missed", where=missed_box)
 
 st.header(f"Unprogressed cases by band over {TREND_MONTHS} month ends")
 st.plotly_chart(

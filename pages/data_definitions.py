@@ -43,7 +43,7 @@ for table in TABLES:
             "rows in manifest": entry.rows if entry else None,
         }
     )
-app.table(pl.DataFrame(rows), key="data_tables")
+app.table(pl.DataFrame(rows), key="data_tables", filters=None)
 
 st.header("Validation")
 errors = [f for f in current.findings if f.severity == "error"]
@@ -60,13 +60,14 @@ else:
     app.table(
         pl.DataFrame([f.as_dict() | {"examples": ", ".join(f.examples)} for f in current.findings]),
         key="data_findings",
+        filters=None,
     )
 
 st.header("Definitions")
 st.caption("Worded with the settings in force; every page and export uses these same values.")
 terms = pl.DataFrame([{"term": d.term, "definition": d.text} for d in definitions(source.settings)])
 st.table(terms)
-app.downloads(terms, "definitions", key="data_definitions")
+app.downloads(terms, "definitions", key="data_definitions", filters=None)
 
 st.expander("Settings in force").json(source.settings.model_dump(mode="json"))
 
@@ -81,4 +82,9 @@ catalogue = pl.DataFrame(
         for n in query_names()
     ]
 )
-app.table(catalogue, key="data_queries", where=st.expander("Named queries (also callable as `unitload query NAME`)"))
+app.table(
+    catalogue,
+    key="data_queries",
+    where=st.expander("Named queries (also callable as `unitload query NAME`)"),
+    filters=None,
+)

@@ -94,7 +94,7 @@ st.header("The queue by stage and age")
 left, right = st.columns([3, 2])
 left.plotly_chart(forensic_charts.queue_by_stage(items), key="forensics_queue")
 right.caption("Oldest item per stage and per priority")
-app.table(app.query(source, "forensic_oldest", **scope).drop("position"), key="forensics_oldest", where=right)
+page.table(app.query(source, "forensic_oldest", **scope).drop("position"), key="forensics_oldest", where=right)
 st.caption(
     f"Age bands from the settings' forensics.age_bands {settings.forensics.age_bands}. {page.term('forensic stage')}"
 )
@@ -120,7 +120,7 @@ st.caption("A week is the seven days up to its week end. Leavers are items exami
 st.header("Turnaround")
 left, right = st.columns([2, 3])
 left.caption(f"Days from submission, items that reached the point in the last {weeks} weeks")
-app.table(
+page.table(
     app.query(source, "turnaround", **unprioritised),
     key="forensics_turnaround",
     where=left,
@@ -133,7 +133,7 @@ right.plotly_chart(
 
 st.header("Throughput per examiner")
 throughput = app.query(source, "examiner_throughput", **throughput_months)
-app.table(
+page.table(
     app.with_names(source, throughput, "examiner_id", "examiner").select(
         "examiner", pl.exclude("examiner", "examiner_id")
     ),
@@ -170,7 +170,7 @@ st.caption(
     f"{runs.method} {law.method} Mean throughput {law.mean_weekly_throughput:.1f} items a week over "
     f"{weeks} weeks; backlog {law.backlog}."
 )
-app.table(
+page.table(
     flow.select("week_end", "arrivals", "completions", "net_flow", "backlog"),
     key="forensics_history",
     where=st.expander(f"The {weeks} weeks the forecasts resample"),

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from unitload import app, charts
+from unitload import app, charts, headline
 
 app.require_frame(__file__)
 
@@ -19,50 +19,16 @@ now = months.row(-1, named=True)
 before = months.row(-2, named=True) if months.height > 1 else {}
 
 
-def shown(column: str) -> str:
-    value = now[column]
-    if column == "load_pct":
-        return "no capacity" if value is None else f"{value:.0f} %"
-    if column == "officers_overloaded":
-        return f"{value} of {now['caseholders']}"
-    if column == "forensic_oldest_days":
-        return "none" if value is None else f"{value} days"
-    if column == "unprogressed_over_90":
-        return f"{value} / {now['unprogressed_over_180']} / {now['unprogressed_over_365']}"
-    return str(value)
-
-
-# label, column, definition, whether a rise is bad (None: no change shown)
-FIGURES = [
-    ("Open cases", "open_cases", "weighted_load", False),
-    ("Unit load", "load_pct", "unit load", True),
-    ("Officers overloaded", "officers_overloaded", "overloaded", True),
-    (
-        f"Overloaded {settings.capacity.sustained_months}+ months",
-        "officers_sustained_overload",
-        "sustained overload",
-        True,
-    ),
-    ("Part-timers at full load", "part_time_full_load", "part-time at full load", True),
-    ("Unprogressed cases", "unprogressed", "unprogressed", True),
-    ("Over 90/180/365 days", "unprogressed_over_90", "unprogressed", None),
-    ("Holder absent or left", "oic_absent_or_left", "officer in charge absent", True),
-    ("Unallocated cases", "unallocated", "unallocated", True),
-    ("Forensic queue", "forensic_items", "forensic queue", True),
-    ("Oldest forensic item", "forensic_oldest_days", "exhibit age", True),
-]
-for start in range(0, len(FIGURES), 4):
-    for column, (label, name, term, worse_up) in zip(st.columns(4), FIGURES[start : start + 4], strict=False):
-        delta = None
-        if worse_up is not None and now[name] is not None and before.get(name) is not None:
-            delta = now[name] - before[name]
-            delta = f"{delta:+.0f} points" if name == "load_pct" else delta
+tiles = headline.figures(settings)
+for start in range(0, len(tiles), 4):
+    for column, figure in zip(st.columns(4), tiles[start : start + 4], strict=False):
+        delta = headline.change(figure, now, before)
         column.metric(
-            label,
-            shown(name),
-            delta,
-            delta_color="off" if not worse_up else "inverse",
-            help=page.term(term),
+            figure.label,
+            headline.shown(figure, now),
+            f"{delta:+.0f} points" if delta is not None and figure.column == "load_pct" else delta,
+            delta_color="off" if not figure.worse_up else "inverse",
+            help=page.term(figure.term),
             border=True,
         )
 st.caption(
@@ -79,7 +45,7 @@ else:
         .then(pl.format("cases?case={}", pl.col("case_id")))
         .otherwise(pl.format("workload?officer={}", pl.col("officer_id")))
     )
-    app.table(
+    page.table(
         linked.select("severity", "item", pl.col("case_id").fill_null("—"), "officer", "team", "detail", "link"),
         key="overview_attention",
         column_config={

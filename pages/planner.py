@@ -8,7 +8,7 @@ import streamlit as st
 from unitload import app, planner_charts
 from unitload import scenario as sc
 from unitload.planner import evaluation_day
-from unitload.schema import ABSENCE_KINDS, ROLES
+from unitload.schema import ABSENCE_KINDS, OFFICER_ROLES
 
 app.require_frame(__file__)
 
@@ -66,7 +66,7 @@ def planner() -> None:
     if form.form_submit_button("Add"):
         add(sc.Leaver(who, first) if kind == "leaves the unit" else sc.Absence(who, first, last, kind, share))
     form = tabs[2].form("planner_post", border=False)
-    role = form.selectbox("Role", ROLES, key="planner_post_role")
+    role = form.selectbox("Role", OFFICER_ROLES, key="planner_post_role")
     team = form.selectbox("Team", teams, key="planner_post_team")
     hours = form.number_input("Hours a week", 1.0, 60.0, 40.0, 0.5, key="planner_post_hours")
     start = form.date_input("From", as_of + dt.timedelta(days=1), key="planner_post_from")
@@ -152,7 +152,7 @@ def planner() -> None:
     )
     if plan.moves:
         st.subheader(f"Proposed moves ({len(plan.moves)})")
-        app.table(
+        page.table(
             pl.DataFrame([m.__dict__ for m in plan.moves]),
             key="planner_moves",
             column_config={"why": st.column_config.TextColumn("why", width="large")},
@@ -163,7 +163,7 @@ def planner() -> None:
         name: [o.forecast.date_at(p, as_of) for p in (50, 85, 95)]
         for name, o in (("baseline", base), ("scenario", plan))
     }
-    app.table(
+    page.table(
         pl.DataFrame(
             [
                 {

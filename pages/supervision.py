@@ -29,7 +29,7 @@ else:
     shown = app.with_names(source, app.with_names(source, risk), "supervisor_id", "sergeant").with_columns(
         link=pl.format("workload?officer={}", pl.col("officer_id"))
     )
-    app.table(
+    page.table(
         shown.select(
             "officer", "team", "sergeant", "why", "load_pct", "unprogressed_cases", "days_since_supervision", "link"
         ),
@@ -53,7 +53,7 @@ rollup = app.query(source, "supervision_rollup", **filters.params)
 rollup = app.with_names(
     source, app.with_names(source, rollup, "inspector_id", "inspector"), "supervisor_id", "line manager"
 )
-app.table(
+page.table(
     rollup.select(
         "level",
         "inspector",
@@ -77,7 +77,7 @@ app.table(
 
 st.header("Every officer")
 status = app.with_names(source, app.query(source, "supervision_status", **filters.params))
-app.table(
+page.table(
     status.select(
         "officer",
         "team",

@@ -18,11 +18,11 @@ term = page.term
 cap = settings.capacity
 
 
-series = filters.select(app.query(source, "officer_load", as_of=filters.as_of, months=STRIP_MONTHS))
+series = app.query(source, "workload_officers", months=STRIP_MONTHS, **filters.params)
 series = app.with_names(source, series, label="label").with_columns(
     label=pl.when(pl.col("fte") < 1).then(pl.format("{} · {} FTE", "label", pl.col("fte").round(2))).otherwise("label")
 )
-caseholders = series.filter((pl.col("role") == "investigator") | (pl.col("open_cases") > 0))
+caseholders = series.filter(pl.col("caseholder"))
 now = caseholders.filter(pl.col("month_index") == 0)
 
 st.header("Load against capacity")
@@ -44,7 +44,7 @@ st.caption(
 
 st.header("Why capacity is reduced")
 table = now.with_columns(reasons(now, cap.full_time_hours)).sort("load_pct", descending=True, nulls_last=False)
-app.table(
+page.table(
     table.select(
         "label",
         "team",
@@ -85,7 +85,7 @@ st.caption(f"Each cell is load_pct at a month end; {term('sustained overload')}"
 st.header("Along the chain of responsibility")
 rollup = app.query(source, "officer_rollup", months=cap.sustained_months, **filters.params)
 rollup = app.with_names(source, app.with_names(source, rollup, "inspector_id", "inspector"), "sergeant_id", "sergeant")
-app.table(
+page.table(
     rollup.select(
         "level",
         "inspector",
@@ -124,7 +124,7 @@ chosen = st.selectbox(
 if chosen:
     cases = app.query(source, "officer_cases", as_of=filters.as_of, officer_id=chosen)
     st.subheader(f"Open cases of {labels[chosen]}")
-    app.table(
+    page.table(
         cases,
         key="workload_officer_cases",
         column_config={

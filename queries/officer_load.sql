@@ -26,6 +26,8 @@
 --   absent               an absence with capacity_reduction 1.0 covers D
 --   unit                 the officer's unit
 --   role                 investigator, supervisor, manager, forensic_examiner or other
+--   caseholder           an investigator, or holding at least one open case: whose capacity the unit's
+--                        load is measured against (a manager or examiner with no cases is not)
 --   contracted_hours     contracted hours per week on D (0 when no contract covers D)
 --   working_days         Monday to Friday days of P on which the officer is in post
 --   lost_days            sum over those days of the day's largest capacity reduction
@@ -162,6 +164,7 @@ final as (
         absent,
         unit,
         role,
+        role = 'investigator' or open_cases > 0 as caseholder,
         contracted_hours,
         working_days,
         lost_days,

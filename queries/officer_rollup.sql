@@ -50,7 +50,7 @@ officer_figures as (
         sum(weighted_load) as weighted_load,
         sum(capacity_points) as capacity_points
     from current_officers
-    where role = 'investigator' or open_cases > 0
+    where caseholder
     group by unit, team
 ),
 

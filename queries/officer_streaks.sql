@@ -11,6 +11,7 @@
 --   unit                the officer's unit
 --   team                the officer's team
 --   role                the officer's role
+--   caseholder          as officer_load
 --   fte                 as officer_load
 --   capacity_points     as officer_load
 --   open_cases          as officer_load
@@ -47,6 +48,7 @@ final as (
         unit,
         team,
         role,
+        caseholder,
         fte,
         capacity_points,
         open_cases,

@@ -41,7 +41,7 @@ officer_figures as (
         count(*) filter (where sustained_overload) as officers_sustained_overload,
         count(*) filter (where part_time_full_load) as part_time_full_load
     from officer_streaks
-    where role = 'investigator' or open_cases > 0
+    where caseholder
     group by as_of, month_index, unit, team
 ),
 

@@ -5,7 +5,9 @@ from conftest import D, action, assign, case, contract, exhibit, officer
 
 from queries import query_names, run_query
 from unitload import app
-from unitload.access import PAGES, AccessDenied, role_scope, scope_from_claims
+from unitload.access import AccessDenied, role_scope, scope_from_claims
+from unitload.roles import BY_NAME
+from unitload.scopes import scoped_source
 from unitload.settings import Access
 
 ACCESS = Access(
@@ -49,10 +51,10 @@ def test_claims_without_a_usable_role_are_refused(claims, reason):
 
 
 def test_pages_follow_the_role():
-    assert "planner.py" in PAGES["superintendent"] and "planner.py" in PAGES["planner"]
-    assert "planner.py" not in PAGES["sergeant"] and "planner.py" not in PAGES["analyst"]
-    assert "supervision.py" not in PAGES["analyst"] and "supervision.py" in PAGES["sergeant"]
-    assert all("data_definitions.py" in pages for pages in PAGES.values())
+    assert "planner.py" in BY_NAME["superintendent"].pages and "planner.py" in BY_NAME["planner"].pages
+    assert "planner.py" not in BY_NAME["sergeant"].pages and "planner.py" not in BY_NAME["analyst"].pages
+    assert "supervision.py" not in BY_NAME["analyst"].pages and "supervision.py" in BY_NAME["sergeant"].pages
+    assert all("data_definitions.py" in role.pages for role in BY_NAME.values())
 
 
 @pytest.fixture
@@ -84,7 +86,7 @@ def ids(source, name, column):
 
 
 def test_a_sergeant_sees_only_their_team(two_teams):
-    team = two_teams.scoped(role_scope("sergeant", "s", ("T1",)))
+    team = scoped_source(two_teams, role_scope("sergeant", "s", ("T1",)))
     assert ids(team, "officer_load", "officer_id") == ["A1", "A2"]
     assert ids(team, "teams", "team") == ["T1"]
     # the cases ever held by the team: C3 stays in view, its present holder (T2) only as an id
@@ -96,16 +98,16 @@ def test_a_sergeant_sees_only_their_team(two_teams):
 
 
 def test_an_inspector_sees_the_teams_under_them(two_teams):
-    both = two_teams.scoped(role_scope("inspector", "i", ("T1", "T2")))
+    both = scoped_source(two_teams, role_scope("inspector", "i", ("T1", "T2")))
     assert ids(both, "officer_load", "officer_id") == ["A1", "A2", "B1"]
     assert ids(both, "case_progress", "case_id") == ["C1", "C2", "C3"]  # C4 was never held by either team
 
 
 def test_an_analyst_never_sees_a_name(two_teams):
-    analyst = two_teams.scoped(role_scope("analyst", "a"))
+    analyst = scoped_source(two_teams, role_scope("analyst", "a"))
     names = run_query(analyst, "officer_names").sort("officer_id")
     assert names["display_name"].to_list() == names["officer_id"].to_list()
-    superintendent = two_teams.scoped(role_scope("superintendent", "d"))
+    superintendent = scoped_source(two_teams, role_scope("superintendent", "d"))
     shown = run_query(superintendent, "officer_names").sort("officer_id")["display_name"].to_list()
     assert shown == ["Name A1", "Name A2", "Name B1"]
     assert ids(analyst, "case_progress", "case_id") == ["C1", "C2", "C3", "C4"]  # every unit
@@ -113,7 +115,7 @@ def test_an_analyst_never_sees_a_name(two_teams):
 
 def test_the_whole_extract_role_matches_the_unscoped_queries(sample):
     """Scoping by every team changes no figure: the views select the same rows."""
-    superintendent = sample.scoped(role_scope("superintendent", "d"))
+    superintendent = scoped_source(sample, role_scope("superintendent", "d"))
     for name in ("officer_load", "case_progress", "forensic_queue", "attention_list", "table_counts"):
         assert run_query(superintendent, name).equals(run_query(sample, name)), name
 
@@ -122,8 +124,8 @@ def test_every_named_query_runs_inside_a_team_scope(sample):
     """Each query still runs on the views; P1019 (POLIT-B) and their cases are out of POLIT-A's sight."""
     from test_queries import EXAMPLE_PARAMS
 
-    team = sample.scoped(role_scope("sergeant", "s", ("POLIT-A",)))
-    other = sample.scoped(role_scope("sergeant", "s", ("POLIT-B",)))
+    team = scoped_source(sample, role_scope("sergeant", "s", ("POLIT-A",)))
+    other = scoped_source(sample, role_scope("sergeant", "s", ("POLIT-B",)))
     for name in query_names():
         run_query(team, name, **EXAMPLE_PARAMS.get(name, {}))
     for name in ("officer_cases", "officer_history", "case_timeline"):
@@ -133,8 +135,8 @@ def test_every_named_query_runs_inside_a_team_scope(sample):
 
 def test_a_cached_result_is_never_served_to_another_scope(two_teams):
     """app.query caches by extract, scope schema, settings and parameters: same filters, other role."""
-    sergeant = two_teams.scoped(role_scope("sergeant", "s", ("T1",)))
-    superintendent = two_teams.scoped(role_scope("superintendent", "d"))
+    sergeant = scoped_source(two_teams, role_scope("sergeant", "s", ("T1",)))
+    superintendent = scoped_source(two_teams, role_scope("superintendent", "d"))
     first = app.query(sergeant, "officer_load", as_of=AS_OF)
     second = app.query(superintendent, "officer_load", as_of=AS_OF)
     assert sorted(first["officer_id"]) == ["A1", "A2"]
@@ -144,5 +146,5 @@ def test_a_cached_result_is_never_served_to_another_scope(two_teams):
 
 def test_team_codes_are_bound_values(two_teams):
     """A team claim is data, never SQL: a hostile code matches nothing and breaks nothing."""
-    odd = two_teams.scoped(role_scope("sergeant", "s", ("T1') OR ('1'='1",)))
+    odd = scoped_source(two_teams, role_scope("sergeant", "s", ("T1') OR ('1'='1",)))
     assert run_query(odd, "officer_load", as_of=AS_OF).height == 0

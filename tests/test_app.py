@@ -301,6 +301,7 @@ def test_unknown_link_values_fall_back_with_a_notice(monkeypatch, page, param, v
 def test_a_prefetched_query_runs_once_and_the_page_reads_its_result(monkeypatch, sample):
     from queries import QueryError
     from unitload import app
+    from unitload.app import cache
 
     ran = []
 
@@ -308,7 +309,7 @@ def test_a_prefetched_query_runs_once_and_the_page_reads_its_result(monkeypatch,
         ran.append(name)
         return run_query(source, name, **params)
 
-    monkeypatch.setattr(app, "run_query", counted)
+    monkeypatch.setattr(cache, "run_query", counted)
     app.clear_queries()
     app.prefetch(sample, ("teams", {}), ("case_ageing", {"teams": ["POLIT-B"]}))
     teams = app.query(sample, "teams")
@@ -319,11 +320,11 @@ def test_a_prefetched_query_runs_once_and_the_page_reads_its_result(monkeypatch,
     app.prefetch(sample, ("teams", {}))  # computed and cached: not started again
     app.query(sample, "teams")
     assert sorted(ran) == ["case_ageing", "teams"]
-    assert not app._started
+    assert not cache.started()
     app.prefetch(sample, ("teams", {"weeks": 3}))  # a query's error reaches the page that reads it
     with pytest.raises(QueryError, match="takes no parameter"):
         app.query(sample, "teams", weeks=3)
-    assert not app._started
+    assert not cache.started()
 
 
 def test_opening_an_extract_freezes_the_heap_and_frees_what_the_last_freeze_held(tmp_path):
@@ -332,7 +333,7 @@ def test_opening_an_extract_freezes_the_heap_and_frees_what_the_last_freeze_held
     import gc
     import weakref
 
-    from unitload import app
+    from unitload.app import environment
 
     class Node:
         pass
@@ -343,12 +344,12 @@ def test_opening_an_extract_freezes_the_heap_and_frees_what_the_last_freeze_held
     shutil.copytree(ROOT / "sample_data" / "unit", tmp_path / "unit")
     manifest = tmp_path / "unit" / "manifest.json"
     try:
-        app._load(str(tmp_path / "unit"), manifest.stat().st_mtime, None, str(tmp_path))
+        environment.load(str(tmp_path / "unit"), manifest.stat().st_mtime, None, str(tmp_path))
         assert gc.get_freeze_count() > 0
         del cycle
         gc.collect()
         assert alive() is not None  # frozen: a collection leaves it alone
-        app._settle_heap()  # the next extract's open
+        environment.settle_heap()  # the next extract's open
         assert alive() is None
     finally:
         gc.unfreeze()

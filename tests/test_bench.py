@@ -9,8 +9,8 @@ import pytest
 from conftest import SAMPLE
 from polars.testing import assert_frame_equal
 
+from perf.pandas_reference import IMPLEMENTATIONS
 from queries import run_query
-from unitload.pandas_baseline import IMPLEMENTATIONS
 
 
 @pytest.mark.parametrize("name", sorted(IMPLEMENTATIONS))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from perf.server import free_port, start_server, stop_server
 from unitload import audit
-from unitload.loadtest import free_port, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import pytest
 from conftest import SAMPLE
 
-from unitload.loadtest import CHROMIUM, _autogroup, _collect, _demote_browser_groups, load, start_server
+from perf.loadtest import autogroup, collect_results, demote_browser_groups, load
+from perf.server import CHROMIUM, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +32,7 @@ def test_a_short_run_reports_browser_and_server_times(capsys):
     assert "the server's own time per page run" in capsys.readouterr().out
 
 
-@pytest.mark.skipif(_autogroup(Path("/proc"), "self") is None, reason="no autogroup applies to this process")
+@pytest.mark.skipif(autogroup(Path("/proc"), "self") is None, reason="no autogroup applies to this process")
 def test_a_browser_in_a_session_of_its_own_gets_the_lowest_weighted_group():
     # Chromium starts in a new session, so a new autogroup: a child started the same way stands in
     child = subprocess.Popen(["sleep", "30"], start_new_session=True)
@@ -39,7 +40,7 @@ def test_a_browser_in_a_session_of_its_own_gets_the_lowest_weighted_group():
         group = Path(f"/proc/{child.pid}/autogroup")
         assert group.read_text().split()[0] != Path("/proc/self/autogroup").read_text().split()[0]
         assert group.read_text().split()[-1] == "0"
-        assert _demote_browser_groups() >= 1
+        assert demote_browser_groups() >= 1
         assert group.read_text().split()[-1] == "19"
         assert Path("/proc/self/autogroup").read_text().split()[-1] == "0"  # the caller's own group is left
     finally:
@@ -69,7 +70,7 @@ def test_browsers_in_their_own_groups_are_demoted_and_the_callers_group_is_left(
             9004: (1, "/autogroup-9 nice 0\n"),  # not ours
         },
     )
-    assert _demote_browser_groups(proc) == 1
+    assert demote_browser_groups(proc) == 1
     assert (proc / "9001" / "autogroup").read_text() == "19"
     assert (proc / "9002" / "autogroup").read_text() == "/autogroup-8 nice 0\n"  # its group was set once
     assert (proc / "9003" / "autogroup").read_text() == "/autogroup-7 nice 0\n"
@@ -82,7 +83,7 @@ def test_where_no_autogroup_applies_nothing_is_demoted(tmp_path, own):
     # CI's container shows an empty autogroup file, which the load run's sessions once failed on
     me = os.getpid()
     proc = _fake_proc(tmp_path, {me: (1, own), 9001: (me, "/autogroup-8 nice 0\n")})
-    assert _demote_browser_groups(proc) == 0
+    assert demote_browser_groups(proc) == 0
     assert (proc / "9001" / "autogroup").read_text() == "/autogroup-8 nice 0\n"  # left as it was
 
 
@@ -92,7 +93,7 @@ def test_a_session_that_crashed_counts_as_an_error_without_waiting_out_the_run()
     results.put(([("link", "overview", 0.5)], []))
     workers = [SimpleNamespace(exitcode=0), SimpleNamespace(exitcode=1)]
     start = time.monotonic()
-    collected = _collect(results, workers, deadline=time.monotonic() + 600)
+    collected = collect_results(results, workers, deadline=time.monotonic() + 600)
     assert time.monotonic() - start < 5
     assert collected == [
         ([("link", "overview", 0.5)], []),
@@ -103,7 +104,7 @@ def test_a_session_that_crashed_counts_as_an_error_without_waiting_out_the_run()
 def test_sessions_still_going_at_the_deadline_count_as_errors():
     results = queue.Queue()
     workers = [SimpleNamespace(exitcode=None), SimpleNamespace(exitcode=-9)]
-    collected = _collect(results, workers, deadline=time.monotonic())
+    collected = collect_results(results, workers, deadline=time.monotonic())
     assert collected == [
         ([], ["session 1 ended with exit code -9 before reporting"]),
         ([], ["session 0 had not reported by the deadline"]),

@@ -21,7 +21,7 @@ from unitload.scenario import (
     Scenario,
     ScenarioError,
 )
-from unitload.schema import ABSENCE_KINDS, ROLES
+from unitload.schema import ABSENCE_KINDS, OFFICER_ROLES
 
 ON = D(2026, 11, 30)
 START = D(2026, 11, 1)
@@ -140,7 +140,7 @@ changes = st.one_of(
         st.floats(min_value=0.05, max_value=1.0).map(lambda r: round(r, 2)),
     ),
     st.builds(Leaver, ids, days),
-    st.builds(NewPost, ids, st.sampled_from(ROLES), ids, hours, days),
+    st.builds(NewPost, ids, st.sampled_from(OFFICER_ROLES), ids, hours, days),
     st.builds(Move, st.lists(ids, min_size=1, max_size=4).map(tuple), ids, days),
     st.builds(Rebalance, st.floats(min_value=1, max_value=500).map(lambda t: round(t, 1)), days),
     st.builds(

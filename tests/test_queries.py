@@ -9,6 +9,7 @@ from conftest import SAMPLE, D, assign, case, exhibit, officer
 from polars.testing import assert_frame_equal
 
 from queries import QueryError, bind_params, load_query, query_names, run_query
+from unitload.scopes import scoped_source
 
 CONTRACT_COLUMNS = {
     "officer_load": [
@@ -192,7 +193,8 @@ def snapshotted():
 @pytest.mark.parametrize("name", SNAPSHOT_USERS)
 @pytest.mark.parametrize(("as_of", "months"), [(dt.date(2026, 10, 31), 3), (dt.date(2026, 6, 30), 8)])
 def test_queries_reading_snapshots_give_the_live_results(snapshotted, name, as_of, months):
-    from queries import _usable_snapshots, bind_params
+    from queries import bind_params
+    from queries.snapshots import usable_snapshots
 
     fast, live = snapshotted
     params = {
@@ -200,17 +202,18 @@ def test_queries_reading_snapshots_give_the_live_results(snapshotted, name, as_o
         for k, v in {"as_of": as_of, "months": months, **EXAMPLE_PARAMS.get(name, {})}.items()
         if k in load_query(name).parameters
     }
-    assert _usable_snapshots(fast, load_query(name), bind_params(fast, load_query(name), params))  # read
+    assert usable_snapshots(fast, load_query(name), bind_params(fast, load_query(name), params))  # read
     same_rows(run_query(fast, name, **params), run_query(live, name, **params))
 
 
 def test_snapshots_are_passed_over_when_days_or_settings_differ(snapshotted):
-    from queries import _usable_snapshots, bind_params
+    from queries import bind_params
+    from queries.snapshots import usable_snapshots
 
     fast, live = snapshotted
     query = load_query("unprogressed_trend")
     for params in ({"as_of": dt.date(2026, 10, 15)}, {"months": 20}, {"stale_days": 60, "months": 3}):
-        assert not _usable_snapshots(fast, query, bind_params(fast, query, params)), params
+        assert not usable_snapshots(fast, query, bind_params(fast, query, params)), params
         same_rows(run_query(fast, query.name, **params), run_query(live, query.name, **params))
 
 
@@ -223,7 +226,9 @@ def test_a_scope_reads_the_snapshots_as_its_views_would_compute_them(snapshotted
     names = ("workload_months", "attention_list", "officer_rollup", "forensic_backlog", "first_action_clock")
     for name in names + ("stage_pace", "turnaround", "turnaround_monthly"):
         params = {"months": 3} if "months" in load_query(name).parameters else {}
-        same_rows(run_query(fast.scoped(scope), name, **params), run_query(live.scoped(scope), name, **params))
+        same_rows(
+            run_query(scoped_source(fast, scope), name, **params), run_query(scoped_source(live, scope), name, **params)
+        )
 
 
 def test_a_team_scope_sees_no_holder_of_another_team_live_or_from_snapshots(build):
@@ -245,7 +250,7 @@ def test_a_team_scope_sees_no_holder_of_another_team_live_or_from_snapshots(buil
     build_snapshots(fast, months=2)
     team = role_scope("inspector", "i", ("TA",))
     month_end, as_of = D(2026, 9, 30), fast.extract.as_of
-    for source in (fast, live, fast.scoped(team), live.scoped(team)):
+    for source in (fast, live, scoped_source(fast, team), scoped_source(live, team)):
         scoped = source.schema.startswith("r_")
         held = [
             run_query(source, "forensic_backlog", as_of=day).select("officer_id", "oic_team").row(0)
@@ -257,7 +262,7 @@ def test_a_team_scope_sees_no_holder_of_another_team_live_or_from_snapshots(buil
 
 
 def test_used_queries_are_composed_without_their_closing_sort():
-    from queries import composed
+    from queries.catalogue import composed
 
     sql = composed("turnaround")
     used = sql[sql.index("turnaround_points as (") : sql.index("in_window as (")]
@@ -271,8 +276,9 @@ def test_only_the_newest_extracts_keep_their_snapshots_and_the_others_still_serv
     import shutil
 
     from queries import build_snapshots
+    from queries.snapshots import KEEP_PREPARED
     from unitload.access import role_scope
-    from unitload.db import KEEP_PREPARED, Database
+    from unitload.db import Database
     from unitload.extract import open_extract
     from unitload.settings import Settings
 
@@ -284,9 +290,9 @@ def test_only_the_newest_extracts_keep_their_snapshots_and_the_others_still_serv
         manifest.write_text(manifest.read_text().replace('"unit-seed42-2026-10-31"', f'"extract-{n}"'))
         sources.append(db.bind(open_extract(folder), Settings()))
     team = role_scope("inspector", "i", ("POLIT-A",))
-    expected = run_query(sources[0].scoped(team), "forensic_backlog")
+    expected = run_query(scoped_source(sources[0], team), "forensic_backlog")
     build_snapshots(sources[0], months=3)
-    sources[0].scoped(team)  # a scope made while the extract had snapshots: it read them through views
+    scoped_source(sources[0], team)  # a scope made while the extract had snapshots: it read them through views
     for source in sources[1:]:
         build_snapshots(source, months=3)
     held = {
@@ -297,7 +303,7 @@ def test_only_the_newest_extracts_keep_their_snapshots_and_the_others_still_serv
     assert held == set()  # the oldest gave back its snapshots and in-memory tables
     assert db.prepared == [s.schema for s in sources[1:]]
     assert sources[0].schema not in db.snapshots and sources[-1].schema in db.snapshots
-    same_rows(run_query(sources[0].scoped(team), "forensic_backlog"), expected)  # still served, computed live
+    same_rows(run_query(scoped_source(sources[0], team), "forensic_backlog"), expected)  # still served, computed live
     assert run_query(sources[0], "table_counts").height > 0
 
 

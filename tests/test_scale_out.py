@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from test_browser import ROOT, browser, free_port, serve, wait_idle  # noqa: F401  (browser is a fixture)
 
+from perf.server import stop_server, wait_healthy
 from unitload import audit
-from unitload.loadtest import stop_server, wait_healthy
 from unitload.promote import install
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ import pytest
 from conftest import D, absence, assign, case, contract, officer
 
 from queries import run_query
-from unitload.app import month_ends
 from unitload.capacity import reasons
+from unitload.months import month_ends
 
 OCT = dt.date(2026, 10, 31)
 

@@ -2,7 +2,7 @@
 
 A role comes only from the identity provider's claims, through the `[access]` mapping of the
 settings; never from a widget, the session or the URL. The scope it gives (teams, names) is
-applied below the named queries, in views over the extract (`Source.scoped`), so no query and
+applied below the named queries, in views over the extract (`unitload.scopes`), so no query and
 no page can read past it.
 """
 
@@ -12,21 +12,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from unitload.settings import ROLES, Access
-
-ALL_PAGES = frozenset(
-    {"overview.py", "workload.py", "cases.py", "forensics.py", "supervision.py", "planner.py", "data_definitions.py"}
-)
-# Supervision and welfare (wellbeing assessments) is for line management; staffing scenarios for planners.
-PAGES: dict[str, frozenset[str]] = {
-    "superintendent": ALL_PAGES,
-    "inspector": ALL_PAGES - {"planner.py"},
-    "sergeant": ALL_PAGES - {"planner.py"},
-    "planner": ALL_PAGES - {"supervision.py", "cases.py"},
-    "analyst": ALL_PAGES - {"supervision.py", "planner.py"},
-}
-NAMES = {"superintendent": True, "inspector": True, "sergeant": True, "planner": False, "analyst": False}
-TEAM_SCOPED = ("inspector", "sergeant")
+from unitload.roles import ACCESS_ROLES, BY_NAME
+from unitload.settings import Access
 
 
 class AccessDenied(Exception):
@@ -44,7 +31,7 @@ class Scope:
 
     @property
     def pages(self) -> frozenset[str]:
-        return PAGES[self.role]
+        return BY_NAME[self.role].pages
 
     @property
     def key(self) -> str:
@@ -60,15 +47,16 @@ class Scope:
 
 def role_scope(role: str, subject: str, teams: tuple[str, ...] | None = None) -> Scope:
     """The scope of a role: team roles need their teams; names follow the role."""
-    if role not in ROLES:
+    if role not in BY_NAME:
         raise AccessDenied(f"unknown role {role!r}")
-    if role in TEAM_SCOPED:
-        if not teams:
-            raise AccessDenied(f"the {role} role needs the teams it leads in the identity's team claim")
-        if role == "sergeant" and len(teams) != 1:
-            raise AccessDenied(f"a sergeant leads one team; the team claim names {len(teams)}")
-        return Scope(role, subject, tuple(sorted(teams)), NAMES[role])
-    return Scope(role, subject, None, NAMES[role])
+    row = BY_NAME[role]
+    if row.leads is None:
+        return Scope(role, subject, None, row.names)
+    if not teams:
+        raise AccessDenied(f"the {role} role needs the teams it leads in the identity's team claim")
+    if row.leads == "one team" and len(teams) != 1:
+        raise AccessDenied(f"a {role} leads one team; the team claim names {len(teams)}")
+    return Scope(role, subject, tuple(sorted(teams)), row.names)
 
 
 def _values(claim: object) -> list[str]:
@@ -89,11 +77,11 @@ def scope_from_claims(claims: Mapping[str, object], access: Access) -> Scope:
     mapped = {access.roles[g] for g in _values(claims.get(access.role_claim)) if g in access.roles}
     if not mapped:
         raise AccessDenied(f"none of the identity's {access.role_claim!r} values is mapped to a role")
-    role = next(r for r in ROLES if r in mapped)
+    role = next(r for r in ACCESS_ROLES if r in mapped)
     teams = tuple(dict.fromkeys(_values(claims.get(access.team_claim))))
     return role_scope(role, subject, teams or None)
 
 
 def local_scope(access: Access) -> Scope:
     """Local mode (no sign-in configured): the settings' local role over the whole extract."""
-    return Scope(access.local_role, "local", None, NAMES[access.local_role])
+    return Scope(access.local_role, "local", None, BY_NAME[access.local_role].names)

@@ -41,7 +41,7 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
     `charts.POINT_LIMIT` cases, boxes summarise every column and only the stale cases are points;
     past `charts.OFFICER_LIMIT` columns (officers across a force), the columns with the most stale cases.
     """
-    cases, kept = _most_stale(cases.with_columns(pl.col(group).fill_null("unallocated").alias("_column")), stale_days)
+    cases, kept = _most_stale(cases.with_columns(pl.col(group).fill_null("unallocated").alias("_column")))
     labels = cases["_column"].unique().sort().to_list()
     cases = cases.with_columns(
         _position=pl.col("_column").replace_strict(labels, range(len(labels)), return_dtype=pl.Int32),
@@ -50,7 +50,7 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
     points, note = thin(
         cases,
         value="days_since_progress",
-        beyond=pl.col("days_since_progress") > stale_days,
+        beyond=pl.col("unprogressed"),
         noun="open cases",
         what=f"with no progress for more than {stale_days} days",
     )
@@ -107,7 +107,7 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
     return go.Figure(traces, layout=noted(layout, note))
 
 
-def _most_stale(cases: pl.DataFrame, stale_days: int) -> tuple[pl.DataFrame, str]:
+def _most_stale(cases: pl.DataFrame) -> tuple[pl.DataFrame, str]:
     """The cases of the OFFICER_LIMIT columns with the most stale cases (then the oldest), and a note;
     all of them, and no note, up to that many columns."""
     columns = cases["_column"].n_unique()
@@ -115,7 +115,7 @@ def _most_stale(cases: pl.DataFrame, stale_days: int) -> tuple[pl.DataFrame, str
         return cases, ""
     ranked = (
         cases.group_by("_column")
-        .agg(stale=(pl.col("days_since_progress") > stale_days).sum(), oldest=pl.col("days_since_progress").max())
+        .agg(stale=pl.col("unprogressed").sum(), oldest=pl.col("days_since_progress").max())
         .sort("stale", "oldest", "_column", descending=[True, True, False])
         .head(OFFICER_LIMIT)
     )

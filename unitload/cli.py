@@ -170,8 +170,8 @@ def bench(
     pandas: Annotated[bool, typer.Option("--pandas/--no-pandas", help="Compare with pandas.")] = True,
 ) -> None:
     """Time every page's server-side work cold and warm, the 24-month trend and pandas; print peak memory."""
-    from unitload.bench import PAGES
-    from unitload.bench import bench as run_bench
+    from perf.bench import PAGES
+    from perf.bench import bench as run_bench
 
     unknown = sorted(set(page or ()) - set(PAGES))
     if unknown:
@@ -194,8 +194,8 @@ def load(
     ] = False,
 ) -> None:
     """Serve the dashboard and drive headless Chromium sessions through every page; print p50, p95, errors, memory."""
-    from unitload.loadtest import CHROMIUM
-    from unitload.loadtest import load as run_load
+    from perf.loadtest import load as run_load
+    from perf.server import CHROMIUM
 
     if not Path(CHROMIUM).exists():
         raise UsageError(f"{CHROMIUM} is missing: apt-get install chromium")

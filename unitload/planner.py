@@ -75,7 +75,7 @@ def evaluate(source: Source, scenario: Scenario, on: dt.date, *, runs: int = 10_
         tables = _move(tables, [(m.case_id, m.to_officer) for m in moves], rebalance.on_day)
         derived = _derive(source, scenario, tables, suffix="r")
     officers = run_query(derived, "officer_load", as_of=on)
-    officers = officers.filter((pl.col("role") == "investigator") | (pl.col("open_cases") > 0))
+    officers = officers.filter(pl.col("caseholder"))
     forecast, fte = _forensic_forecast(source, scenario, runs, horizon)
     return Outcome(officers, moves, forecast, fte)
 

@@ -12,24 +12,12 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 from queries import run_query
-from unitload import case_charts, charts, forensic_charts
+from unitload import case_charts, charts, forensic_charts, headline
 from unitload.db import Source
 from unitload.definitions import definitions
 from unitload.forecast import littles_law, monte_carlo
-
-HEADLINE = (  # label, workload_months column
-    ("Open cases", "open_cases"),
-    ("Unit load (% of FTE-adjusted capacity)", "load_pct"),
-    ("Officers overloaded", "officers_overloaded"),
-    ("Officers overloaded at consecutive month ends (sustained)", "officers_sustained_overload"),
-    ("Part-timers carrying a full-time load", "part_time_full_load"),
-    ("Unprogressed cases", "unprogressed"),
-    ("Unprogressed over 90 / 180 / 365 days", "unprogressed_over_90"),
-    ("Cases whose officer in charge is absent or has left", "oic_absent_or_left"),
-    ("Unallocated cases", "unallocated"),
-    ("Forensic queue (items waiting)", "forensic_items"),
-    ("Oldest forensic item (days)", "forensic_oldest_days"),
-)
+from unitload.months import months_spanned
+from unitload.names import labelled
 
 
 def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> str:
@@ -42,10 +30,9 @@ def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> str:
     before = months.row(-2, named=True) if months.height > 1 else {}
     attention = label(run_query(source, "attention_list", as_of=as_of, months=settings.capacity.sustained_months))
     officers = label(run_query(source, "officer_load", as_of=as_of), "officer_id", "label")
-    officers = officers.filter((pl.col("role") == "investigator") | (pl.col("open_cases") > 0))
+    officers = officers.filter(pl.col("caseholder"))
     cases = run_query(source, "case_ageing", as_of=as_of)
-    history = run_query(source, "history_span")["first_day"][0]
-    span = (as_of.year - history.year) * 12 + as_of.month - history.month + 1 if history else 1
+    span = months_spanned(run_query(source, "history_span")["first_day"][0], as_of)
     lines = run_query(source, "progress_percentiles", as_of=as_of, months=span).row(0, named=True)
     bands = run_query(source, "age_bands", as_of=as_of).filter(pl.col("grouping") == "team")
     queue = run_query(source, "forensic_backlog", as_of=as_of)
@@ -58,7 +45,7 @@ def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> str:
         for p in (50, 85, 95)
     )
     sections = [
-        _section("Headline figures", _headline(now, before)),
+        _section("Headline figures", _headline(settings, now, before)),
         _section(
             "Needs a decision this month",
             _table(attention.select("severity", "item", "case_id", "officer", "team", "detail").head(40)),
@@ -129,26 +116,20 @@ def _labeller(source: Source, names: bool):
     officer_names = dict(run_query(source, "officer_names").iter_rows()) if names else {}
 
     def label(frame: pl.DataFrame, column: str = "officer_id", into: str = "officer") -> pl.DataFrame:
-        return frame.with_columns(
-            pl.col(column)
-            .map_elements(lambda o: f"{officer_names[o]} ({o})" if o in officer_names else o, return_dtype=pl.String)
-            .alias(into)
-        )
+        return labelled(frame, officer_names, column, into)
 
     return label
 
 
-def _headline(now: dict, before: dict) -> str:
-    rows = []
-    for label, column in HEADLINE:
-        value, was = now[column], before.get(column)
-        if column == "unprogressed_over_90":
-            shown = f"{value} / {now['unprogressed_over_180']} / {now['unprogressed_over_365']}"
-            change = ""
-        else:
-            shown = "no capacity" if value is None else f"{value:.0f}" if isinstance(value, float) else str(value)
-            change = "" if value is None or was is None else f"{value - was:+.0f}"
-        rows.append({"figure": label, "this month": shown, "change on the previous month end": change})
+def _headline(settings, now: dict, before: dict) -> str:
+    rows = [
+        {
+            "figure": f.label,
+            "this month": headline.shown(f, now),
+            "change on the previous month end": headline.change_text(f, now, before),
+        }
+        for f in headline.figures(settings)
+    ]
     return _table(pl.DataFrame(rows))
 
 

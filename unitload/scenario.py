@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from unitload.schema import ABSENCE_KINDS, ROLES
+from unitload.schema import ABSENCE_KINDS, OFFICER_ROLES
 
 SEP_CHANGE, SEP_FIELD, SEP_LIST = "~", ".", ","
 
@@ -213,7 +213,7 @@ def _check(change: Change) -> None:
             raise ScenarioError("absence: reduction must be above 0 and at most 1")
         if change.last_day and change.last_day < change.first_day:
             raise ScenarioError("absence: last day before first day")
-    if isinstance(change, NewPost) and change.role not in ROLES:
+    if isinstance(change, NewPost) and change.role not in OFFICER_ROLES:
         raise ScenarioError(f"post: unknown role {change.role!r}")
     if isinstance(change, Move) and not change.case_ids:
         raise ScenarioError("move: no cases named")

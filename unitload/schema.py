@@ -40,13 +40,24 @@ class Column:
     default: float | None = None
 
 
+# How a team-scoped user's views keep a table's rows (unitload.scopes), in the order the views are made:
+SCOPE_RULES = {
+    "team": "the officers of the scope's teams",
+    "officer": "the rows of those officers (by officer_id)",
+    "held": "the cases ever assigned to those officers",
+    "case": "the rows of those cases (by case_id)",
+}
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
     key: str | None
     columns: tuple[Column, ...]
+    scope: str  # one of SCOPE_RULES
     required: bool = True
     label_key: tuple[str, ...] = field(default=())  # columns naming a row in findings
+    in_memory: bool = True  # copied into memory once validated (False: read from its files every time)
 
     @property
     def example_key(self) -> tuple[str, ...]:
@@ -57,7 +68,7 @@ class Table:
 
 
 RANKS = ("DC", "TDC", "DS", "DI", "DCI", "DSU", "PSI", "DFI", "other")
-ROLES = ("investigator", "supervisor", "manager", "forensic_examiner", "other")
+OFFICER_ROLES = ("investigator", "supervisor", "manager", "forensic_examiner", "other")
 ABSENCE_KINDS = (
     "annual_leave",
     "sickness",
@@ -91,13 +102,14 @@ TABLES: tuple[Table, ...] = (
             Column("officer_id", "str"),
             Column("display_name", "str"),
             Column("rank", "str", accepted=RANKS),
-            Column("role", "str", accepted=ROLES),
+            Column("role", "str", accepted=OFFICER_ROLES),
             Column("unit", "str"),
             Column("team", "str"),
             Column("supervisor_id", "str", nullable=True, references=OFFICER),
             Column("joined_on", "date"),
             Column("left_on", "date", nullable=True),
         ),
+        scope="team",
     ),
     Table(
         "contracts",
@@ -108,6 +120,7 @@ TABLES: tuple[Table, ...] = (
             Column("valid_to", "date", nullable=True),
             Column("contracted_hours", "float"),
         ),
+        scope="officer",
         label_key=("officer_id", "valid_from"),
     ),
     Table(
@@ -120,6 +133,7 @@ TABLES: tuple[Table, ...] = (
             Column("kind", "str", accepted=ABSENCE_KINDS),
             Column("capacity_reduction", "float", nullable=True, optional=True, default=1.0),
         ),
+        scope="officer",
         label_key=("officer_id", "first_day"),
     ),
     Table(
@@ -136,6 +150,7 @@ TABLES: tuple[Table, ...] = (
             Column("complexity", "int"),
             Column("weight", "float", nullable=True, optional=True),
         ),
+        scope="held",
     ),
     Table(
         "assignments",
@@ -147,6 +162,7 @@ TABLES: tuple[Table, ...] = (
             Column("assigned_to", "date", nullable=True),
             Column("reason", "str", accepted=ASSIGNMENT_REASONS),
         ),
+        scope="case",
         label_key=("case_id", "assigned_from"),
     ),
     Table(
@@ -159,6 +175,8 @@ TABLES: tuple[Table, ...] = (
             Column("action_on", "date"),
             Column("action_type", "str", accepted=ACTION_TYPES),
         ),
+        scope="case",
+        in_memory=False,  # by far the largest: queries that scan it read month-end snapshots
     ),
     Table(
         "exhibits",
@@ -176,6 +194,7 @@ TABLES: tuple[Table, ...] = (
             Column("withdrawn_on", "date", nullable=True),
             Column("examiner_id", "str", nullable=True, references=OFFICER),
         ),
+        scope="case",
     ),
     Table(
         "supervision",
@@ -186,6 +205,7 @@ TABLES: tuple[Table, ...] = (
             Column("held_on", "date"),
             Column("kind", "str", accepted=SUPERVISION_KINDS),
         ),
+        scope="officer",
         required=False,
         label_key=("officer_id", "held_on"),
     ),

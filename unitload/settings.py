@@ -9,6 +9,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from unitload.roles import ACCESS_ROLES
+
 RISK_GRADES = ("very_high", "high", "medium", "low")
 COMPLEXITIES = (1, 2, 3)
 ACTION_TYPES = (
@@ -27,9 +29,6 @@ ACTION_TYPES = (
 DEFAULT_RISK = {"very_high": 2.0, "high": 1.5, "medium": 1.0, "low": 0.5}
 DEFAULT_COMPLEXITY = {1: 1.0, 2: 1.5, 3: 2.0}
 DEFAULT_PROGRESSING = ACTION_TYPES[:7]  # enquiry ... file_to_cps: every type but updates, reviews and notes
-
-# Roles of issue 8, from most to least widely seeing; a user whose groups map to several takes the first.
-ROLES = ("superintendent", "inspector", "sergeant", "planner", "analyst")
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 PositiveInt = Annotated[int, Field(gt=0)]
@@ -139,16 +138,16 @@ class Access(_Section):
     @field_validator("roles")
     @classmethod
     def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value.values()) - set(ROLES))
+        unknown = sorted(set(value.values()) - set(ACCESS_ROLES))
         if unknown:
-            raise ValueError(f"unknown role(s) {unknown}; expected {list(ROLES)}")
+            raise ValueError(f"unknown role(s) {unknown}; expected {list(ACCESS_ROLES)}")
         return value
 
     @field_validator("local_role")
     @classmethod
     def _known_role(cls, value: str) -> str:
-        if value not in ROLES:
-            raise ValueError(f"unknown role {value!r}; expected {list(ROLES)}")
+        if value not in ACCESS_ROLES:
+            raise ValueError(f"unknown role {value!r}; expected {list(ACCESS_ROLES)}")
         return value
 
 

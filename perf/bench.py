@@ -1,4 +1,4 @@
-"""`unitload bench`: how long each page's server-side work takes on an extract, and peak memory.
+"""`unitload bench` (perf.bench): how long each page's server-side work takes on an extract, and peak memory.
 
 Pages run under Streamlit's AppTest, in this process, exactly as the server runs them (the frame,
 the sidebar, every query and figure). "cold" is a page's first run after the extract was opened
@@ -20,6 +20,18 @@ import time
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+
+import polars as pl
+import streamlit as st
+from polars.testing import assert_frame_equal
+from streamlit.testing.v1 import AppTest
+
+from perf import quiet  # noqa: F401  (first: Streamlit logs errors only before unitload.app makes its caches)
+from perf.pandas_reference import IMPLEMENTATIONS
+from queries import run_query
+from unitload.app import clear_queries
+from unitload.app.environment import open_folder
+from unitload.db import open_source
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "workload", "cases", "forensics", "supervision", "planner", "data_definitions")
@@ -60,8 +72,6 @@ _components: list = []  # AppTest's component registry, made once as a server ma
 
 
 def _run(page: str, params: dict[str, str]) -> float:
-    from streamlit.testing.v1 import AppTest
-
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     if _components:  # otherwise each AppTest rescans every installed package's metadata (0.2 s a run)
         at._bidi_component_manager = _components[0]
@@ -90,19 +100,6 @@ def _other_filters(as_of: dt.date, unit: str, team: str) -> list[dict[str, str]]
 
 
 def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repeat: int = 3) -> Figures:
-    import streamlit as st
-    from streamlit import config
-
-    # Pages run outside a server, so Streamlit warns on every run ("missing ScriptRunContext", "No
-    # runtime found"): errors only, so the figures stay readable. The option outlives AppTest reading
-    # the config again; the call sets the loggers already made.
-    config.set_option("logger.level", "error")
-    st.logger.set_log_level("error")
-
-    from queries import run_query
-    from unitload import app
-    from unitload.db import open_source
-
     figures = Figures()
     figures.add(f"unitload bench on {data}")
     figures.add(f"machine: {machine()}")
@@ -120,7 +117,7 @@ def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repea
 
     figures.add(f"{'page':18} {'cold s':>8} {'warm median s':>14} {'warm max s':>11}")
     for page in pages:
-        app.clear_queries()  # the query cache: this page's first run after the extract was opened
+        clear_queries()  # the query cache: this page's first run after the extract was opened
         st.cache_data.clear()
         cold = _run(page, {})
         warm = [_run(page, params) for params in warm_filters for _ in range(repeat)]
@@ -129,7 +126,7 @@ def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repea
         )
         figures.add(f"{page:18} {cold:8.3f} {statistics.median(warm):14.3f} {max(warm):11.3f}   {verdict}")
 
-    served = app._load(str(source.extract.root), *_load_key(source, data))  # the app's source, with snapshots
+    served = open_folder(source.extract.root, Path(data).resolve())  # the app's source, with its snapshots
     figures.add(_trend(figures, served.source, "24-month trend (workload_months, 25 month ends) as served"))
     figures.add(_trend(None, source, "the same trend computed live, no snapshots").rstrip())
     if pandas:
@@ -140,15 +137,7 @@ def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repea
     return figures
 
 
-def _load_key(source, data: Path) -> tuple:
-    manifest = Path(source.extract.root) / "manifest.json"
-    stamp = manifest.stat().st_mtime if manifest.exists() else 0.0
-    return stamp, os.environ.get("UNITLOAD_SETTINGS"), str(Path(data).resolve())
-
-
 def _trend(figures: Figures | None, source, label: str) -> str:
-    from queries import run_query
-
     times = []
     for as_of in (source.extract.as_of, source.extract.as_of.replace(day=1) - dt.timedelta(days=1)):
         start = time.perf_counter()
@@ -166,12 +155,6 @@ def compare_pandas(source, served, figures: Figures, repeat: int) -> list[str]:
     serves it (`served`: read from the extract's month-end snapshot). The target is checked on the
     app's path; both are printed.
     """
-    import polars as pl
-    from polars.testing import assert_frame_equal
-
-    from queries import run_query
-    from unitload.pandas_baseline import IMPLEMENTATIONS
-
     lines = []
     for name, implementation in IMPLEMENTATIONS.items():
         pandas_times, live_times, served_times = [], [], []

@@ -1,4 +1,4 @@
-"""`unitload load`: many browser sessions against one server, for the concurrency targets.
+"""`unitload load` (perf.loadtest): many browser sessions against one server, for the concurrency targets.
 
 Starts `streamlit run dashboard.py` on an extract, then drives N headless Chromium sessions, each in
 a process of its own, through every page with changing filters (month, unit) for a few minutes, as
@@ -25,27 +25,19 @@ import multiprocessing
 import os
 import queue
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
+from perf.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
+from queries import run_query
 from unitload import audit
+from unitload.db import open_source
+from unitload.months import month_ends
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 PATHS = ("", "workload", "cases", "forensics", "supervision", "planner", "data")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _cpu_seconds(pid: int | None = None) -> float:
@@ -79,60 +71,6 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def start_server(
-    data: Path,
-    port: int,
-    env: dict[str, str] | None = None,
-    secrets: Path | None = None,
-    output=subprocess.DEVNULL,
-    timeout: float = 120,
-) -> subprocess.Popen:
-    """`streamlit run dashboard.py` on `data` at 127.0.0.1:`port`, once it answers its health check.
-
-    `env` adds to the environment (a settings file, say), `secrets` is a secrets file, and the
-    server's output goes to `output` (a file, never an unread pipe: a full one stalls the server).
-    """
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    command += ["--secrets.files", str(secrets)] if secrets else []
-    env = os.environ | {"UNITLOAD_DATA": str(data)} | (env or {})
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", timeout, process)
-    except RuntimeError:
-        stop_server(process)
-        raise
-    return process
-
-
-def wait_healthy(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
-    """Wait until `url` (a Streamlit server, or a proxy in front of one) answers its health check.
-
-    Gives up at once if `process`, the server behind it, has ended (its port was taken, say).
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            if process is not None and process.poll() is not None:
-                raise RuntimeError(f"the server for {url} ended with exit code {process.returncode}") from None
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer its health check within {timeout:.0f} s")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    """Terminate a server, and kill it if it has not gone within 20 s (a Streamlit server whose output
-    pipe broke cannot finish its own shutdown)."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
-
-
 WATCH = """() => {
     const app = document.querySelector('[data-test-script-state]');
     window.__ran = false;
@@ -154,7 +92,7 @@ STATE = """() => {
 }"""
 
 
-def _autogroup(proc: Path, pid: int | str) -> str | None:
+def autogroup(proc: Path, pid: int | str) -> str | None:
     """The name of a process's autogroup, or None where none applies.
 
     The kernel prints the file empty for a process in no autogroup of its own (so it is in CI's
@@ -167,7 +105,7 @@ def _autogroup(proc: Path, pid: int | str) -> str | None:
     return fields[0] if fields else None
 
 
-def _demote_browser_groups(proc: Path = Path("/proc")) -> int:
+def demote_browser_groups(proc: Path = Path("/proc")) -> int:
     """Put this process's browsers in the lowest-weighted scheduling group; returns how many groups.
 
     Chromium starts in a session of its own, and Linux's autogroup scheduling shares the CPU between
@@ -175,7 +113,7 @@ def _demote_browser_groups(proc: Path = Path("/proc")) -> int:
     whatever their scheduling class. Setting each new group's nice to 19 (weight 15 against 1,024)
     leaves the server what it asks for. Does nothing where autogroups do not apply.
     """
-    ours = _autogroup(proc, os.getpid())
+    ours = autogroup(proc, os.getpid())
     if ours is None:
         return 0
     children: dict[int, list[int]] = {}
@@ -188,7 +126,7 @@ def _demote_browser_groups(proc: Path = Path("/proc")) -> int:
     while stack:
         for child in children.get(stack.pop(), []):
             stack.append(child)
-            group = _autogroup(proc, child)
+            group = autogroup(proc, child)
             if group is None or group in done:
                 continue
             try:
@@ -250,12 +188,10 @@ def session(
     rng = random.Random(seed)
     times, errors = [], []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         if idle:
-            _demote_browser_groups()
+            demote_browser_groups()
         page.set_default_navigation_timeout(120_000)
         page.set_default_timeout(120_000)
         time.sleep(rng.uniform(0, arrive))  # sessions start spread out, as people arrive
@@ -299,7 +235,7 @@ def session(
     out.put((times, errors))
 
 
-def _collect(results, workers, deadline: float) -> list[tuple[list, list[str]]]:
+def collect_results(results, workers, deadline: float) -> list[tuple[list, list[str]]]:
     """Each session's (steps, errors), as the sessions report them.
 
     A session whose process ended without reporting (it crashed; its traceback is on stderr) counts
@@ -328,10 +264,6 @@ def _collect(results, workers, deadline: float) -> list[tuple[list, list[str]]]:
 def load(
     data: Path, sessions: int = 20, minutes: float = 3.0, think: float = 3.0, compete: bool = False
 ) -> dict[str, float]:
-    from queries import run_query
-    from unitload.app import month_ends
-    from unitload.db import open_source
-
     source = open_source(data)
     as_of = source.extract.as_of
     months = [f"{d:%B %Y}" for d in month_ends(as_of.replace(year=as_of.year - 1), as_of)[:4]]
@@ -376,7 +308,9 @@ def load(
         began = dt.datetime.now(dt.UTC)
         for worker in workers:
             worker.start()
-        collected = _collect(results, workers, deadline=time.monotonic() + minutes * 60 + _arrival(minutes) + 600)
+        collected = collect_results(
+            results, workers, deadline=time.monotonic() + minutes * 60 + _arrival(minutes) + 600
+        )
         cpu = (_cpu_seconds() - cpu[0], _cpu_seconds(server.pid) - cpu[1], time.monotonic() - cpu[2])
         waited_s = sum(w - before.get(tid, 0.0) for tid, w in dict(waited).items())
         for worker in workers:

@@ -1,0 +1,45 @@
+"""The one runner of named queries: bound parameters, snapshots where they serve, a time limit."""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import polars as pl
+
+from queries.catalogue import QueryTimeout, bind_params, composed, load_query, parameter_names, snapshot_read
+from queries.snapshots import usable_snapshots
+from unitload.db import Source
+
+
+def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
+    """Run a named query on its own cursor with bound parameters; return a Polars frame.
+
+    A query that runs longer than the engine's `query_seconds` is interrupted (QueryTimeout).
+    """
+    query = load_query(name)
+    values = bind_params(source, query, params)
+    usable = usable_snapshots(source, query, values)
+    own_order = query.sql.rstrip().splitlines()[-1]
+    # the query itself read from its snapshot in its own order, or composed with the snapshots it uses
+    sql = snapshot_read(name) + "\n" + own_order if name in usable else composed(name, usable)
+    if sql is not query.sql:  # snapshots stand in for some used queries: bind only what is left
+        values = {k: v for k, v in values.items() if k in parameter_names(sql)}
+    return run_sql(source, sql, values, what=f"query {name!r}")
+
+
+def run_sql(source: Source, sql: str, values: dict | None = None, what: str = "the query") -> pl.DataFrame:
+    """SQL text (from a query file, never from a user) with bound values, under the time limit."""
+    seconds = source.settings.engine.query_seconds
+    cur = source.cursor()
+    timer = threading.Timer(seconds, cur.interrupt)
+    timer.start()
+    try:
+        return cur.sql(sql, params=values or {}).pl()
+    except duckdb.InterruptException:
+        raise QueryTimeout(
+            f"{what} was stopped after {seconds:g} s (engine.query_seconds); narrow the filters or raise the limit"
+        ) from None
+    finally:
+        timer.cancel()
+        cur.close()

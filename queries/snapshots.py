@@ -1,0 +1,130 @@
+"""Snapshots: the SNAPSHOT_QUERIES precomputed once per extract, at its as-of day and the month ends before it.
+
+This module owns their whole life: building them (`build_snapshots`), deciding whether a query run may
+read them (`usable_snapshots`), giving them back when newer extracts are served (`release`), and a
+scope's views of them (`scope_snapshots`, whose SQL is `queries/_snapshot_scopes.sql`).
+"""
+
+from __future__ import annotations
+
+# SQL text here is built only from identifiers of fixed lists (schema names made by db and scopes,
+# the snapshot table names of SNAPSHOT_QUERIES), quoted by ident(); values are bound parameters.
+# ruff: noqa: S608
+from queries.catalogue import QUERY_DIR, SERIES, SNAPSHOT_QUERIES, NamedQuery, load_query, snapshot_table
+from unitload.db import SnapshotSet, Source, ident
+from unitload.months import month_end_days
+
+KEEP_PREPARED = 2  # extracts kept with snapshots and tables in memory: the current one and the one before
+SCOPES_SQL = QUERY_DIR / "_snapshot_scopes.sql"
+
+
+def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
+    """Precompute the snapshot queries for the extract's as-of day and the `months - 1` month ends before it.
+
+    First the extract's tables marked `in_memory` are copied into memory (`Source.hold_in_memory`).
+    Tables in the source's own schema, made once; later runs that use these queries on covered days
+    and with the same settings read them instead of recomputing.
+    """
+    db = source.db
+    if source.schema in db.snapshots or source.extract.as_of is None:
+        return
+    days = month_end_days(source.extract.as_of, months)
+    values = source.settings.sql_params() | {"as_of": source.extract.as_of, "months": months}
+    with db.lock:
+        if source.schema in db.snapshots:
+            return
+        source.hold_in_memory()
+        cur = source.cursor()
+        for name in SNAPSHOT_QUERIES:
+            query, table = load_query(name), ident(snapshot_table(name))
+            if "months" not in query.parameters:
+                cur.execute(
+                    f"CREATE OR REPLACE TABLE {table} AS " + query.sql, {p: values[p] for p in query.parameters}
+                )
+                continue
+            # a few days at a time: the same rows as one run over every day, in a fraction of the memory
+            for n, start in enumerate(range(0, len(days), chunk)):
+                bound = {p: values[p] for p in query.parameters} | {
+                    "as_of": days[start],
+                    "months": len(days[start : start + chunk]),
+                }
+                into = f"CREATE OR REPLACE TABLE {table} AS " if n == 0 else f"INSERT INTO {table} "
+                cur.execute(into + query.sql, bound)
+        cur.close()
+        db.snapshots[source.schema] = SnapshotSet(frozenset(days), values)
+        _prepare(source)
+
+
+def usable_snapshots(source: Source, query: NamedQuery, values: dict[str, object]) -> frozenset[str]:
+    """The snapshots a run of `query` with `values` may read: built for the source's schema, covering the
+    run's days, made with the same values of every other parameter they take."""
+    built = source.db.snapshots.get(source.schema)
+    if not built:
+        return frozenset()
+    covered = False
+    if "as_of" in values and "months" in values:
+        try:
+            covered = set(month_end_days(values["as_of"], int(values["months"]))) <= built.days
+        except (TypeError, ValueError, OverflowError):
+            covered = False
+    usable = set()
+    for used in (_used(query.name) | {query.name}) & set(SNAPSHOT_QUERIES):
+        parameters = load_query(used).parameters
+        same = all(values.get(p) == built.values.get(p) for p in parameters if p not in SERIES)
+        if same and (covered or "months" not in parameters):
+            usable.add(used)
+    return frozenset(usable)
+
+
+def _used(name: str) -> set[str]:
+    found = set()
+    for used in load_query(name).uses:
+        found |= {used} | _used(used)
+    return found
+
+
+def _prepare(source: Source) -> None:
+    """Note an extract whose snapshots and in-memory tables were just made; give back those of extracts
+    older than the newest KEEP_PREPARED (call with the lock held).
+
+    A server that promotes an extract every day would otherwise grow by their size each day. The
+    extracts given back stay servable (a pinned link, a fallback): their queries compute live from
+    the Parquet files again.
+    """
+    db = source.db
+    db.prepared.append(source.schema)
+    while len(db.prepared) > KEEP_PREPARED:
+        release(source.within(db.prepared.pop(0)))
+
+
+def release(source: Source) -> None:
+    """Drop an extract's snapshots (and its scopes' views of them) and in-memory tables (lock held)."""
+    db = source.db
+    scoped = [found for (base, _), found in db.scopes.items() if base == source.schema]
+    for name in (source.schema, *scoped):  # from now on, its queries are composed without snapshots
+        db.snapshots.pop(name, None)
+    cur = db.cursor()
+    for name in SNAPSHOT_QUERIES:
+        for schema in scoped:
+            cur.execute("DROP VIEW IF EXISTS " + ident(schema) + "." + ident(snapshot_table(name)))
+        cur.execute("DROP TABLE IF EXISTS " + ident(source.schema) + "." + ident(snapshot_table(name)))
+    cur.close()
+    source.let_go_of_memory()
+
+
+def scope_snapshots(cur, source: Source, schema: str, team_scoped: bool) -> None:
+    """Views in a scope's `schema` over `source`'s snapshot tables, when it has them (lock held).
+
+    A team scope reads them through `_snapshot_scopes.sql`: the rows its own views would compute.
+    The whole-extract scope (names pseudonymised or not) reads them as they are: no name is in them.
+    """
+    if source.schema not in source.db.snapshots:
+        return
+    cur.execute("USE " + ident(schema))
+    for name in SNAPSHOT_QUERIES:
+        base = ident(source.schema) + "." + ident(snapshot_table(name))
+        into = ident(("base_" if team_scoped else "") + snapshot_table(name))
+        cur.execute("CREATE OR REPLACE VIEW " + into + " AS SELECT * FROM " + base)
+    if team_scoped:
+        cur.execute(SCOPES_SQL.read_text(encoding="utf-8"))
+    source.db.snapshots[schema] = source.db.snapshots[source.schema]

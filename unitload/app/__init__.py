@@ -1,0 +1,54 @@
+"""What the frame (dashboard.py) and the pages share, one module per concern:
+
+- `environment`: the data folder and settings from the environment, opening an extract once per version;
+- `choice`: which extract a run serves (a pinned link, the current one, the newest);
+- `run`: one script run of one user (scope, extract, sidebar choices), extract banners;
+- `signin`: OpenID Connect sign-in or the local mode;
+- `frame`: pages run only inside the frame, and the audit records of views and disclosures;
+- `cache`: cached named-query results, queries started ahead, planner outcomes;
+- `filters`: the sidebar's month, unit and teams, and officer names;
+- `share`: the Copy link box;
+- `exports`: tables with their audited downloads, and the monthly pack;
+- `page`: `PageContext`, what a figure page starts from.
+
+Pages import this package (`from unitload import app`) and use the names below.
+"""
+
+from unitload.app.cache import clear_queries, plan, prefetch, query
+from unitload.app.environment import ICON, Loaded
+from unitload.app.exports import downloads, monthly_pack_maker, table
+from unitload.app.filters import Filters, names_visible, notice_unknown, sidebar_filters, with_names
+from unitload.app.frame import audit, forward_diverted, require_frame, run_page
+from unitload.app.page import PageContext, figure_page, rerun_fragment
+from unitload.app.run import loaded, pin_extract, sidebar, start, this_run
+from unitload.app.signin import sign_in
+
+__all__ = [
+    "ICON",
+    "Filters",
+    "Loaded",
+    "PageContext",
+    "audit",
+    "clear_queries",
+    "downloads",
+    "figure_page",
+    "forward_diverted",
+    "loaded",
+    "monthly_pack_maker",
+    "names_visible",
+    "notice_unknown",
+    "pin_extract",
+    "plan",
+    "prefetch",
+    "query",
+    "require_frame",
+    "rerun_fragment",
+    "run_page",
+    "sidebar",
+    "sidebar_filters",
+    "sign_in",
+    "start",
+    "table",
+    "this_run",
+    "with_names",
+]

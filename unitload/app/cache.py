@@ -1,0 +1,97 @@
+"""Named-query results and planner outcomes, computed once and shared across users of the same scope.
+
+Every key holds everything a result depends on: the extract, the scope's schema, the settings'
+fingerprint and the parameters (for the planner: the scenario and the day too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import polars as pl
+import streamlit as st
+
+from queries import run_query
+from unitload.db import Source
+from unitload.planner import Outcome, evaluate
+from unitload.scenario import Scenario
+
+QUERY_CACHE = 256  # query results kept, across users and extracts
+
+
+def source_key(source: Source) -> tuple:
+    """What a result of `source` depends on besides its parameters: extract, scope and settings."""
+    return source.extract.extract_id, source.schema, source.settings.fingerprint()
+
+
+# A resource cache: results are handed out as they are, not pickled and unpickled on every use (a
+# large frame took longer to copy than to compute). Polars frames are not changed in place here.
+@st.cache_resource(show_spinner=False, max_entries=QUERY_CACHE)
+def _cached_query(_source: Source, key: tuple, name: str, params: tuple) -> pl.DataFrame:
+    at = (key, name, repr(params))  # parameter values may be lists: their text is the dictionaries' key
+    started = _started.pop(at, None)
+    result = started.result() if started else run_query(_source, name, **dict(params))
+    with _lock:
+        _done[at] = None
+        while len(_done) > QUERY_CACHE:
+            _done.popitem(last=False)
+    return result
+
+
+_workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="unitload-query")
+_lock = threading.Lock()
+_started: dict[tuple, Future] = {}  # queries a page started ahead (`prefetch`), until it reads them
+_done: OrderedDict[tuple, None] = OrderedDict()  # the most recent keys computed: in the cache, barring eviction
+
+
+def query(source: Source, name: str, **params) -> pl.DataFrame:
+    """A named query's result, cached per extract, scope, settings and parameters."""
+    key, ordered = source_key(source), tuple(sorted(params.items()))
+    try:
+        return _cached_query(source, key, name, ordered)
+    finally:
+        _started.pop((key, name, repr(ordered)), None)  # started while another run cached it: not needed
+
+
+def clear_queries() -> None:
+    """Empty the query cache (and forget what was computed or started)."""
+    _cached_query.clear()
+    with _lock:
+        _done.clear()
+        _started.clear()
+
+
+def started() -> int:
+    """How many queries were started ahead and not yet read."""
+    return len(_started)
+
+
+def prefetch(source: Source, *calls: tuple[str, dict]) -> None:
+    """Start queries that the page reads later with `query` (name and parameters), two at a time.
+
+    DuckDB works outside Python's lock, so they run while the page draws what it already has: a page
+    of many queries waits for about the longest of them rather than their sum. The page's `query`
+    with the same name and parameters takes the started result (or its error). A query computed
+    recently (so in the cache) is not started.
+    """
+    key = source_key(source)
+    with _lock:
+        for name, params in calls:
+            at = (key, name, repr(tuple(sorted(params.items()))))
+            if at not in _started and at not in _done:
+                _started[at] = _workers.submit(run_query, source, name, **params)
+        while len(_started) > 4 * QUERY_CACHE:  # pages that stopped before reading what they started
+            _started.pop(next(iter(_started)))
+
+
+@st.cache_data(show_spinner="Measuring the scenario…", max_entries=64)
+def _plan(_source: Source, key: tuple, scenario_text: str, on: dt.date, horizon: int) -> Outcome:
+    return evaluate(_source, Scenario.parse(scenario_text), on, horizon=horizon)
+
+
+def plan(source: Source, scenario_text: str, on: dt.date, horizon: int = 104) -> Outcome:
+    """The planner's outcome for a scenario (empty text: the baseline), cached per extract, scope and settings."""
+    return _plan(source, source_key(source), scenario_text, on, horizon)

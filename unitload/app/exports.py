@@ -1,0 +1,85 @@
+"""Tables as shown on a page, with their audited downloads (CSV, XLSX) and the monthly pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from unitload.app.filters import Filters, names_visible
+from unitload.app.frame import disclosed
+from unitload.app.run import this_run
+from unitload.db import Source
+from unitload.definitions import definitions
+from unitload.output import to_csv_with_header, to_xlsx
+from unitload.report import monthly_pack
+
+
+def table(
+    frame: pl.DataFrame,
+    key: str,
+    column_config: dict | None = None,
+    where=None,
+    *,
+    filters: Filters | None,
+    **kwargs,
+):
+    """st.dataframe, in the container `where` (else the page), with dates shown as dates, and its downloads.
+
+    `filters` are the choices the rows were drawn with (None on a page for an extract that failed
+    validation): the downloads' header names them.
+    """
+    config = {
+        c: st.column_config.DateColumn(c.replace("_", " "), format="D MMM YYYY")
+        for c, t in frame.schema.items()
+        if t == pl.Date
+    }
+    shown = (where or st).dataframe(
+        frame, hide_index=True, key=key, column_config=config | (column_config or {}), **kwargs
+    )
+    this_run().rows += frame.height
+    downloads(frame, key.replace("_", "-"), key, where, filters=filters)
+    return shown
+
+
+def export_header(source: Source, name: str, filters: Filters | None) -> list[tuple[str, str]]:
+    """What an export says about itself: extract, as-of day, scope, and the definitions used."""
+    return [
+        ("table", name),
+        ("extract", source.extract.extract_id),
+        ("as of", (filters.as_of if filters else source.extract.as_of).isoformat()),
+        ("scope", filters.scope if filters else "the whole extract"),
+        *((f"definition: {d.term}", d.text) for d in definitions(source.settings)),
+    ]
+
+
+def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: Filters | None) -> None:
+    """CSV and XLSX of a table as shown, each made only when its button is pressed."""
+    source = this_run().current.source
+    stem = f"{name}-{source.extract.extract_id}-{(filters.as_of if filters else source.extract.as_of).isoformat()}"
+    # read now: the files are made on a later request, outside this script run and its session state
+    header = export_header(source, name, filters)
+    box = (where or st).popover("Download", icon=":material/download:")
+    box.download_button(
+        "CSV",
+        data=disclosed(lambda: to_csv_with_header(frame, header), "export", f"{name}.csv", frame.height),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    box.download_button(
+        "Excel (XLSX)",
+        data=disclosed(lambda: to_xlsx(frame, header), "export", f"{name}.xlsx", frame.height),
+        file_name=f"{stem}.xlsx",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def monthly_pack_maker(source: Source, as_of: dt.date):
+    """The pack, made on a later request when the button is pressed (names as shown now)."""
+    names = names_visible()  # read now: the pack is made outside this script run
+    return disclosed(lambda: monthly_pack(source, as_of, names=names), "pack", "monthly pack", None)

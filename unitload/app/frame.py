@@ -1,0 +1,97 @@
+"""The frame around every page: pages run only inside dashboard.py, and each run leaves an audit record."""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+from unitload import audit as trail
+from unitload.app.environment import settings
+from unitload.app.run import Run, this_run
+
+FRAME = "dashboard.py"
+_IN_FRAME = contextvars.ContextVar("unitload_in_frame", default=False)
+
+
+def run_page(page, file: str) -> None:
+    """Run the selected page inside the frame (dashboard.py calls this, and only this runs pages).
+
+    A full run of a page is one consultation: it writes one audit record, with the rows it showed.
+    """
+    run = this_run()
+    run.page, run.rows = Path(file).stem, 0
+    audit_settings = settings().audit  # read before the page runs: after st.stop(), reading settings stops again
+    token = _IN_FRAME.set(True)
+    start = time.perf_counter()
+    try:
+        page.run()
+    except StopException:
+        record(audit_settings, run, "view", seconds=time.perf_counter() - start)
+        raise
+    else:
+        record(audit_settings, run, "view", seconds=time.perf_counter() - start)
+    finally:
+        _IN_FRAME.reset(token)
+
+
+def require_frame(page_file: str) -> None:
+    """First line of every page: a page never runs outside dashboard.py.
+
+    With a `pages/` folder beside the entry script, Streamlit runs a page directly, skipping the frame
+    and whatever the frame checks, on a new server's first request to that page's URL (its multipage
+    mode of version 1). Such a run is sent to the frame, which forwards it to the page asked for.
+    """
+    if not _IN_FRAME.get():
+        st.session_state["_wanted_page"] = (Path(page_file).name, st.query_params.to_dict())
+        st.switch_page(FRAME)
+
+
+def forward_diverted(pages: dict, current) -> None:
+    """In the frame: finish a request that require_frame diverted, on the page it asked for."""
+    wanted = st.session_state.pop("_wanted_page", None)
+    if wanted and wanted[0] in pages and pages[wanted[0]].url_path != current.url_path:
+        st.switch_page(pages[wanted[0]], query_params=wanted[1])
+
+
+def audit(event: str, what: str = "", rows: int | None = None) -> None:
+    """One audit record for this user and view: the page, filter codes and extract, never names."""
+    record(settings().audit, this_run(), event, what, rows)
+
+
+def disclosed(make, event: str, what: str, rows: int | None):
+    """`make` (a file made on a later request, outside this run), writing its audit record when called.
+
+    Who, where and what are read now: the later request has no script run and no session state.
+    """
+    run, audit_settings = this_run(), settings().audit
+
+    def made():
+        record(audit_settings, run, event, what, rows)
+        return make()
+
+    return made
+
+
+def record(audit_settings, run: Run, event: str, what: str = "", rows: int | None = None, seconds=None) -> None:
+    """Write one record of `run` (its user, page, filters and extract) to the audit trail."""
+    source, chosen = run.current.source, run.filters
+    trail.record(
+        audit_settings,
+        event,
+        subject=run.scope.subject,
+        role=run.scope.role,
+        page=run.page,
+        filters={
+            "as_of": chosen.as_of.isoformat() if chosen else None,
+            "units": chosen.units if chosen else None,
+            "teams": chosen.teams if chosen else None,
+        },
+        extract=source.extract.extract_id if source else "",
+        rows=run.rows if rows is None else rows,
+        what=what,
+        seconds=seconds,
+    )
