@@ -6,7 +6,13 @@ STAMP := $(VENV)/.installed-from-lock
 DATA ?= sample_data/unit
 PORT ?= 8501
 
-.PHONY: run test lint format bench load sample lock clean
+.PHONY: run test lint format bench load sample lock clean system docs
+
+# What the browser and scale-out tests need beyond Python: Debian's Chromium and nginx. `make test`
+# installs them when run as root (CI, a fresh container); otherwise it stops with the command to run.
+# SKIP_BROWSER=1 make test skips those tests instead (and says so in the summary).
+SYSTEM_PACKAGES := chromium nginx-light
+SYSTEM_PROGRAMS := /usr/bin/chromium /usr/sbin/nginx
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +35,29 @@ load: $(STAMP) $(FORCE)/manifest.json  ## 20 browser sessions against one server
 run: $(STAMP)  ## serve the dashboard on the bundled sample extract
 	UNITLOAD_DATA=$(DATA) $(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
-test: $(STAMP)  ## lint, then the whole test suite (fails on any failing test)
+system:  ## install Debian's chromium and nginx-light when missing (as root), unless SKIP_BROWSER is set
+	@if [ -z "$$SKIP_BROWSER" ]; then \
+	  missing=""; for p in $(SYSTEM_PROGRAMS); do [ -x $$p ] || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      echo "installing Debian's $(SYSTEM_PACKAGES) (missing:$$missing)"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	        $(SYSTEM_PACKAGES) >/dev/null; \
+	    else \
+	      echo "make test needs$$missing. Run:  sudo apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)"; \
+	      echo "or skip the browser and scale-out tests:  SKIP_BROWSER=1 make test"; \
+	      exit 1; \
+	    fi; \
+	  fi; \
+	fi
+
+test: $(STAMP) system  ## lint, the docs check, then the whole test suite (fails on any failing or missing test)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+docs: $(STAMP)  ## rewrite docs/cli.md and docs/queries.md from the code (a test checks they are current)
+	$(BIN)/python -m unitload.reference docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

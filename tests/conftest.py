@@ -21,6 +21,19 @@ D = dt.date
 os.environ.setdefault("UNITLOAD_SETTINGS", str(ROOT / "tests" / "local.toml"))
 
 
+def require(program: str, package: str) -> None:
+    """A module of browser or proxy tests needs `program` (Debian's `package`): without it the run fails,
+    so that passing means everything ran, unless SKIP_BROWSER=1 asks for those modules to be skipped."""
+    if Path(program).exists():
+        return
+    if os.environ.get("SKIP_BROWSER"):
+        pytest.skip(f"{program} is not installed and SKIP_BROWSER is set", allow_module_level=True)
+    raise RuntimeError(
+        f"{program} is missing: `make test` installs it as root (apt-get install -y {package}); "
+        "SKIP_BROWSER=1 make test skips the tests that need it"
+    )
+
+
 def officer(officer_id, team="T1", joined_on=D(2020, 1, 1), left_on=None, role="investigator", **extra):
     return {
         "officer_id": officer_id,

@@ -4,19 +4,18 @@ Runs `streamlit run dashboard.py` on a free port with the sample extract and dri
 Chromium through Playwright (`playwright install` cannot download a browser here).
 """
 
-import os
 import shutil
 import tempfile
 import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import require
 
-from perf.server import free_port, start_server, stop_server
+from perf.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
 from unitload import audit
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # git-ignored: for a reviewer to look at
 # url path, title, the least number of Plotly charts the page draws on the sample
 PAGES = [
@@ -33,10 +32,7 @@ PAGES = [
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium before `make test`")
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+require(CHROMIUM, "chromium")
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +65,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

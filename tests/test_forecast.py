@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from unitload import forecast
-from unitload.forecast import FAN_PERCENTILES, _percentiles, exact_weeks, littles_law, monte_carlo
+from unitload.forecast import FAN_PERCENTILES, exact_weeks, linear_percentiles, littles_law, monte_carlo
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_projected_backlog_fan_never_goes_below_zero():
 @pytest.mark.parametrize("scale", [1.5, 1], ids=["floats", "integers"])
 def test_fan_percentiles_are_numpys_linear_ones(shape, scale):
     values = np.random.default_rng(7).integers(-500, 500, size=shape) * scale
-    assert np.array_equal(_percentiles(values, FAN_PERCENTILES), np.percentile(values, FAN_PERCENTILES, axis=0))
+    assert np.array_equal(linear_percentiles(values, FAN_PERCENTILES), np.percentile(values, FAN_PERCENTILES, axis=0))
 
 
 @pytest.mark.parametrize(
@@ -84,13 +84,10 @@ def test_fan_percentiles_are_numpys_linear_ones(shape, scale):
         (2_147_480_000, (30.0, 20.0), (25.0, 35.0), np.float64),  # a run could pass 32-bit integers
     ],
 )
-def test_whole_counts_simulate_in_integers_with_the_same_results_as_floats(
-    monkeypatch, backlog, arrivals, completions, dtype
-):
-    assert forecast._exact_dtype(backlog, arrivals, completions, 104) is dtype
-    fast = forecast._simulate.__wrapped__(backlog, arrivals, completions, 2_000, 104, 11)
-    monkeypatch.setattr(forecast, "_exact_dtype", lambda *_: np.float64)
-    floats = forecast._simulate.__wrapped__(backlog, arrivals, completions, 2_000, 104, 11)
+def test_whole_counts_simulate_in_integers_with_the_same_results_as_floats(backlog, arrivals, completions, dtype):
+    assert forecast.exact_dtype(backlog, arrivals, completions, 104) is dtype
+    fast = forecast.simulate(backlog, arrivals, completions, 2_000, 104, 11)
+    floats = forecast.simulate(backlog, arrivals, completions, 2_000, 104, 11, dtype=np.float64)
     assert np.array_equal(fast.weeks_to_clear, floats.weeks_to_clear)
     assert fast.fan.dtype == np.float64 and np.array_equal(fast.fan, floats.fan)
 

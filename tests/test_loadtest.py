@@ -9,15 +9,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, require
 
 from perf.loadtest import autogroup, collect_results, demote_browser_groups, load
 from perf.server import CHROMIUM, start_server
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium before `make test`")
+require(CHROMIUM, "chromium")
 
 
 def test_a_short_run_reports_browser_and_server_times(capsys):

@@ -6,9 +6,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import require
 from test_browser import ROOT, browser, free_port, serve, wait_idle  # noqa: F401  (browser is a fixture)
 
-from perf.server import stop_server, wait_healthy
+from perf.server import CHROMIUM, stop_server, wait_healthy
 from unitload import audit
 from unitload.promote import install
 
@@ -16,10 +17,8 @@ pytestmark = pytest.mark.browser
 NGINX = "/usr/sbin/nginx"
 SAMPLE = ROOT / "sample_data" / "unit"
 
-if not Path(NGINX).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{NGINX} is missing: .ci/run installs Debian's nginx-light before `make test`")
-    pytest.skip(f"{NGINX} is not installed (apt-get install nginx-light)", allow_module_level=True)
+require(CHROMIUM, "chromium")
+require(NGINX, "nginx-light")
 
 CONFIG = """
 daemon off;
@@ -91,11 +90,12 @@ def replicas(tmp_path_factory):
 
 
 def visit(browser, url: str, agent: str) -> str:  # noqa: F811
-    """Open the Overview as one user (the agent picks the replica); the extract id in the sidebar."""
+    """Open the Data & definitions page (no charts to draw) as one user (the agent picks the replica);
+    the extract id in the sidebar."""
     context = browser.new_context(user_agent=agent, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
-        page.goto(url)
+        page.goto(f"{url}/data")
         page.wait_for_selector("h1", timeout=60_000)
         wait_idle(page)
         return page.locator("[data-testid=stSidebar] strong").first.inner_text()

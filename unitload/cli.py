@@ -21,6 +21,8 @@ from unitload.output import FORMATS, render
 from unitload.settings import SettingsError, load_settings
 from unitload.validate import validate as validate_source
 
+# Commands import what only they need when they run (the generator, the pack, promotion, the measuring
+# tools in perf/), so that `unitload query` and `unitload --help` do not pay for them.
 app = typer.Typer(
     help="Unit workload and forensic backlog: generate, validate and query extracts.",
     no_args_is_help=True,

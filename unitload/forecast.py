@@ -98,6 +98,19 @@ def monte_carlo(
 def _simulate(
     backlog: int, arrivals: tuple[float, ...], completions: tuple[float, ...], runs: int, horizon_weeks: int, seed: int
 ) -> MonteCarlo:
+    return simulate(backlog, arrivals, completions, runs, horizon_weeks, seed)
+
+
+def simulate(
+    backlog: int,
+    arrivals: tuple[float, ...],
+    completions: tuple[float, ...],
+    runs: int,
+    horizon_weeks: int,
+    seed: int,
+    dtype: type | None = None,
+) -> MonteCarlo:
+    """The Monte Carlo itself (uncached); `dtype` forces the number type, else `exact_dtype` picks it."""
     if backlog <= 0:
         return MonteCarlo(
             backlog,
@@ -108,7 +121,7 @@ def _simulate(
             np.zeros((len(FAN_PERCENTILES), horizon_weeks + 1)),
         )
     rng = np.random.default_rng(seed)
-    dtype = _exact_dtype(backlog, arrivals, completions, horizon_weeks)
+    dtype = dtype or exact_dtype(backlog, arrivals, completions, horizon_weeks)
     drawn = np.asarray(arrivals, dtype=dtype)[rng.integers(0, len(arrivals), size=(runs, horizon_weeks))]
     drawn -= np.asarray(completions, dtype=dtype)[rng.integers(0, len(completions), size=(runs, horizon_weeks))]
     # The queue never goes below zero within a week: clearing is the first week it reaches zero.
@@ -124,13 +137,13 @@ def _simulate(
     queue = np.empty((runs, horizon_weeks + 1), dtype=dtype)
     queue[:, 0] = backlog
     np.add(path, lift, out=queue[:, 1:])
-    fan = _percentiles(queue, FAN_PERCENTILES)
+    fan = linear_percentiles(queue, FAN_PERCENTILES)
     for shared in (first, fan):  # by every caller the cache gives this result to
         shared.flags.writeable = False
     return MonteCarlo(backlog, runs, horizon_weeks, first, seed, fan)
 
 
-def _exact_dtype(backlog: int, arrivals: tuple[float, ...], completions: tuple[float, ...], weeks: int) -> type:
+def exact_dtype(backlog: int, arrivals: tuple[float, ...], completions: tuple[float, ...], weeks: int) -> type:
     """32-bit integers where every week's counts are whole and no run can leave their range, else floats.
 
     The counts are whole unless the planner scales completions. Integers give the same queues and
@@ -141,7 +154,7 @@ def _exact_dtype(backlog: int, arrivals: tuple[float, ...], completions: tuple[f
     return np.int32 if whole and reach < 2**31 - 1 else np.float64
 
 
-def _percentiles(values: np.ndarray, percents: tuple[int, ...]) -> np.ndarray:
+def linear_percentiles(values: np.ndarray, percents: tuple[int, ...]) -> np.ndarray:
     """np.percentile(values, percents, axis=0) with its default (linear) method, from one sort.
 
     Sorting the runs once and reading every percentile off them takes a quarter of the time

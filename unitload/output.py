@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import polars as pl
+import xlsxwriter
 
 FORMATS = ("csv", "json", "table")
 
@@ -43,10 +45,6 @@ def to_csv_with_header(df: pl.DataFrame, header: list[tuple[str, str]]) -> str:
 
 def to_xlsx(df: pl.DataFrame, header: list[tuple[str, str]]) -> bytes:
     """An Excel workbook: the table on sheet "data", what it is and the definitions on sheet "about"."""
-    import io
-
-    import xlsxwriter
-
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, {"remove_timezone": True}) as workbook:
         df.write_excel(workbook, worksheet="data", autofit=True)

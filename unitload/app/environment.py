@@ -7,6 +7,7 @@ UNITLOAD_SETTINGS (a TOML file).
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 from dataclasses import dataclass
@@ -91,6 +92,15 @@ def settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+@atexit.register
+def _let_go() -> None:
+    """At exit, drop the cached extracts and their connections while the interpreter is whole: objects of
+    DuckDB's bindings still alive when its module is torn down are reported as leaks, one line each."""
+    gc.unfreeze()
+    st.cache_resource.clear()
+    gc.collect()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
