@@ -54,7 +54,7 @@ system:  ## install Debian's chromium and nginx-light when missing (as root), un
 test: $(STAMP) system  ## lint, the docs check, then the whole test suite (fails on any failing or missing test)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto --dist loadfile
 
 docs: $(STAMP)  ## rewrite docs/cli.md and docs/queries.md from the code (a test checks they are current)
 	$(BIN)/python -m unitload.reference docs

@@ -91,43 +91,31 @@ st.caption(
 )
 
 st.header("Cases to act on")
-names = {
-    "Unprogressed": (
-        "unprogressed",
-        "days_since_progress",
-        ["last_progress_on", "last_progress_type", "days_since_progress", "days_open"],
-    ),
-    "Review overdue": ("review_overdue", "days_since_review", ["last_review_on", "days_since_review"]),
-    "Inherited": (
-        "inherited",
-        "inherited_stall_days",
-        ["assignment_reason", "assigned_from", "days_inherited", "inherited_stall_days"],
-    ),
-    "Holder absent or left, unallocated": (
-        None,
-        "days_since_progress",
-        ["oic_absent", "oic_left", "unallocated", "days_since_progress"],
-    ),
-    "Waiting on forensics": (
-        None,
-        "oldest_forensic_days",
-        ["forensic_pending", "oldest_forensic_stage", "oldest_forensic_days"],
-    ),
-}
+LISTS = (  # tab, key, which cases, sorted by, columns beside the case's holder
+    ("Unprogressed", "unprogressed", pl.col("unprogressed"), "days_since_progress",
+     ["last_progress_on", "last_progress_type", "days_since_progress", "days_open"]),
+    ("Review overdue", "review_overdue", pl.col("review_overdue"), "days_since_review",
+     ["last_review_on", "days_since_review"]),
+    ("Inherited", "inherited", pl.col("inherited"), "inherited_stall_days",
+     ["assignment_reason", "assigned_from", "days_inherited", "inherited_stall_days"]),
+    ("Holder long-term absent or left, unallocated", "holder_away",
+     pl.col("oic_long_term_absent") | pl.col("oic_left") | pl.col("unallocated"), "days_since_progress",
+     ["oic_long_term_absent", "oic_absence_kind", "oic_absent_since", "oic_left", "unallocated",
+      "days_since_progress"]),
+    # information only, never counted in a headline: a short absence is part of the normal working year
+    ("Holder on a short absence (information)", "holder_short_absence",
+     pl.col("oic_absent") & ~pl.col("oic_long_term_absent"), "days_since_progress",
+     ["oic_absence_kind", "oic_absent_since", "oic_absent_until", "days_since_progress"]),
+    ("Waiting on forensics", "forensic_pending", pl.col("forensic_pending") > 0, "oldest_forensic_days",
+     ["forensic_pending", "oldest_forensic_stage", "oldest_forensic_days"]),
+)  # fmt: skip
 chosen = {}
-for tab, (label, (flag, order, columns)) in zip(st.tabs(list(names)), names.items(), strict=True):
-    if label.startswith("Holder"):
-        rows = cases.filter(pl.col("oic_absent") | pl.col("oic_left") | pl.col("unallocated"))
-    elif label.startswith("Waiting"):
-        rows = cases.filter(pl.col("forensic_pending") > 0)
-    else:
-        rows = cases.filter(pl.col(flag))
-    rows = rows.sort(order, descending=True, nulls_last=True).select(
-        "case_id", "officer", "oic_team", "risk_grade", *columns
-    )
+for tab, (label, key, which, order, columns) in zip(st.tabs([t[0] for t in LISTS]), LISTS, strict=True):
+    rows = cases.filter(which).sort(order, descending=True, nulls_last=True)
+    rows = rows.select("case_id", "officer", "oic_team", "risk_grade", *columns)
     event = page.table(
         rows,
-        key=f"cases_list_{flag or order}",
+        key=f"cases_list_{key}",
         where=tab,
         on_select="rerun",
         selection_mode="single-row",
@@ -162,7 +150,7 @@ st.plotly_chart(
     key="cases_band_trend",
 )
 
-st.header("Case timeline")
+st.header("Case timeline", anchor="case-timeline")
 points = chart.selection.points if chart and chart.selection else []
 picked = [points[0]["customdata"][0]] if points else []
 for case_id in [*picked, *(c for c in chosen.values() if c)]:

@@ -12,12 +12,10 @@ TREND_MONTHS = 24
 page = app.figure_page("Monthly workload review")
 source, filters, settings = page.source, page.filters, page.settings
 
-months = app.query(
-    source, "workload_months", months=TREND_MONTHS + settings.capacity.sustained_months - 1, **filters.params
-).tail(TREND_MONTHS)
+months = app.query(source, "workload_months", months=TREND_MONTHS, **filters.params)
 now = months.row(-1, named=True)
 before = months.row(-2, named=True) if months.height > 1 else {}
-
+officers = page.with_names(app.query(source, "workload_officers", **filters.params))
 
 tiles = headline.figures(settings)
 for start in range(0, len(tiles), 4):
@@ -31,31 +29,61 @@ for start in range(0, len(tiles), 4):
             help=page.term(figure.term),
             border=True,
         )
+        if figure.people is not None and now[figure.column]:  # a count of people: who they are, one click away
+            who = officers.filter(figure.people).sort("load_pct", descending=True, nulls_last=False)
+            box = column.popover(f"Who ({who.height})", key=f"overview_who_{figure.column}", width="stretch")
+            for row in who.iter_rows(named=True):
+                load = "no capacity" if row["load_pct"] is None else f"{row['load_pct']:.0f} %"
+                link = app.view_link("workload", officer=row["officer_id"], anchor="one-officer")
+                box.markdown(f"[{app.escaped(row['officer'])}]({link}) · {app.escaped(row['team'])} · {load}")
 st.caption(
-    "Changes are against the previous month end; red means worse. Hover over the ? beside a figure for its definition."
+    "Changes are against the previous month end; red means worse. Hover over the ? beside a figure for its "
+    "definition; “Who” lists the officers a figure counts."
 )
 
 st.header("Needs a decision this month")
-attention = app.query(source, "attention_list", months=settings.capacity.sustained_months, **filters.params)
+attention = app.query(source, "attention_list", **filters.params)
 if attention.is_empty():
     st.success("Nothing in this scope needs a decision this month.")
 else:
-    linked = app.with_names(source, attention, "officer_id").with_columns(
-        link=pl.when(pl.col("item") == "case")
-        .then(pl.format("cases?case={}", pl.col("case_id")))
-        .otherwise(pl.format("workload?officer={}", pl.col("officer_id")))
+    links = [
+        app.view_link("cases", case=c, anchor="case-timeline")
+        if item == "case"
+        else app.view_link("workload", officer=o, anchor="one-officer")
+        for item, c, o in attention.select("item", "case_id", "officer_id").iter_rows()
+    ]
+    shown = page.with_names(attention).with_columns(
+        link=pl.Series(links, dtype=pl.String),
+        reasons=pl.col("reasons").list.eval(pl.element().str.replace_all("_", " ")).list.join("; "),
+        priority=pl.when(pl.col("priority")).then(pl.lit("first")).otherwise(pl.lit("")),
     )
     page.table(
-        linked.select("severity", "item", pl.col("case_id").fill_null("—"), "officer", "team", "detail", "link"),
+        shown.select(
+            "rank", "priority", "item", pl.col("case_id").fill_null("—"), "officer", "team", "reasons", "detail", "link"
+        ),
         key="overview_attention",
+        row_height=96,  # above 4rem, Streamlit wraps a cell's text
         column_config={
-            "severity": st.column_config.NumberColumn("severity", help=page.term("attention list"), width="small"),
+            "rank": st.column_config.NumberColumn("rank", help=page.term("attention list"), width="small"),
+            "priority": st.column_config.TextColumn("group", width="small"),
             "case_id": "case",
-            "detail": st.column_config.TextColumn("why", width="large"),
+            "reasons": st.column_config.TextColumn("reasons", width="medium"),
+            "detail": st.column_config.TextColumn("why, in words", width="large"),
             "link": st.column_config.LinkColumn("act on it", display_text="open ›"),
         },
     )
-    st.caption(f"{attention.height} items, most severe first. {page.term('attention list')}")
+    first = int(attention["priority"].sum())
+    st.caption(
+        f"{attention.height} items, most urgent first; the first {first} (group “first”) have an inherited "
+        f"unprogressed case or a long-term absent holder, or hold one. {page.term('attention list')}"
+    )
+    with st.expander("Every reason in full"):
+        for row in shown.iter_rows(named=True):
+            what = row["case_id"] if row["item"] == "case" else row["officer"]
+            st.markdown(
+                f"{row['rank']}\\. [**{row['item']} {app.escaped(what)}**]({row['link']}) "
+                f"({app.escaped(row['reasons'])}): {app.escaped(row['detail'])}"
+            )
 
 st.download_button(
     "Monthly pack (HTML)",
@@ -80,8 +108,9 @@ for name in (
     "overloaded",
     "sustained overload",
     "part-time at full load",
+    "long-term absent",
     "unprogressed",
-    "officer in charge absent",
+    "officer in charge long-term absent",
     "unallocated",
     "forensic queue",
 ):

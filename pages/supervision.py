@@ -22,17 +22,27 @@ st.caption(
 )
 
 st.header("At risk and not being seen")
-risk = app.query(source, "at_risk", months=settings.capacity.sustained_months, **filters.params)
+risk = app.query(source, "at_risk", **filters.params)
 if risk.is_empty():
     st.success("Nobody in this scope is overloaded or holding unprogressed cases with an overdue supervision.")
 else:
+    links = [app.view_link("workload", officer=o, anchor="one-officer") for o in risk["officer_id"]]
     shown = app.with_names(source, app.with_names(source, risk), "supervisor_id", "sergeant").with_columns(
-        link=pl.format("workload?officer={}", pl.col("officer_id"))
+        link=pl.Series(links, dtype=pl.String)
     )
     page.table(
         shown.select(
-            "officer", "team", "sergeant", "why", "load_pct", "unprogressed_cases", "days_since_supervision", "link"
+            "officer",
+            "team",
+            "sergeant",
+            "why",
+            "load_pct",
+            "unprogressed_cases",
+            "days_since_supervision",
+            "days_since_welfare",
+            "link",
         ),
+        row_height=72,
         key="supervision_risk",
         column_config={
             "load_pct": st.column_config.NumberColumn("load %", format="%.0f %%", help=page.term("load_pct")),
@@ -40,12 +50,15 @@ else:
             "days_since_supervision": st.column_config.NumberColumn(
                 "days since supervision", help=page.term("supervision overdue")
             ),
+            "days_since_welfare": st.column_config.NumberColumn(
+                "days since a welfare check", help=page.term("welfare contact overdue")
+            ),
             "link": st.column_config.LinkColumn("workload", display_text="open officer ›"),
         },
     )
     st.caption(
-        f"{risk.height} officers, most worrying first: sustained overload, then the longest drift and gap. "
-        "This is what an inspector looks for that their sergeants may not have seen."
+        f"{risk.height} officers, most worrying first: long-term absent with no welfare contact, sustained overload, "
+        "then the longest drift and gap. This is what an inspector looks for that their sergeants may not have seen."
     )
 
 st.header("By sergeant and inspector")
@@ -85,8 +98,10 @@ page.table(
         "last_supervision_on",
         "days_since_supervision",
         "supervision_overdue",
+        "long_term_absent",
         "last_welfare_on",
         "days_since_welfare",
+        "welfare_contact_overdue",
         "last_assessment_on",
         "assessment_overdue",
         "open_action_plans",
@@ -100,9 +115,19 @@ page.table(
         "assessment_overdue": st.column_config.CheckboxColumn(
             "assessment overdue", help=page.term("assessment overdue")
         ),
+        "long_term_absent": st.column_config.CheckboxColumn("long-term absent", help=page.term("long-term absent")),
+        "welfare_contact_overdue": st.column_config.CheckboxColumn(
+            "welfare contact overdue", help=page.term("welfare contact overdue")
+        ),
         "open_action_plans": st.column_config.NumberColumn("open action plans", help=page.term("open action plan")),
     },
 )
 definitions_box = st.expander("Definitions")
-for name in ("supervision overdue", "assessment overdue", "open action plan", "at risk, unsupervised"):
+for name in (
+    "supervision overdue",
+    "assessment overdue",
+    "open action plan",
+    "welfare contact overdue",
+    "at risk, unsupervised",
+):
     definitions_box.markdown(f"**{name}**: {page.term(name)}")

@@ -38,9 +38,17 @@ st.plotly_chart(
     charts.load_bars(now, adjusted=adjusted, overload_pct=cap.overload_pct, points_per_fte=cap.points_per_fte),
     key="workload_bars",
 )
-st.caption(
-    f"Red: overloaded (above {cap.overload_pct:g} %). Orange: part-time. {term('load_pct')} {term('capacity_points')}"
-)
+if adjusted:
+    st.caption(
+        f"Red: overloaded (above {cap.overload_pct:g} % of their own capacity). Orange: part-time. "
+        f"{term('load_pct')} {term('capacity_points')}"
+    )
+else:
+    st.caption(
+        f"Raw load: each officer's weighted load as a % of a full-timer's {cap.points_per_fte:g} points, as case "
+        f"counts suggest. Red: above {cap.overload_pct:g} % of those points. Orange: part-time. Turn "
+        "FTE-adjusted capacity on to see the load against each officer's own hours and absences."
+    )
 
 st.header("Why capacity is reduced")
 table = now.with_columns(reasons(now, cap.full_time_hours)).sort("load_pct", descending=True, nulls_last=False)
@@ -58,7 +66,7 @@ page.table(
         "load_pct",
         "overloaded",
         "part_time_full_load",
-        "absent",
+        "long_term_absent",
     ),
     key="workload_capacity",
     column_config={
@@ -75,6 +83,7 @@ page.table(
             "part-time at full load", help=term("part-time at full load")
         ),
         "why_reduced": st.column_config.TextColumn("why capacity is reduced", width="large"),
+        "long_term_absent": st.column_config.CheckboxColumn("long-term absent", help=term("long-term absent")),
     },
 )
 
@@ -83,7 +92,7 @@ st.plotly_chart(charts.heat_strip(caseholders, overload_pct=cap.overload_pct), k
 st.caption(f"Each cell is load_pct at a month end; {term('sustained overload')}")
 
 st.header("Along the chain of responsibility")
-rollup = app.query(source, "officer_rollup", months=cap.sustained_months, **filters.params)
+rollup = app.query(source, "officer_rollup", **filters.params)
 rollup = app.with_names(source, app.with_names(source, rollup, "inspector_id", "inspector"), "sergeant_id", "sergeant")
 page.table(
     rollup.select(
@@ -113,7 +122,7 @@ page.table(
     },
 )
 
-st.header("One officer")
+st.header("One officer", anchor="one-officer")
 options = now.sort("label")["officer_id"].to_list()
 labels = dict(zip(now["officer_id"], now["label"], strict=True))
 app.notice_unknown("officer", set(options), "officer")

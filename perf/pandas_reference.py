@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
 from unitload.extract import Extract
@@ -36,9 +35,36 @@ def _weights(cases: pd.DataFrame, settings: Settings) -> pd.Series:
     return cases["weight"].fillna(risk * complexity)
 
 
-def _fully_absent(absences: pd.DataFrame, day: pd.Timestamp) -> set[str]:
-    covering = (absences["first_day"] <= day) & (absences["last_day"].isna() | (absences["last_day"] >= day))
-    return set(absences.loc[covering & (absences["capacity_reduction"] >= 1.0), "officer_id"])
+FAR = pd.Timestamp("2200-01-01")  # the last day of an ongoing absence, for ordering and overlap
+
+
+def absence_status(absences: pd.DataFrame, settings: Settings, day: pd.Timestamp) -> pd.DataFrame:
+    """Per officer with an absence covering `day`: availability, absent, long_term_absent, absent_since and
+    absence_kind, as DATA_CONTRACT.md section 3 (version 2) words them, spell by spell in pandas."""
+    cap = settings.capacity
+    rows = absences.assign(reach=absences["last_day"].fillna(FAR)).sort_values(["officer_id", "first_day", "reach"])
+    before = rows.groupby("officer_id")["reach"].transform(lambda reach: reach.cummax().shift())
+    starts = before.isna() | (rows["first_day"] > before + pd.Timedelta(days=1))
+    rows["spell"] = starts.astype(int).groupby(rows["officer_id"]).cumsum()
+    spells = rows.groupby(["officer_id", "spell"]).agg(
+        spell_from=("first_day", "min"), spell_to=("reach", "max"), ongoing=("last_day", lambda d: d.isna().any())
+    )
+    spells = spells[(spells["spell_from"] <= day) & (spells["spell_to"] >= day)].reset_index()
+    ends = spells["spell_to"].where(~spells["ongoing"], day)
+    spells["spell_days"] = (ends - spells["spell_from"]).dt.days + 1
+    covering = rows[(rows["first_day"] <= day) & (rows["reach"] >= day)].merge(spells, on=["officer_id", "spell"])
+    covering["reduction"] = covering["capacity_reduction"].clip(upper=1.0)
+    covering["reducing"] = covering["kind"].isin(cap.reducing_kinds) | (covering["spell_days"] >= cap.long_absence_days)
+    status = covering.groupby("officer_id").agg(
+        spell_from=("spell_from", "first"), absent=("reduction", lambda r: bool((r >= 1.0).any()))
+    )
+    reduction = covering[covering["reducing"]].groupby("officer_id")["reduction"].max()
+    status["availability"] = 1.0 - status.index.map(reduction).fillna(0.0)
+    status["long_term_absent"] = status["availability"] == 0
+    largest = covering.assign(order=-covering["reduction"]).sort_values(["officer_id", "order", "first_day", "kind"])
+    status["absence_kind"] = largest.groupby("officer_id")["kind"].first().where(status["absent"])
+    status["absent_since"] = status["spell_from"].where(status["absent"])
+    return status
 
 
 def officer_load(extract: Extract, settings: Settings, as_of: dt.date) -> pd.DataFrame:
@@ -46,7 +72,7 @@ def officer_load(extract: Extract, settings: Settings, as_of: dt.date) -> pd.Dat
     cap = settings.capacity
     officers = _read(extract, "officers", ["officer_id", "team", "joined_on", "left_on"])
     contracts = _read(extract, "contracts", ["officer_id", "valid_from", "valid_to", "contracted_hours"])
-    absences = _read(extract, "absences", ["officer_id", "first_day", "last_day", "capacity_reduction"])
+    absences = _read(extract, "absences", ["officer_id", "first_day", "last_day", "kind", "capacity_reduction"])
     absences["capacity_reduction"] = absences["capacity_reduction"].fillna(1.0)
     cases = _read(extract, "cases", ["case_id", "opened_on", "closed_on", "risk_grade", "complexity", "weight"])
     assignments = _read(extract, "assignments", ["case_id", "officer_id", "assigned_from", "assigned_to"])
@@ -57,23 +83,11 @@ def officer_load(extract: Extract, settings: Settings, as_of: dt.date) -> pd.Dat
     )
     people["fte"] = people["officer_id"].map(hours).fillna(0.0) / cap.full_time_hours
 
-    # working days of the period (the month up to D) while in post, and the largest reduction of each
-    period = pd.bdate_range(day.replace(day=1), day)
-    days = people[["officer_id", "joined_on", "left_on"]].merge(pd.DataFrame({"day": period}), how="cross")
-    days = days[_current(days, "joined_on", "left_on", days["day"])][["officer_id", "day"]]
-    spans = days.merge(absences, on="officer_id")
-    spans = spans[
-        (spans["first_day"] <= spans["day"]) & (spans["last_day"].isna() | (spans["last_day"] >= spans["day"]))
-    ]
-    lost = spans.groupby(["officer_id", "day"])["capacity_reduction"].max().clip(upper=1.0).groupby("officer_id").sum()
-    working = days.groupby("officer_id").size()
-    people["working_days"] = people["officer_id"].map(working).fillna(0)
-    people["lost_days"] = people["officer_id"].map(lost).fillna(0.0)
-    people["availability"] = np.where(
-        people["working_days"] == 0,
-        0.0,
-        1.0 - people["lost_days"] / people["working_days"].where(people["working_days"] > 0, 1),
-    )
+    status = absence_status(absences, settings, day)
+    people = people.merge(status, left_on="officer_id", right_index=True, how="left")
+    people["availability"] = people["availability"].fillna(1.0)
+    people["absent"] = people["officer_id"].isin(status.index[status["absent"]])
+    people["long_term_absent"] = people["officer_id"].isin(status.index[status["long_term_absent"]])
     people["capacity_points"] = cap.points_per_fte * people["fte"] * people["availability"]
 
     open_cases = cases[_current(cases, "opened_on", "closed_on", day)].copy()
@@ -87,9 +101,9 @@ def officer_load(extract: Extract, settings: Settings, as_of: dt.date) -> pd.Dat
     people["load_pct"] = (100.0 * people["weighted_load"] / people["capacity_points"]).where(positive)
     people["overloaded"] = (people["load_pct"] > cap.overload_pct).fillna(False).astype(bool)
     people["part_time_full_load"] = (people["fte"] < 1) & (people["weighted_load"] >= cap.points_per_fte)
-    people["absent"] = people["officer_id"].isin(_fully_absent(absences, day))
     columns = ["officer_id", "team", "fte", "availability", "capacity_points", "open_cases", "weighted_load"]
-    columns += ["load_pct", "overloaded", "part_time_full_load", "absent"]
+    columns += ["load_pct", "overloaded", "part_time_full_load", "absent", "long_term_absent", "absent_since"]
+    columns += ["absence_kind"]
     return people[columns].sort_values("officer_id").reset_index(drop=True)
 
 
@@ -99,7 +113,7 @@ def case_progress(extract: Extract, settings: Settings, as_of: dt.date) -> pd.Da
     cases = _read(extract, "cases", ["case_id", "opened_on", "closed_on", "risk_grade", "complexity", "weight"])
     assignments = _read(extract, "assignments", ["case_id", "officer_id", "assigned_from", "assigned_to", "reason"])
     actions = _read(extract, "actions", ["case_id", "action_on", "action_type"])
-    absences = _read(extract, "absences", ["officer_id", "first_day", "last_day", "capacity_reduction"])
+    absences = _read(extract, "absences", ["officer_id", "first_day", "last_day", "kind", "capacity_reduction"])
     absences["capacity_reduction"] = absences["capacity_reduction"].fillna(1.0)
 
     frame = cases[_current(cases, "opened_on", "closed_on", day)].copy()
@@ -116,9 +130,12 @@ def case_progress(extract: Extract, settings: Settings, as_of: dt.date) -> pd.Da
     frame["days_since_review"] = (day - frame["last_review_on"].fillna(frame["opened_on"])).dt.days
     frame["review_overdue"] = frame["days_since_review"] > progress.review_days
     frame["inherited"] = frame["reason"].isin(["reallocation", "absence_cover"])
-    frame["oic_absent"] = frame["officer_id"].isin(_fully_absent(absences, day))
+    status = absence_status(absences, settings, day)
+    frame["oic_absent"] = frame["officer_id"].isin(status.index[status["absent"]])
+    frame["oic_long_term_absent"] = frame["officer_id"].isin(status.index[status["long_term_absent"]])
     columns = ["case_id", "officer_id", "opened_on", "weight", "last_progress_on", "days_since_progress"]
     columns += ["unprogressed", "last_review_on", "days_since_review", "review_overdue", "inherited", "oic_absent"]
+    columns += ["oic_long_term_absent"]
     return frame[columns].sort_values("case_id").reset_index(drop=True)
 
 

@@ -47,13 +47,120 @@ create or replace macro band_label(i, bounds) as
         else (bounds[i] + 1) || '-' || bounds[i + 1] || ' days'
     end;
 
--- officers absent on each day of the calendar: an absence with capacity_reduction 1.0 covers the day
--- (DATA_CONTRACT.md section 3, `absent`)
-create or replace macro absent_on(as_of, months) as table
-    select distinct cal.d, a.officer_id
-    from absences as a
-    join month_ends(as_of, months) as cal on in_closed(a.first_day, a.last_day, cal.d)
-    where a.capacity_reduction >= 1.0;
+-- each officer's absence on each day D of the calendar (DATA_CONTRACT.md section 3, version 2): the spell of
+-- D (absence rows of any kind joined day by day: overlapping and adjacent rows join, a one-day gap
+-- splits; a spell with an ongoing row is counted to D), whether it is long-term, the rows reducing
+-- capacity on D, availability, absent, long-term absent and the kind; columns as queries/absence_status.sql
+create or replace macro absence_on(as_of, months, long_absence_days, reducing_kinds) as table
+    with
+    calendar as (
+        select month_index, d from month_ends(as_of, months)
+    ),
+
+    ordered as (
+        -- each row with the furthest day any row before it (by first day) reaches; an ongoing row reaches
+        -- every later day
+        select
+            officer_id,
+            first_day,
+            last_day,
+            max(coalesce(last_day, date '9999-12-31')) over (
+                partition by officer_id
+                order by first_day, coalesce(last_day, date '9999-12-31')
+                rows between unbounded preceding and 1 preceding
+            ) as reached
+        from absences
+    ),
+
+    numbered as (
+        -- a row starts a new spell unless it starts on or before the day after the furthest day reached
+        -- so far (overlapping and adjacent rows join; a one-day gap splits)
+        select
+            *,
+            sum(case when reached is null or first_day > reached + 1 then 1 else 0 end) over (
+                partition by officer_id
+                order by first_day, coalesce(last_day, date '9999-12-31')
+                rows between unbounded preceding and current row
+            ) as spell_no
+        from ordered
+    ),
+
+    spells as (
+        select
+            officer_id,
+            spell_no,
+            min(first_day) as spell_from,
+            case when bool_or(last_day is null) then null else max(last_day) end as spell_to
+        from numbered
+        group by officer_id, spell_no
+    ),
+
+    spell_on_d as (
+        select
+            cal.d,
+            cal.month_index,
+            s.officer_id,
+            s.spell_from,
+            s.spell_to,
+            coalesce(s.spell_to, cal.d) - s.spell_from + 1 as spell_days
+        from spells as s
+        join calendar as cal on in_closed(s.spell_from, s.spell_to, cal.d)
+    ),
+
+    covering as (
+        select
+            s.d,
+            s.month_index,
+            s.officer_id,
+            s.spell_from,
+            s.spell_to,
+            s.spell_days,
+            s.spell_days >= long_absence_days as long_term_spell,
+            a.kind,
+            a.first_day,
+            least(a.capacity_reduction, 1.0) as reduction,
+            list_contains(reducing_kinds, a.kind) or s.spell_days >= long_absence_days as reducing
+        from spell_on_d as s
+        join absences as a on a.officer_id = s.officer_id and in_closed(a.first_day, a.last_day, s.d)
+    ),
+
+    per_day as (
+        select
+            officer_id,
+            d,
+            month_index,
+            any_value(spell_from) as spell_from,
+            any_value(spell_to) as spell_to,
+            any_value(spell_days) as spell_days,
+            any_value(long_term_spell) as long_term_spell,
+            coalesce(max(reduction) filter (where reducing), 0.0) as reduction,
+            arg_min(kind, (-reduction, first_day, kind)) filter (where reducing) as reduced_by,
+            bool_or(reduction >= 1.0) as absent,
+            arg_min(kind, (-reduction, first_day, kind)) as largest_kind
+        from covering
+        group by officer_id, d, month_index
+    ),
+
+    final as (
+        select
+            officer_id,
+            d as as_of,
+            month_index,
+            spell_from,
+            spell_to,
+            spell_days,
+            long_term_spell,
+            reduction,
+            reduced_by,
+            1.0 - reduction as availability,
+            absent,
+            availability = 0 as long_term_absent,
+            case when absent then largest_kind end as absence_kind,
+            case when absent then spell_from end as absent_since
+        from per_day
+    )
+
+    select * from final;
 
 -- the forensic filters of the page: a null list means every priority or device type
 create or replace macro in_devices(priority, device_type, priorities, device_types) as

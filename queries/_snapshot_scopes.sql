@@ -9,7 +9,11 @@ create or replace view snap_case_progress as
 select * replace (
     case when officer_id in (select officer_id from officers) then oic_team end as oic_team,
     oic_absent and officer_id in (select officer_id from officers) as oic_absent,
-    oic_left and officer_id in (select officer_id from officers) as oic_left
+    oic_long_term_absent and officer_id in (select officer_id from officers) as oic_long_term_absent,
+    oic_left and officer_id in (select officer_id from officers) as oic_left,
+    case when officer_id in (select officer_id from officers) then oic_absence_kind end as oic_absence_kind,
+    case when officer_id in (select officer_id from officers) then oic_absent_since end as oic_absent_since,
+    case when officer_id in (select officer_id from officers) then oic_absent_until end as oic_absent_until
 )
 from base_snap_case_progress
 where case_id in (select case_id from cases);

@@ -32,6 +32,10 @@
 --   days_inherited         as case_progress
 --   inherited_stall_days   as case_progress
 --   oic_absent             as case_progress
+--   oic_long_term_absent   as case_progress
+--   oic_absence_kind       as case_progress
+--   oic_absent_since       as case_progress
+--   oic_absent_until       as case_progress
 --   oic_left               as case_progress
 --   unallocated            as case_progress
 --   forensic_pending       devices of the case in the forensic queue on $as_of
@@ -74,6 +78,10 @@ final as (
         c.days_inherited,
         c.inherited_stall_days,
         c.oic_absent,
+        c.oic_long_term_absent,
+        c.oic_absence_kind,
+        c.oic_absent_since,
+        c.oic_absent_until,
         c.oic_left,
         c.unallocated,
         coalesce(p.forensic_pending, 0) as forensic_pending,

@@ -12,6 +12,8 @@
 --   $progressing_actions  VARCHAR[] action types that count as progress
 --   $stale_days           INTEGER   more days than this without progress = unprogressed
 --   $review_days          INTEGER   more days than this without a supervisory_review = review overdue
+--   $long_absence_days    INTEGER   an absence spell this many calendar days long, or longer, is long-term
+--   $reducing_kinds       VARCHAR[] absence kinds that reduce capacity from their first day
 -- columns:
 --   case_id              case key
 --   officer_id           OIC on D; null when the case is unallocated
@@ -25,6 +27,8 @@
 --   review_overdue       days_since_review > review_days
 --   inherited            the current assignment's reason is reallocation or absence_cover
 --   oic_absent           the OIC has an absence with capacity_reduction 1.0 covering D
+--   oic_long_term_absent the OIC is long-term absent on D (availability 0: a reducing row with
+--                        capacity_reduction 1.0 covers D; officer_load's long_term_absent)
 --   unit                 owning unit of the case
 --   oic_team             team of the OIC; null when unallocated
 --   risk_grade           very_high, high, medium or low
@@ -39,6 +43,9 @@
 --   days_inherited       D - assigned_from for an inherited case; null otherwise
 --   inherited_stall_days for an inherited case, days with its current holder without progress:
 --                        D - the later of assigned_from and last_progress_on; null otherwise
+--   oic_absence_kind     when the OIC is absent, the kind of their absence (officer_load's absence_kind)
+--   oic_absent_since     when the OIC is absent, the first day of their absence spell
+--   oic_absent_until     when the OIC is absent, the last day of that spell; null when ongoing
 --   as_of                the day D of this row
 --   month_index          0 for $as_of, 1 for the month end before it, and so on
 with
@@ -102,8 +109,8 @@ latest_types as (
     group by l.d, l.case_id
 ),
 
-absent_on_d as (
-    select d, officer_id from absent_on($as_of, $months)
+absence as (
+    select * from absence_on($as_of, $months, $long_absence_days, $reducing_kinds)
 ),
 
 final as (
@@ -119,7 +126,8 @@ final as (
         c.d - coalesce(l.last_review_on, c.opened_on) as days_since_review,
         days_since_review > $review_days as review_overdue,
         coalesce(o.reason in ('reallocation', 'absence_cover'), false) as inherited,
-        ab.officer_id is not null as oic_absent,
+        coalesce(ab.absent, false) as oic_absent,
+        coalesce(ab.long_term_absent, false) as oic_long_term_absent,
         c.unit,
         f.team as oic_team,
         c.risk_grade,
@@ -134,13 +142,16 @@ final as (
         case when inherited then c.d - o.assigned_from end as days_inherited,
         case when inherited then c.d - greatest(o.assigned_from, coalesce(l.last_progress_on, o.assigned_from)) end
             as inherited_stall_days,
+        ab.absence_kind as oic_absence_kind,
+        ab.absent_since as oic_absent_since,
+        case when ab.absent then ab.spell_to end as oic_absent_until,
         c.d as as_of,
         c.month_index
     from open_cases as c
     left join latest as l on l.d = c.d and l.case_id = c.case_id
     left join latest_types as t on t.d = c.d and t.case_id = c.case_id
     left join current_oic as o on o.d = c.d and o.case_id = c.case_id
-    left join absent_on_d as ab on ab.d = c.d and ab.officer_id = o.officer_id
+    left join absence as ab on ab.as_of = c.d and ab.officer_id = o.officer_id
     left join officers as f on f.officer_id = o.officer_id
 )
 

@@ -12,8 +12,8 @@
 --   team                   the examiner's team
 --   downloads_completed    downloads they completed in the window (by examiner_id)
 --   examined               examinations they reported in the window
---   available_fte          fte x availability averaged over the month-end snapshots of the window,
---                          weighted by their working days
+--   available_fte          fte x availability (point-in-time) averaged over the month-end snapshots whose
+--                          month overlaps the window
 --   fte_weeks              available_fte x weeks in the window
 --   examined_per_fte_week  examined / fte_weeks (null when fte_weeks is 0)
 --   downloads_per_fte_week downloads_completed / fte_weeks (null when fte_weeks is 0)
@@ -41,7 +41,7 @@ capacity as (
         l.officer_id,
         any_value(l.team) as team,
         bool_or(l.role = 'forensic_examiner' and l.month_index = 0) as examiner_now,
-        sum(l.fte * l.availability * l.working_days) / nullif(sum(l.working_days), 0) as available_fte
+        avg(l.fte * l.availability) as available_fte
     from officer_load as l, window_days as w
     where l.as_of > w.starts_after - 31
     group by l.officer_id

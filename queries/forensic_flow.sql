@@ -17,7 +17,8 @@
 --   downloads_completed   downloads completed in the week
 --   examined              examinations reported in the week
 --   withdrawn             exhibits withdrawn in the week
---   completions           examined + withdrawn: items that left the queue in the week
+--   completions           items that left the queue in the week: examined or withdrawn (an item with
+--                         both dates counts once, on the earlier)
 --   net_flow              arrivals - completions
 --   backlog               exhibits in the queue at the week end
 --   reached_submitted     cumulative: submitted on or before the week end

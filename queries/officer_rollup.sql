@@ -1,7 +1,7 @@
 -- purpose: Workload along the chain of responsibility at the as-of day: each team under its sergeant
 --   (the team's supervisor in post) and each inspector (the sergeant's line manager) over their teams.
 -- grain: one row per team (level 'team') and one per inspector (level 'inspector'), at $as_of
--- uses: officer_streaks, case_progress
+-- uses: officer_load, case_progress
 -- parameters:
 --   $units  VARCHAR[]  units to include; null for every unit
 --   $teams  VARCHAR[]  teams to include; null for every team
@@ -23,7 +23,7 @@
 --   review_overdue                of those, review overdue
 with
 current_officers as (
-    select * from officer_streaks where month_index = 0
+    select * from officer_load where month_index = 0
 ),
 
 sergeants as (

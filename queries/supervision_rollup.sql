@@ -1,6 +1,7 @@
 -- purpose: Supervision cadence rolled up along the chain: per line manager (sergeant) and per
 --   inspector, how many of their officers are overdue a monthly supervision or an assessment.
--- grain: one row per line manager (level 'sergeant') and per inspector (level 'inspector') at $as_of
+-- grain: one row per line manager (level 'sergeant') and per inspector (level 'inspector') at $as_of; officers
+--   without a line manager are left out
 -- uses: supervision_status
 -- parameters:
 -- columns:
@@ -24,6 +25,7 @@ final as (
         cast(sum(open_action_plans) as bigint) as open_action_plans,
         max(days_since_supervision) as longest_unsupervised
     from supervision_status
+    where supervisor_id is not null
     group by grouping sets ((inspector_id, supervisor_id), (inspector_id))
 )
 

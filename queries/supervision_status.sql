@@ -1,10 +1,13 @@
 -- purpose: Whether each officer is being seen: last monthly supervision, welfare check and
 --   psychological assessment, open action plans (dates and kinds only, never content).
--- grain: one row per officer in post on $as_of who has a line manager, within the chosen units and teams
+-- grain: one row per officer in post on $as_of (with a line manager or not), within the chosen units and teams
 -- parameters:
 --   $as_of                          DATE       the as-of day D
 --   $monthly_supervision_days       INTEGER    more days than this since a monthly supervision = overdue
 --   $psychological_assessment_days  INTEGER    more days than this since an assessment = overdue
+--   $welfare_contact_days           INTEGER    a long-term absent officer should have a welfare_check this often
+--   $long_absence_days              INTEGER    an absence spell this many days long, or longer, is long-term
+--   $reducing_kinds                 VARCHAR[]  absence kinds that reduce capacity from their first day
 --   $supervision_recorded           BOOLEAN    the extract has a supervision table (else nothing is flagged)
 --   $units                          VARCHAR[]  units to include; null for every unit
 --   $teams                          VARCHAR[]  teams to include; null for every team
@@ -13,7 +16,7 @@
 --   unit                    the officer's unit
 --   team                    the officer's team
 --   role                    the officer's role
---   supervisor_id           line manager (the sergeant, for investigators)
+--   supervisor_id           line manager (the sergeant, for investigators); null when none
 --   inspector_id            the line manager's line manager
 --   last_supervision_on     latest monthly_supervision held on or before D; null when none
 --   days_since_supervision  D - last_supervision_on, or D - joined_on when there is none
@@ -26,6 +29,11 @@
 --   open_action_plans       action plans opened on or before D less those closed on or before D (at least 0)
 --   action_plan_open_since  the latest opening, when a plan is open
 --   action_plan_age_days    D - action_plan_open_since
+--   long_term_absent        as officer_load: availability 0 on D
+--   absence_kind            as officer_load, when absent
+--   absent_since            as officer_load, when absent
+--   welfare_contact_overdue long-term absent and no welfare_check with D - welfare_contact_days < held_on <= D
+--                           (false without the table)
 with
 params as (
     select cast($as_of as date) as d
@@ -36,7 +44,11 @@ in_post as (
     from officers as o
     cross join params
     left join officers as m on m.officer_id = o.supervisor_id
-    where in_half_open(o.joined_on, o.left_on, params.d) and o.supervisor_id is not null
+    where in_half_open(o.joined_on, o.left_on, params.d)
+),
+
+absence as (
+    select * from absence_on($as_of, 1, $long_absence_days, $reducing_kinds)
 ),
 
 held as (
@@ -71,10 +83,16 @@ final as (
         $supervision_recorded and days_since_assessment > $psychological_assessment_days as assessment_overdue,
         greatest(coalesce(h.plans_opened, 0) - coalesce(h.plans_closed, 0), 0) as open_action_plans,
         case when open_action_plans > 0 then h.last_plan_opened end as action_plan_open_since,
-        params.d - action_plan_open_since as action_plan_age_days
+        params.d - action_plan_open_since as action_plan_age_days,
+        coalesce(a.long_term_absent, false) as long_term_absent,
+        a.absence_kind,
+        a.absent_since,
+        $supervision_recorded and coalesce(a.long_term_absent, false)
+            and coalesce(h.last_welfare_on <= params.d - $welfare_contact_days, true) as welfare_contact_overdue
     from in_post as i
     cross join params
     left join held as h on h.officer_id = i.officer_id
+    left join absence as a on a.officer_id = i.officer_id
     where in_scope(i.unit, i.team, cast($units as varchar[]), cast($teams as varchar[]))
 )
 

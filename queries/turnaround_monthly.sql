@@ -1,7 +1,7 @@
 -- purpose: The month-by-month trend of forensic turnaround: percentiles of days from submission for
 --   the items that reached download completed, or examined, in each calendar month.
 -- grain: one row per measure per month, for the $months months up to the month of $as_of (the last
---   one only up to $as_of)
+--   one only up to $as_of), a month in which no item reached the end point included (items 0)
 -- uses: turnaround_points
 -- parameters:
 --   $as_of         DATE       the as-of day
@@ -13,10 +13,18 @@
 --   measure    to_downloaded or to_examined
 --   month      first day of the month the items reached the end point
 --   items      items that reached it in the month
---   p50        50th percentile of days from submission (continuous)
+--   p50        50th percentile of days from submission (continuous); null when items is 0
 --   p85        85th percentile
 --   p95        95th percentile
 with
+months_asked as (
+    select
+        m.measure,
+        cast(date_trunc('month', cast($as_of as date)) as date) - to_months(cast(t.k as integer)) as month
+    from range(cast($months as bigint)) as t(k)
+    cross join (select unnest(['to_downloaded', 'to_examined']) as measure) as m
+),
+
 grouped as (
     select
         measure,
@@ -37,8 +45,15 @@ grouped as (
 ),
 
 final as (
-    select measure, month, items, q[1] as p50, q[2] as p85, q[3] as p95
-    from grouped
+    select
+        a.measure,
+        cast(a.month as date) as month,
+        coalesce(g.items, 0) as items,
+        g.q[1] as p50,
+        g.q[2] as p85,
+        g.q[3] as p95
+    from months_asked as a
+    left join grouped as g on g.measure = a.measure and g.month = a.month
 )
 
 select * from final

@@ -19,7 +19,8 @@
 --   unprogressed_over_180         unprogressed cases with days_since_progress > 180
 --   unprogressed_over_365         unprogressed cases with days_since_progress > 365
 --   review_overdue                open cases with review_overdue
---   oic_absent_or_left            open cases whose officer in charge is absent on D or has left
+--   oic_long_term_absent_or_left  open cases whose officer in charge is long-term absent on D or has left
+--   long_term_absent_holding_cases  officers long-term absent on D and holding at least one open case
 --   unallocated                   open cases with no officer in charge
 --   forensic_items                exhibits in the forensic queue on D
 --   forensic_oldest_days          age_days of the oldest of them
@@ -40,7 +41,8 @@ summed as (
         cast(sum(unprogressed_over_180) as bigint) as unprogressed_over_180,
         cast(sum(unprogressed_over_365) as bigint) as unprogressed_over_365,
         cast(sum(review_overdue) as bigint) as review_overdue,
-        cast(sum(oic_absent_or_left) as bigint) as oic_absent_or_left,
+        cast(sum(oic_long_term_absent_or_left) as bigint) as oic_long_term_absent_or_left,
+        cast(sum(long_term_absent_holding_cases) as bigint) as long_term_absent_holding_cases,
         cast(sum(unallocated) as bigint) as unallocated,
         cast(sum(forensic_items) as bigint) as forensic_items,
         max(forensic_oldest_days) as forensic_oldest_days
@@ -65,7 +67,8 @@ final as (
         unprogressed_over_180,
         unprogressed_over_365,
         review_overdue,
-        oic_absent_or_left,
+        oic_long_term_absent_or_left,
+        long_term_absent_holding_cases,
         unallocated,
         forensic_items,
         forensic_oldest_days

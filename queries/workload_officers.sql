@@ -17,16 +17,19 @@
 --   overloaded           as officer_load
 --   part_time_full_load  as officer_load
 --   absent               as officer_load
+--   long_term_absent     as officer_load
+--   absent_since         as officer_load
+--   absence_kind         as officer_load
 --   unit                 as officer_load
 --   role                 as officer_load
 --   caseholder           as officer_load
 --   contracted_hours     as officer_load
---   working_days         as officer_load
---   lost_days            as officer_load
---   lost_leave_days      as officer_load
---   lost_sickness_days   as officer_load
---   lost_restricted_days as officer_load
---   lost_other_days      as officer_load
+--   sustained_overload   as officer_load
+--   reduced_by           as officer_load
+--   absence_from         as officer_load
+--   absence_to           as officer_load
+--   absence_days         as officer_load
+--   long_term_spell      as officer_load
 --   as_of                as officer_load
 --   month_index          as officer_load
 with
@@ -43,16 +46,19 @@ final as (
         overloaded,
         part_time_full_load,
         absent,
+        long_term_absent,
+        absent_since,
+        absence_kind,
         unit,
         role,
         caseholder,
         contracted_hours,
-        working_days,
-        lost_days,
-        lost_leave_days,
-        lost_sickness_days,
-        lost_restricted_days,
-        lost_other_days,
+        sustained_overload,
+        reduced_by,
+        absence_from,
+        absence_to,
+        absence_days,
+        long_term_spell,
         as_of,
         month_index
     from officer_load

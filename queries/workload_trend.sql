@@ -2,7 +2,7 @@
 --   team, so that a month, its change on the month before and a 24-month trend come from one query.
 -- grain: one row per day D of the calendar per unit and team; team is null for unallocated cases and
 --   for forensic items whose case has no officer in charge on D
--- uses: officer_streaks, case_progress, forensic_queue
+-- uses: officer_load, case_progress, forensic_queue
 -- parameters:
 --   $units  VARCHAR[]  units to include; null for every unit
 --   $teams  VARCHAR[]  teams to include; null for every team
@@ -23,7 +23,8 @@
 --   unprogressed_over_180         unprogressed cases with days_since_progress > 180
 --   unprogressed_over_365         unprogressed cases with days_since_progress > 365
 --   review_overdue                open cases with review_overdue
---   oic_absent_or_left            open cases whose officer in charge is absent on D or has left
+--   oic_long_term_absent_or_left  open cases whose officer in charge is long-term absent on D or has left
+--   long_term_absent_holding_cases  officers long-term absent on D and holding at least one open case
 --   unallocated                   open cases with no officer in charge
 --   forensic_items                exhibits in the forensic queue on D
 --   forensic_oldest_days          age_days of the oldest of them
@@ -39,8 +40,9 @@ officer_figures as (
         sum(weighted_load) as weighted_load,
         count(*) filter (where overloaded) as officers_overloaded,
         count(*) filter (where sustained_overload) as officers_sustained_overload,
-        count(*) filter (where part_time_full_load) as part_time_full_load
-    from officer_streaks
+        count(*) filter (where part_time_full_load) as part_time_full_load,
+        count(*) filter (where long_term_absent and open_cases > 0) as long_term_absent_holding_cases
+    from officer_load
     where caseholder
     group by as_of, month_index, unit, team
 ),
@@ -57,7 +59,7 @@ case_figures as (
         count(*) filter (where unprogressed and days_since_progress > 180) as unprogressed_over_180,
         count(*) filter (where unprogressed and days_since_progress > 365) as unprogressed_over_365,
         count(*) filter (where review_overdue) as review_overdue,
-        count(*) filter (where oic_absent or oic_left) as oic_absent_or_left,
+        count(*) filter (where oic_long_term_absent or oic_left) as oic_long_term_absent_or_left,
         count(*) filter (where unallocated) as unallocated
     from case_progress
     group by as_of, month_index, unit, oic_team
@@ -103,7 +105,8 @@ final as (
         cast(coalesce(sum(unprogressed_over_180), 0) as bigint) as unprogressed_over_180,
         cast(coalesce(sum(unprogressed_over_365), 0) as bigint) as unprogressed_over_365,
         cast(coalesce(sum(review_overdue), 0) as bigint) as review_overdue,
-        cast(coalesce(sum(oic_absent_or_left), 0) as bigint) as oic_absent_or_left,
+        cast(coalesce(sum(oic_long_term_absent_or_left), 0) as bigint) as oic_long_term_absent_or_left,
+        cast(coalesce(sum(long_term_absent_holding_cases), 0) as bigint) as long_term_absent_holding_cases,
         cast(coalesce(sum(unallocated), 0) as bigint) as unallocated,
         cast(coalesce(sum(forensic_items), 0) as bigint) as forensic_items,
         max(forensic_oldest_days) as forensic_oldest_days

@@ -84,13 +84,24 @@ def test_overview_headline_figures_and_attention_list(monkeypatch):
     at = run_app(monkeypatch)
     figures = {m.label: m for m in at.metric}
     assert figures["Part-timers at full load"].value == "1"
+    assert figures["Long-term absent holding cases"].value == "0"  # P1020's cases went to the part-timer
+    # annual leave (P1009 and P1032 over the weekend of D) is no alarm: only long-term absence or a leaver
+    assert figures["Holder long-term absent or left"].value == "0"
+    assert figures["Officers overloaded"].value == "5 of 27"  # P1010 on leave is 167 % on 0.4 FTE, not on leave
     assert all(m.help for m in at.metric), "every headline figure carries its definition"
+    who = {p.proto.popover.label: p for p in at.get("popover") if p.proto.popover.label.startswith("Who")}
+    part_timers = who["Who (1)"].markdown  # the part-timer at full load, one click from the tile
+    assert len(part_timers) == 1 and part_timers[0].value.startswith("[P1019](workload?")
     attention = frame_with(at, "detail")
-    stalled = attention[attention["detail"].str.contains("inherited")]
-    assert len(stalled) == 2
-    assert stalled["link"].to_list() == ["cases?case=C000836", "cases?case=C000873"]
+    stalled = attention[attention["reasons"].str.contains("inherited unprogressed")]
+    assert stalled["case_id"].to_list() == ["C000836", "C000873"] and stalled["rank"].to_list() == [1, 2]
+    assert all(link.startswith("cases?") and "extract=unit-seed42-2026-10-31" in link for link in stalled["link"])
+    assert [link.split("case=")[1] for link in stalled["link"]] == ["C000836#case-timeline", "C000873#case-timeline"]
     officers = attention[attention["item"] == "officer"]
-    assert all(link.startswith("workload?officer=P") for link in officers["link"])
+    assert all(link.startswith("workload?") and link.endswith("#one-officer") for link in officers["link"])
+    part_timer = officers[officers["officer"] == "P1019"].iloc[0]
+    assert part_timer["reasons"] == "part time full load; sustained overload; overloaded"
+    assert "no monthly supervision for 985 days" in part_timer["detail"]
 
 
 def test_workload_page_numbers_equal_the_officer_load_query(monkeypatch, sample):
@@ -218,7 +229,8 @@ def test_supervision_page_with_and_without_the_table(monkeypatch, tmp_path):
     at = run_app(monkeypatch, page="supervision.py")
     assert not at.exception, [e.value for e in at.exception]
     risk = frame_with(at, "days_since_supervision")
-    assert risk["officer"].iloc[0] == "P1019"
+    assert risk["officer"].to_list()[:2] == ["P1020", "P1019"]  # no welfare contact, then unsupervised
+    assert "long-term absent (long term sickness)" in risk["why"].iloc[0]
     without = tmp_path / "without"
     shutil.copytree(ROOT / "sample_data" / "unit", without)
     (without / "supervision.parquet").unlink()

@@ -142,6 +142,27 @@ def test_turnaround_by_priority(build):
     assert ("to_examined", "low") not in got
 
 
+def test_turnaround_by_month_gives_every_month_asked_for(build):
+    source = build(
+        exhibits=[
+            exhibit("E1", submitted_on=D(2026, 4, 1), download_completed_on=D(2026, 4, 11), examined_on=D(2026, 6, 1)),
+            exhibit("E2", submitted_on=D(2026, 4, 1), download_completed_on=D(2026, 4, 21)),
+        ],
+        **BASE,
+    )
+    got = run_query(source, "turnaround_monthly", as_of=END, months=3)
+    rows = {(r["measure"], r["month"]): (r["items"], r["p50"]) for r in got.to_dicts()}
+    assert rows == {
+        ("to_downloaded", D(2026, 4, 1)): (2, 15.0),  # 10 and 20 days
+        ("to_downloaded", D(2026, 5, 1)): (0, None),  # a month with none: items 0, no percentile
+        ("to_downloaded", D(2026, 6, 1)): (0, None),
+        ("to_examined", D(2026, 4, 1)): (0, None),
+        ("to_examined", D(2026, 5, 1)): (0, None),
+        ("to_examined", D(2026, 6, 1)): (1, 61.0),
+    }
+    assert got.height == 6
+
+
 def test_examiner_throughput_is_fte_adjusted(build):
     tables = dict(BASE) | {
         "absences": [absence("X", D(2026, 6, 1), D(2026, 6, 30))],  # all of June lost
@@ -152,8 +173,8 @@ def test_examiner_throughput_is_fte_adjusted(build):
     }
     got = run_query(build(**tables), "examiner_throughput", as_of=END, months=4, throughput_weeks=12)
     row = got.filter(pl.col("examiner_id") == "X").row(0, named=True)
-    # snapshots 30 June (availability 0, 22 days), 31 May (21), 30 April (22), 31 March (22): 0.5 FTE
-    assert row["available_fte"] == pytest.approx(0.5 * (21 + 22 + 22) / (22 + 21 + 22 + 22))
+    # snapshots 30 June (availability 0: a 30-day spell is long-term), 31 May, 30 April, 31 March: 0.5 FTE each
+    assert row["available_fte"] == pytest.approx(0.5 * 3 / 4)
     assert row["examined"] == 6 and row["downloads_completed"] == 6
     assert row["examined_per_fte_week"] == pytest.approx(6 / (row["available_fte"] * 12))
     assert "A" not in got["examiner_id"].to_list()

@@ -1,6 +1,7 @@
-"""officer_load: given rows and expected figures at the boundaries of DATA_CONTRACT.md section 3.
+"""officer_load: given rows and expected figures at the boundaries of DATA_CONTRACT.md section 3 (version 2).
 
-June 2026 has 22 working days; 30 June is a Tuesday, 12 June a Friday, 27 June a Saturday.
+30 June 2026 is a Tuesday, 12 June a Friday, 13 June a Saturday, 27 June a Saturday. Absence spells,
+long-term absence and welfare contact have their own boundaries in test_absence.py.
 """
 
 import pytest
@@ -21,49 +22,56 @@ def test_full_timer_with_no_absence(rows):
         assignments=[assign("C1", "O1"), assign("C2", "O1")],
     )["O1"]
     assert got["fte"] == 1.0
-    assert got["working_days"] == 22
     assert got["availability"] == 1.0
     assert got["capacity_points"] == 12.0
     assert got["open_cases"] == 2
     assert got["weighted_load"] == 3.0 + 1.5 * 2.0  # explicit weight, then high x major
     assert got["load_pct"] == pytest.approx(50.0)
-    assert (got["overloaded"], got["part_time_full_load"], got["absent"]) == (False, False, False)
+    assert (got["overloaded"], got["part_time_full_load"], got["absent"], got["long_term_absent"]) == (False,) * 4
+    assert (got["absent_since"], got["absence_kind"], got["sustained_overload"]) == (None, None, False)
 
 
 @pytest.mark.parametrize(
-    ("absences", "lost"),
+    ("absences", "as_of", "availability"),
     [
-        # Friday 12 to Monday 15 June: the weekend costs nothing
-        ([absence("O1", D(2026, 6, 12), D(2026, 6, 15))], 2.0),
-        # two full absences on the same days count once
-        (
-            [absence("O1", D(2026, 6, 1), D(2026, 6, 5), "annual_leave"), absence("O1", D(2026, 6, 3), D(2026, 6, 4))],
-            5.0,
-        ),
-        # overlapping partial reductions: each day loses the largest, never the sum
+        # a fortnight's annual leave: part of the working year, no reduction (version 1 lost 10 of 22 days)
+        ([absence("O1", D(2026, 6, 15), D(2026, 6, 26), "annual_leave")], D(2026, 6, 19), 1.0),
+        # leave over a weekend, D the Saturday: absent, but capacity is not reduced
+        ([absence("O1", D(2026, 6, 12), D(2026, 6, 15), "annual_leave")], D(2026, 6, 13), 1.0),
+        # half-time restricted duties (a reducing kind) and training on the same day: the largest reduction
         (
             [
-                absence("O1", D(2026, 6, 1), D(2026, 6, 30), "restricted_duties", 0.5),
+                absence("O1", D(2026, 6, 1), D(2026, 6, 5), "restricted_duties", 0.5),
                 absence("O1", D(2026, 6, 1), D(2026, 6, 5), "training", 0.3),
-                absence("O1", D(2026, 6, 8), D(2026, 6, 9), "sickness", 1.0),
             ],
-            5 * 0.5 + 2 * 1.0 + 15 * 0.5,
+            D(2026, 6, 3),
+            0.5,
         ),
-        # an ongoing absence from the 22nd, and one wholly in May that does not count
+        # overlapping reducing rows: the largest, never their sum, never more than 1
         (
-            [absence("O1", D(2026, 6, 22), None, "long_term_sickness"), absence("O1", D(2026, 5, 1), D(2026, 5, 29))],
-            7.0,
+            [
+                absence("O1", D(2026, 6, 1), None, "restricted_duties", 0.5),
+                absence("O1", D(2026, 6, 8), D(2026, 6, 9), "parental", 1.0),
+            ],
+            D(2026, 6, 9),
+            0.0,
         ),
-        # a weekend-only absence loses no working day
-        ([absence("O1", D(2026, 6, 6), D(2026, 6, 7), "annual_leave")], 0.0),
+        # a reducing absence that ended the day before D, and one that starts the day after
+        (
+            [
+                absence("O1", D(2026, 6, 1), D(2026, 6, 29), "secondment"),
+                absence("O1", D(2026, 7, 1), None, "secondment"),
+            ],
+            END,
+            1.0,
+        ),
     ],
-    ids=["friday-to-monday", "overlap-full", "overlap-partial", "ongoing-and-previous-month", "weekend-only"],
+    ids=["fortnight-of-leave", "leave-over-a-weekend", "restricted-and-training", "largest-not-sum", "either-side"],
 )
-def test_lost_days_take_the_largest_reduction_of_each_working_day(rows, absences, lost):
-    got = rows("officer_load", END, officers=[officer("O1")], contracts=[contract("O1")], absences=absences)["O1"]
-    assert got["lost_days"] == pytest.approx(lost)
-    assert got["availability"] == pytest.approx(1 - lost / 22)
-    assert got["capacity_points"] == pytest.approx(12 * (1 - lost / 22))
+def test_availability_is_a_point_in_time_figure_of_the_reducing_absences(rows, absences, as_of, availability):
+    got = rows("officer_load", as_of, officers=[officer("O1")], contracts=[contract("O1")], absences=absences)["O1"]
+    assert got["availability"] == pytest.approx(availability)
+    assert got["capacity_points"] == pytest.approx(12 * availability)
 
 
 def test_contract_change_mid_month_uses_the_hours_on_the_as_of_day(rows):
@@ -77,18 +85,6 @@ def test_contract_change_mid_month_uses_the_hours_on_the_as_of_day(rows):
     assert (got["fte"], got["contracted_hours"], got["capacity_points"]) == (0.5, 20.0, 6.0)
 
 
-def test_period_is_the_month_up_to_a_mid_month_as_of_day(rows):
-    got = rows(
-        "officer_load",
-        D(2026, 6, 12),
-        officers=[officer("O1")],
-        contracts=[contract("O1")],
-        absences=[absence("O1", D(2026, 6, 15), D(2026, 6, 19))],
-    )["O1"]
-    assert got["working_days"] == 10  # 1 to 12 June; the absence after D does not count
-    assert got["availability"] == 1.0
-
-
 def test_joiner_and_leaver_mid_month(rows):
     tables = dict(
         officers=[
@@ -98,17 +94,12 @@ def test_joiner_and_leaver_mid_month(rows):
             officer("FIRST", joined_on=END),
         ],
         contracts=[contract(o) for o in ("NEW", "GONE", "LAST", "FIRST")],
-        absences=[absence("NEW", D(2026, 6, 1), D(2026, 6, 16))],
     )
     at_end = rows("officer_load", END, **tables)
-    assert set(at_end) == {"NEW", "FIRST"}  # left_on is the first day out of post
-    assert at_end["NEW"]["working_days"] == 12  # 15 to 30 June
-    assert at_end["NEW"]["lost_days"] == 2.0  # only the in-post days 15 and 16 June count
-    assert at_end["NEW"]["availability"] == pytest.approx(1 - 2 / 12)
-    assert at_end["FIRST"]["working_days"] == 1
+    assert set(at_end) == {"NEW", "FIRST"}  # left_on is the first day out of post; joined_on the first in post
+    assert at_end["FIRST"]["availability"] == 1.0  # joined on D: fully available on D
     mid = rows("officer_load", D(2026, 6, 12), **tables)
-    assert mid["GONE"]["working_days"] == 10
-    assert "NEW" not in mid
+    assert set(mid) == {"GONE", "LAST"}
 
 
 def test_zero_capacity_gives_null_load_not_infinity(rows):
@@ -129,13 +120,14 @@ def test_zero_capacity_gives_null_load_not_infinity(rows):
     assert got["SICK"]["weighted_load"] == 1.0
     assert got["NOCONTRACT"]["fte"] == 0.0
     assert got["NOCONTRACT"]["load_pct"] is None
+    assert got["SICK"]["long_term_absent"] is True
     saturday = rows(
         "officer_load",
         D(2026, 6, 27),
         officers=[officer("SATURDAY", joined_on=D(2026, 6, 27))],
         contracts=[contract("SATURDAY")],
     )["SATURDAY"]
-    assert (saturday["working_days"], saturday["availability"], saturday["load_pct"]) == (0, 0.0, None)
+    assert (saturday["availability"], saturday["capacity_points"]) == (1.0, 12.0)  # a weekend day is no reduction
 
 
 def test_case_boundaries_on_the_as_of_day(rows):
@@ -221,24 +213,3 @@ def test_settings_change_capacity_and_weights(rows):
 def test_absent_on_the_as_of_day(rows, absences, as_of, absent):
     got = rows("officer_load", as_of, officers=[officer("O1")], contracts=[contract("O1")], absences=absences)
     assert got["O1"]["absent"] is absent
-
-
-def test_lost_days_are_attributed_to_the_kind_of_the_largest_reduction(rows):
-    got = rows(
-        "officer_load",
-        END,
-        officers=[officer("O1")],
-        contracts=[contract("O1")],
-        absences=[
-            absence("O1", D(2026, 6, 1), D(2026, 6, 30), "restricted_duties", 0.5),
-            absence("O1", D(2026, 6, 1), D(2026, 6, 5), "training", 0.3),
-            absence("O1", D(2026, 6, 8), D(2026, 6, 9), "long_term_sickness", 1.0),
-            absence("O1", D(2026, 6, 29), D(2026, 6, 29), "annual_leave", 1.0),
-            absence("O1", D(2026, 6, 29), D(2026, 6, 30), "sickness", 1.0),  # ties with the leave on the 29th
-        ],
-    )["O1"]
-    assert got["lost_restricted_days"] == pytest.approx(18 * 0.5)
-    assert got["lost_sickness_days"] == pytest.approx(4.0)  # 8, 9, and the tied 29th and the 30th
-    assert (got["lost_leave_days"], got["lost_other_days"]) == (0.0, 0.0)
-    parts = ("lost_leave_days", "lost_sickness_days", "lost_restricted_days", "lost_other_days")
-    assert sum(got[p] for p in parts) == pytest.approx(got["lost_days"])

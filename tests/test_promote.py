@@ -134,7 +134,9 @@ def test_readers_never_see_an_error_or_a_mix_of_two_extracts_during_50_promotion
         thread.start()
     for n in range(1, 51):
         install(variant(tmp_path, n), root, f"v{n}")
-        time.sleep(0.01)
+        waited = time.monotonic() + 1.0  # on a busy machine, give the readers time to reach it (never forever)
+        while n not in reads[-8:] and time.monotonic() < waited:
+            time.sleep(0.005)
     time.sleep(0.1)
     stop.set()
     for thread in threads:

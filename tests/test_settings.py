@@ -27,6 +27,8 @@ def test_contract_defaults():
     s = Settings()
     assert (s.capacity.full_time_hours, s.capacity.points_per_fte, s.capacity.overload_pct) == (40, 12.0, 110)
     assert s.capacity.sustained_months == 2
+    assert (s.capacity.long_absence_days, s.supervision.welfare_contact_days) == (28, 28)
+    assert s.capacity.reducing_kinds == ["long_term_sickness", "parental", "secondment", "restricted_duties"]
     assert s.weights.risk == {"very_high": 2.0, "high": 1.5, "medium": 1.0, "low": 0.5}
     assert s.weights.complexity == {1: 1.0, 2: 1.5, 3: 2.0}
     assert s.progress.progressing_actions == [
@@ -60,6 +62,9 @@ def test_partial_file_keeps_other_defaults(tmp_path):
         ("[progress]\nprogressing_actions = ['coffee']\n", "progress.progressing_actions"),
         ("[progress]\nage_bands = [90, 28]\n", "progress.age_bands"),
         ("[weights]\nrisk = { extreme = 3.0 }\n", "weights.risk"),
+        ("[capacity]\nreducing_kinds = ['holiday']\n", "capacity.reducing_kinds"),
+        ("[capacity]\nlong_absence_days = 0\n", "capacity.long_absence_days"),
+        ("[supervision]\nwelfare_contact_days = -3\n", "supervision.welfare_contact_days"),
         ("not toml = = 1", "not valid TOML"),
     ],
 )

@@ -132,8 +132,8 @@ def noted(layout: dict, note: str) -> dict:
 def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, points_per_fte: float) -> go.Figure:
     """Load per officer as a % of capacity, sorted, with 100 % and the overload threshold drawn.
 
-    `officers` needs label, load_pct, weighted_load, capacity_points, open_cases, fte, overloaded,
-    part_time_full_load. Adjusted: against FTE-adjusted capacity; raw: against a full-timer's points.
+    `officers` needs label, load_pct, weighted_load, capacity_points, open_cases and fte. Adjusted: against
+    FTE-adjusted capacity; raw: against a full-timer's points. Red: above overload_pct in the measure shown.
     """
     frame, note = most_loaded(
         officers.with_columns(
@@ -142,10 +142,9 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
         "shown",
     )
     frame = frame.sort("shown", nulls_last=False)
-    colour = [
-        OVER if over else PART_TIME if fte < 1 else NORMAL
-        for over, fte in zip(frame["overloaded"], frame["fte"], strict=True)
-    ]
+    # the colour follows the measure shown: raw, a bar is red when it passes the threshold of a full-timer
+    over = frame["shown"].fill_null(0.0) > overload_pct
+    colour = [OVER if o else PART_TIME if fte < 1 else NORMAL for o, fte in zip(over, frame["fte"], strict=True)]
     hover = [
         f"{label}<br>load {w:.2f} of {c:.2f} points<br>FTE {fte:.2f}<br>{n} open cases"
         for label, w, c, fte, n in zip(

@@ -27,16 +27,29 @@ def definitions(settings: Settings) -> list[Definition]:
     complexity = ", ".join(f"{c} → {_n(f)}" for c, f in sorted(weights.complexity.items()))
     return [
         Definition("as-of day D", "The day the figures describe: by default the date the extract was taken."),
-        Definition("working days", "Monday to Friday."),
         Definition(
-            "period P",
-            "The calendar month of D up to and including D (the whole month when D is a month end).",
+            "absence spell",
+            "Where an officer has an absence covering D: the longest run of consecutive calendar days containing D "
+            "on each of which at least one of their absences applies (absences of any kind are joined; a day with "
+            "none splits the run). Its length counts from its first to its last day inclusive, and to D when an "
+            "absence in it has no last day. absent_since is its first day.",
+        ),
+        Definition(
+            "long-term absence",
+            f"An absence spell of {cap.long_absence_days} days or more (long_absence_days).",
+        ),
+        Definition(
+            "reducing absence",
+            "An absence covering D that reduces capacity: its kind is one of "
+            f"{', '.join(k.replace('_', ' ') for k in cap.reducing_kinds)} (reducing_kinds, from the first day), or "
+            "its spell is long-term. Annual leave, training and short sickness are part of the normal working "
+            f"year ({_n(cap.points_per_fte)} points_per_fte already allows for them) and never reduce capacity on "
+            "their own.",
         ),
         Definition(
             "availability",
-            "1 − lost_days / working_days, where working_days counts the working days of P on which the officer "
-            "is in post and lost_days adds up, over those days, the day's capacity reduction. Where absences "
-            "overlap, a day loses the largest reduction, never more than 1. 0 when there are no working days.",
+            "1 − the largest capacity reduction among the reducing absences on D (at most 1; 1 when there is none): "
+            "a figure of the day D, like every other officer figure.",
         ),
         Definition(
             "fte",
@@ -74,7 +87,8 @@ def definitions(settings: Settings) -> list[Definition]:
         ),
         Definition(
             "sustained overload",
-            f"Overloaded at {cap.sustained_months} (sustained_months) consecutive month ends.",
+            f"Overloaded on D and at each of the {cap.sustained_months - 1} month end(s) before D's month "
+            f"({cap.sustained_months} consecutive, sustained_months).",
         ),
         Definition(
             "part-time at full load",
@@ -84,7 +98,18 @@ def definitions(settings: Settings) -> list[Definition]:
         Definition(
             "absent",
             "An absence with capacity reduction 1 covers D (first_day ≤ D ≤ last_day, any day of the week; an "
-            "absence with no last_day is ongoing).",
+            "absence with no last_day is ongoing), whatever its kind and length. A short absence is shown as "
+            "information only, never counted in a headline.",
+        ),
+        Definition(
+            "long-term absent",
+            "Availability is 0 on D: a reducing absence with capacity reduction 1 covers D (a long-term spell, or a "
+            "reducing kind such as long-term sickness or parental leave).",
+        ),
+        Definition(
+            "absence kind",
+            "When absent, the kind of the absence covering D with the largest capacity reduction (ties: the "
+            "earliest first day, then the kind by name).",
         ),
         Definition(
             "last progressing action",
@@ -101,7 +126,12 @@ def definitions(settings: Settings) -> list[Definition]:
             "opened_on when there is none.",
         ),
         Definition("inherited", "The current assignment's reason is reallocation or absence_cover."),
-        Definition("officer in charge absent", "The case's officer in charge is absent on D."),
+        Definition("officer in charge absent", "The case's officer in charge is absent on D (any absence)."),
+        Definition(
+            "officer in charge long-term absent",
+            "The case's officer in charge is long-term absent on D, or (holder left) has left the unit while still "
+            "holding it.",
+        ),
         Definition("unallocated", "A case open on D with no officer in charge on D."),
         Definition(
             "forensic stage",
@@ -115,12 +145,14 @@ def definitions(settings: Settings) -> list[Definition]:
         ),
         Definition(
             "attention list",
-            "Officers and cases needing a decision at D, each under its most severe reason: 1 a case without "
-            "progress for over 90 days that is held by an absent or departed officer, or was inherited; "
-            "2 sustained overload or a part-timer at full load; 3 a case without progress for over 180 days, or "
-            "held by an officer who has left; 4 an absent officer still holding cases, or a case unallocated for "
-            f"over 7 days; 5 overload this month; 6 no supervisory review for over {2 * progress.review_days} days "
-            "(twice review_days).",
+            "Every officer and case needing a decision on D, once each with every reason that applies: a case "
+            "inherited (reallocation or absence cover) and unprogressed, held by a long-term absent officer, or "
+            "unprogressed; an officer long-term absent while holding cases, long-term absent with no welfare "
+            f"check in the last {settings.supervision.welfare_contact_days} days, part-time at a full load, "
+            "overloaded, or overloaded at consecutive month ends. First come the items with an inherited unprogressed "
+            "case, a long-term absent holder, or a long-term absent officer holding cases, and any part-timer at a "
+            "full load who holds such a case; then the rest, each group by its most urgent reason. A short absence "
+            "is never a reason on its own.",
         ),
         Definition(
             "supervision overdue",
@@ -139,8 +171,15 @@ def definitions(settings: Settings) -> list[Definition]:
             "the same day is closed.",
         ),
         Definition(
+            "welfare contact overdue",
+            "Long-term absent on D with no welfare check in the "
+            f"{settings.supervision.welfare_contact_days} days up to D (welfare_contact_days): none held after "
+            "D − welfare_contact_days and on or before D.",
+        ),
+        Definition(
             "at risk, unsupervised",
-            "Overloaded, or holding an unprogressed case, while the monthly supervision is overdue.",
+            "Overloaded, or holding an unprogressed case, while the monthly supervision is overdue; or long-term "
+            "absent with a welfare contact overdue.",
         ),
         Definition(
             "exhibit age",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
+
 from unitload.settings import Settings
 
 
@@ -17,23 +19,43 @@ class Figure:
     column: str  # in workload_months
     term: str  # its definition (unitload.definitions)
     worse_up: bool | None  # True: a rise is worse; None: no change is shown
+    people: pl.Expr | None = None  # a figure that counts officers: who they are, over officer_load's rows
 
 
 def figures(settings: Settings) -> tuple[Figure, ...]:
     return (
         Figure("Open cases", "open_cases", "weighted_load", False),
         Figure("Unit load", "load_pct", "unit load", True),
-        Figure("Officers overloaded", "officers_overloaded", "overloaded", True),
+        Figure("Officers overloaded", "officers_overloaded", "overloaded", True, pl.col("overloaded")),
         Figure(
             f"Overloaded {settings.capacity.sustained_months}+ months",
             "officers_sustained_overload",
             "sustained overload",
             True,
+            pl.col("sustained_overload"),
         ),
-        Figure("Part-timers at full load", "part_time_full_load", "part-time at full load", True),
+        Figure(
+            "Part-timers at full load",
+            "part_time_full_load",
+            "part-time at full load",
+            True,
+            pl.col("part_time_full_load"),
+        ),
+        Figure(
+            "Long-term absent holding cases",
+            "long_term_absent_holding_cases",
+            "long-term absent",
+            True,
+            pl.col("long_term_absent") & (pl.col("open_cases") > 0),
+        ),
         Figure("Unprogressed cases", "unprogressed", "unprogressed", True),
         Figure("Over 90/180/365 days", "unprogressed_over_90", "unprogressed", None),
-        Figure("Holder absent or left", "oic_absent_or_left", "officer in charge absent", True),
+        Figure(
+            "Holder long-term absent or left",
+            "oic_long_term_absent_or_left",
+            "officer in charge long-term absent",
+            True,
+        ),
         Figure("Unallocated cases", "unallocated", "unallocated", True),
         Figure("Forensic queue", "forensic_items", "forensic queue", True),
         Figure("Oldest forensic item", "forensic_oldest_days", "exhibit age", True),

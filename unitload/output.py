@@ -13,8 +13,15 @@ FORMATS = ("csv", "json", "table")
 
 
 def to_csv(df: pl.DataFrame) -> str:
-    """Header row, ISO dates, booleans `true`/`false`, empty for null, floats unrounded."""
-    return df.write_csv(null_value="", date_format="%Y-%m-%d")
+    """Header row, ISO dates, booleans `true`/`false`, empty for null, floats unrounded; a list of codes
+    (attention_list's reasons) joined by `;`."""
+    return _joined(df, ";").write_csv(null_value="", date_format="%Y-%m-%d")
+
+
+def _joined(df: pl.DataFrame, separator: str) -> pl.DataFrame:
+    """List columns as text: their items joined by `separator`."""
+    lists = [c for c, t in df.schema.items() if isinstance(t, pl.List)]
+    return df.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join(separator) for c in lists)
 
 
 def _json_value(value: object) -> object:
@@ -29,6 +36,7 @@ def to_json(df: pl.DataFrame) -> str:
 
 
 def to_table(df: pl.DataFrame) -> str:
+    df = _joined(df, "; ")
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=10_000, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
         return f"{df}\n{df.height} rows\n"
 
@@ -47,7 +55,7 @@ def to_xlsx(df: pl.DataFrame, header: list[tuple[str, str]]) -> bytes:
     """An Excel workbook: the table on sheet "data", what it is and the definitions on sheet "about"."""
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, {"remove_timezone": True}) as workbook:
-        df.write_excel(workbook, worksheet="data", autofit=True)
+        _joined(df, "; ").write_excel(workbook, worksheet="data", autofit=True)
         about = pl.DataFrame({"item": [n for n, _ in header], "value": [v for _, v in header]})
         about.write_excel(workbook, worksheet="about", autofit=True)
     return buffer.getvalue()

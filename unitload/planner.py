@@ -86,7 +86,7 @@ def rebalance_moves(source: Source, on: dt.date, target_pct: float) -> list[Prop
     An officer above the target gives their heaviest case that someone can take; the taker is an
     investigator in post, not absent, with capacity, who stays at or below the target, from the same
     team when anyone there can, and otherwise the one with the most spare capacity. Holders with no
-    capacity (absent all month, or gone) count as above any target. Officers nobody can relieve are
+    capacity (long-term absent, or gone) count as above any target. Officers nobody can relieve are
     left as they are, so the maximum load never rises.
     """
     officers = run_query(source, "officer_load", as_of=on)

@@ -24,11 +24,10 @@ def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> str:
     """The pack for the month ending on `as_of` (or the extract's as-of day for its own month)."""
     settings = source.settings
     label = _labeller(source, names)
-    months = run_query(source, "workload_months", as_of=as_of, months=24 + settings.capacity.sustained_months - 1)
-    months = months.tail(24)
+    months = run_query(source, "workload_months", as_of=as_of, months=24)
     now = months.row(-1, named=True)
     before = months.row(-2, named=True) if months.height > 1 else {}
-    attention = label(run_query(source, "attention_list", as_of=as_of, months=settings.capacity.sustained_months))
+    attention = label(run_query(source, "attention_list", as_of=as_of))
     officers = label(run_query(source, "officer_load", as_of=as_of), "officer_id", "label")
     officers = officers.filter(pl.col("caseholder"))
     cases = run_query(source, "case_ageing", as_of=as_of)
@@ -48,7 +47,18 @@ def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> str:
         _section("Headline figures", _headline(settings, now, before)),
         _section(
             "Needs a decision this month",
-            _table(attention.select("severity", "item", "case_id", "officer", "team", "detail").head(40)),
+            _table(
+                attention.select(
+                    "rank",
+                    pl.when(pl.col("priority")).then(pl.lit("first")).otherwise(pl.lit("")).alias("group"),
+                    "item",
+                    "case_id",
+                    "officer",
+                    "team",
+                    pl.col("reasons").list.join("; "),
+                    pl.col("detail").alias("why, in words"),
+                )
+            ),
         ),
         _section("Trend over the last 24 month ends", _figure(charts.trend(months))),
         _section(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from unitload.settings import ACTION_TYPES, RISK_GRADES
+from unitload.settings import ABSENCE_KINDS, ACTION_TYPES, RISK_GRADES
 
 # Logical types of the contract and the DuckDB types each accepts.
 ACCEPTED_TYPES = {
@@ -69,16 +69,6 @@ class Table:
 
 RANKS = ("DC", "TDC", "DS", "DI", "DCI", "DSU", "PSI", "DFI", "other")
 OFFICER_ROLES = ("investigator", "supervisor", "manager", "forensic_examiner", "other")
-ABSENCE_KINDS = (
-    "annual_leave",
-    "sickness",
-    "long_term_sickness",
-    "parental",
-    "training",
-    "secondment",
-    "restricted_duties",
-    "other",
-)
 ASSIGNMENT_REASONS = ("new", "reallocation", "absence_cover", "transfer", "other")
 DEVICE_TYPES = ("phone", "computer", "tablet", "storage", "cloud_account", "other")
 PRIORITIES = ("urgent", "high", "standard", "low")

@@ -26,6 +26,16 @@ ACTION_TYPES = (
     "admin_note",
 )
 
+ABSENCE_KINDS = (
+    "annual_leave",
+    "sickness",
+    "long_term_sickness",
+    "parental",
+    "training",
+    "secondment",
+    "restricted_duties",
+    "other",
+)
 DEFAULT_RISK = {"very_high": 2.0, "high": 1.5, "medium": 1.0, "low": 0.5}
 DEFAULT_COMPLEXITY = {1: 1.0, 2: 1.5, 3: 2.0}
 DEFAULT_PROGRESSING = ACTION_TYPES[:7]  # enquiry ... file_to_cps: every type but updates, reviews and notes
@@ -42,11 +52,24 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+DEFAULT_REDUCING = ("long_term_sickness", "parental", "secondment", "restricted_duties")
+
+
 class Capacity(_Section):
     full_time_hours: PositiveFloat = 40
     points_per_fte: PositiveFloat = 12.0
     overload_pct: PositiveFloat = 110
     sustained_months: PositiveInt = 2
+    long_absence_days: PositiveInt = 28  # an absence spell this many calendar days long, or longer, is long-term
+    reducing_kinds: list[str] = Field(default_factory=lambda: list(DEFAULT_REDUCING))  # reduce from day one
+
+    @field_validator("reducing_kinds")
+    @classmethod
+    def _known_kinds(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(ABSENCE_KINDS))
+        if unknown:
+            raise ValueError(f"unknown absence kind(s) {unknown}; expected some of {list(ABSENCE_KINDS)}")
+        return value
 
 
 class Weights(_Section):
@@ -115,6 +138,7 @@ class Forensics(_Section):
 class Supervision(_Section):
     monthly_supervision_days: PositiveInt = 35
     psychological_assessment_days: PositiveInt = 365
+    welfare_contact_days: PositiveInt = 28  # a long-term absent officer should have a welfare_check this often
 
 
 class Engine(_Section):
@@ -181,6 +205,8 @@ class Settings(_Section):
             "points_per_fte": float(self.capacity.points_per_fte),
             "overload_pct": float(self.capacity.overload_pct),
             "sustained_months": self.capacity.sustained_months,
+            "long_absence_days": self.capacity.long_absence_days,
+            "reducing_kinds": list(self.capacity.reducing_kinds),
             "risk_grades": list(RISK_GRADES),
             "risk_weights": [float(weights.risk[g]) for g in RISK_GRADES],
             "complexity_levels": list(COMPLEXITIES),
@@ -194,6 +220,7 @@ class Settings(_Section):
             "throughput_weeks": self.forensics.throughput_weeks,
             "monthly_supervision_days": self.supervision.monthly_supervision_days,
             "psychological_assessment_days": self.supervision.psychological_assessment_days,
+            "welfare_contact_days": self.supervision.welfare_contact_days,
         }
 
 

@@ -21,6 +21,7 @@ from unitload.app.filters import Filters, names_visible, notice_unknown, sidebar
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
 from unitload.app.page import PageContext, figure_page, rerun_fragment
 from unitload.app.run import loaded, pin_extract, sidebar, start, this_run
+from unitload.app.share import escaped, view_link
 from unitload.app.signin import sign_in
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "audit",
     "clear_queries",
     "downloads",
+    "escaped",
     "figure_page",
     "forward_diverted",
     "loaded",
@@ -50,5 +52,6 @@ __all__ = [
     "start",
     "table",
     "this_run",
+    "view_link",
     "with_names",
 ]

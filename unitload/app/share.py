@@ -1,7 +1,9 @@
-"""Copy link: the page's address with its filters and choices (ids, codes and dates only)."""
+"""Links: Copy link (this view's address), links to another view keeping this one's choices, and data
+text made safe to show inside Markdown. A link holds only ids, codes and dates."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -23,3 +25,20 @@ def share_link() -> None:
 def _link_shown() -> None:
     if st.session_state.get("share_link"):
         audit("link", what="link", rows=0)
+
+
+KEPT = ("month", "unit", "teams", "extract")  # the sidebar's choices and the pinned extract, kept by every link
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def view_link(path: str, anchor: str | None = None, **params: str) -> str:
+    """A relative link to `path` (a page's url path) with this view's month, unit, teams and extract, the
+    given parameters (an officer, a case), and the section to open scrolled to."""
+    kept = [(k, v) for k in KEPT for v in st.query_params.get_all(k) if v]
+    query = urlencode(kept + [(k, v) for k, v in params.items() if v is not None])
+    return f"{path}?{query}" + (f"#{anchor}" if anchor else "")
+
+
+def escaped(text: object) -> str:
+    """Text from the data (ids, names, codes) as Markdown shows it literally: never a link, a heading or a format."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
