@@ -84,9 +84,9 @@ def test_overview_headline_figures_and_attention_list(monkeypatch):
     at = run_app(monkeypatch)
     figures = {m.label: m for m in at.metric}
     assert figures["Part-timers at full load"].value == "1"
-    assert figures["Long-term absent holding cases"].value == "0"  # P1020's cases went to the part-timer
+    assert figures["Long-term absent holders"].value == "0"  # P1020's cases went to the part-timer
     # annual leave (P1009 and P1032 over the weekend of D) is no alarm: only long-term absence or a leaver
-    assert figures["Holder long-term absent or left"].value == "0"
+    assert figures["Holder away long-term/left"].value == "0"
     assert figures["Officers overloaded"].value == "5 of 27"  # P1010 on leave is 167 % on 0.4 FTE, not on leave
     assert all(m.help for m in at.metric), "every headline figure carries its definition"
     who = {p.proto.popover.label: p for p in at.get("popover") if p.proto.popover.label.startswith("Who")}

@@ -102,6 +102,34 @@ def test_page_renders_its_charts(server, browser, path, title, charts):
         page.close()
 
 
+@pytest.mark.parametrize(
+    ("link", "heading"),
+    [
+        ("workload?extract=unit-seed42-2026-10-31&officer=P1019#one-officer", "One officer"),
+        ("cases?extract=unit-seed42-2026-10-31&case=C000836#case-timeline", "Case timeline"),
+    ],
+)
+def test_an_attention_list_link_opens_scrolled_to_its_officer_or_case(server, browser, link, heading):
+    """The Overview's links keep the extract (and month and teams) and open at the item's section.
+
+    (A new server's very first request, forwarded through the frame, loses the section: the tests'
+    server has answered others first.)"""
+    open_page(browser, f"{server}/data").close()
+    page = open_page(browser, f"{server}/{link}")
+    try:
+        target = page.get_by_role("heading", name=heading)
+        page.wait_for_function(
+            "() => { const main = document.querySelector('[data-testid=stMain]');"
+            " return (main ? main.scrollTop : 0) + window.scrollY > 500; }",
+            timeout=30_000,
+        )
+        box = target.bounding_box()
+        assert box is not None and 0 <= box["y"] < 1000  # in view
+        assert page.url.endswith(link.split("?")[1])  # the link's view and section stay in the address
+    finally:
+        page.close()
+
+
 def test_no_request_leaves_the_machine(server, browser):
     """Usage statistics are off and nothing is fetched from the internet."""
     page = browser.new_page()

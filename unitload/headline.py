@@ -42,7 +42,7 @@ def figures(settings: Settings) -> tuple[Figure, ...]:
             pl.col("part_time_full_load"),
         ),
         Figure(
-            "Long-term absent holding cases",
+            "Long-term absent holders",
             "long_term_absent_holding_cases",
             "long-term absent",
             True,
@@ -51,7 +51,7 @@ def figures(settings: Settings) -> tuple[Figure, ...]:
         Figure("Unprogressed cases", "unprogressed", "unprogressed", True),
         Figure("Over 90/180/365 days", "unprogressed_over_90", "unprogressed", None),
         Figure(
-            "Holder long-term absent or left",
+            "Holder away long-term/left",
             "oic_long_term_absent_or_left",
             "officer in charge long-term absent",
             True,
