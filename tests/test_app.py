@@ -199,6 +199,11 @@ def test_forensic_page_with_filters(monkeypatch, sample):
     assert any("Team filter" in c.value for c in at.caption)
 
 
+def linked_scenario(at: AppTest) -> dict:
+    value = at.query_params["scenario"]
+    return json.loads(value[0] if isinstance(value, list) else value)
+
+
 def test_planner_builds_a_scenario_through_the_widgets(monkeypatch):
     at = run_app(monkeypatch, page="planner.py")
     before = {m.label: m.value for m in at.metric}
@@ -208,21 +213,29 @@ def test_planner_builds_a_scenario_through_the_widgets(monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     away = {m.label: m.value for m in at.metric}
     assert (before["Holding cases with no capacity"], away["Holding cases with no capacity"]) == ("0", "1")
-    at.button(key="FormSubmitter:planner_rebalance-Propose moves").click()
-    at.run()
+    scenario = linked_scenario(at)
+    assert scenario["changes"] == [
+        {
+            "change": "absence",
+            "officer_id": "P1017",
+            "first_day": "2026-11-01",
+            "last_day": None,
+            "kind": "long_term_sickness",
+            "capacity_reduction": 1.0,
+        }
+    ]  # the contract's JSON form, in the link
+    at.toggle(key="planner_propose").set_value(True).run()  # a proposal: nothing changes until it is accepted
+    assert {m.label: m.value for m in at.metric}["Holding cases with no capacity"] == "1"
+    moves = frame_with(at, "why")
+    assert "P1017" in set(moves["from"]) and len(moves) >= 1
+    at.button(key="planner_accept").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert {m.label: m.value for m in at.metric}["Holding cases with no capacity"] == "0"
-    moves = frame_with(at, "why")
-    assert set(moves["from_officer"]) >= {"P1017"}
-    link = at.query_params["scenario"]
-    link = link[0] if isinstance(link, list) else link
-    assert link.startswith("absence.P1017.") and "~rebalance.110p0." in link
-    at.button(key="planner_remove_0").click()
-    at.run()
-    assert at.query_params["scenario"] in (
-        ["rebalance" + link.split("~rebalance")[1]],
-        "rebalance" + link.split("~rebalance")[1],
-    )
+    changes = linked_scenario(at)["changes"]
+    assert [c["change"] for c in changes] == ["absence"] + ["move_cases"] * len(moves)
+    assert all(c["reason"] == "reallocation" and c["on"] == "2026-11-30" for c in changes[1:])
+    at.button(key="planner_remove_0").click().run()
+    assert [c["change"] for c in linked_scenario(at)["changes"]] == ["move_cases"] * len(moves)
 
 
 def test_supervision_page_with_and_without_the_table(monkeypatch, tmp_path):

@@ -4,10 +4,12 @@ Runs `streamlit run dashboard.py` on a free port with the sample extract and dri
 Chromium through Playwright (`playwright install` cannot download a browser here).
 """
 
+import json
 import shutil
 import tempfile
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import require
@@ -151,7 +153,22 @@ def test_chromium_is_debians(browser):
 
 
 def test_a_scenario_link_reproduces_the_figures_in_a_fresh_browser(server, browser):
-    link = f"{server}/planner?scenario=absence.P1017.2026-11-01..long_term_sickness.1p0~examiners.1p0."
+    scenario = quote(
+        json.dumps(
+            {
+                "changes": [
+                    {
+                        "change": "absence",
+                        "officer_id": "P1017",
+                        "first_day": "2026-11-01",
+                        "kind": "long_term_sickness",
+                    },
+                    {"change": "examiners", "fte": 1, "from": "2026-11-01"},
+                ]
+            }
+        )
+    )
+    link = f"{server}/planner?scenario={scenario}&on=2026-12-31&tab=Forensic+capacity"
     shown = []
     for _ in range(2):  # two fresh browser contexts: nothing carried over but the link
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -163,6 +180,7 @@ def test_a_scenario_link_reproduces_the_figures_in_a_fresh_browser(server, brows
         )
         shown.append(metrics(page, 4))
         assert "P1017 absent (long term sickness)" in page.content()
+        assert "tab=Forensic" in page.url and "on=2026-12-31" in page.url  # the day and the tab stay in the link
         context.close()
     assert shown[0] == shown[1]
     assert shown[0][2] == "1"  # the absent officer's cases are held with no capacity
@@ -225,7 +243,10 @@ def test_links_hold_only_ids_codes_and_dates(server, browser):
             "cases?case=C000836&cases_group=officer+in+charge",
             "forensics?forensics_priorities=urgent",
             "supervision",
-            "planner?scenario=hours.P1013.24p0.2026-11-01",
+            "planner?scenario="
+            + quote(
+                json.dumps({"changes": [{"change": "hours", "officer_id": "P1013", "from": "2026-11-01", "hours": 24}]})
+            ),
             "data",
         ):
             page.goto(f"{server}/{path}")
@@ -235,7 +256,7 @@ def test_links_hold_only_ids_codes_and_dates(server, browser):
             query = unquote_plus(page.url.split("?", 1)[1]) if "?" in page.url else ""
             assert not any(name in query for name in names), query
             assert not any(ref in query for ref in refs), query
-            assert all(ch.isalnum() or ch in "=&_-.,~ :" for ch in query), query
+            assert all(ch.isalnum() or ch in '=&_-.,~ :{}[]"' for ch in query), query  # a scenario is JSON
     finally:
         context.close()
 

@@ -46,12 +46,20 @@ def test_percentiles_are_stable_between_seeds():
     assert 0 < first.weeks_at(50) < first.weeks_at(85) <= first.weeks_at(95)
 
 
-def test_same_seed_same_answer_and_capacity_scaling_helps():
+def test_same_seed_same_answer_and_extra_capacity_helps_from_its_week():
     args = (120, [24, 30, 18, 27], [26, 31, 22, 29])
     assert np.array_equal(monte_carlo(*args, seed=5).weeks_to_clear, monte_carlo(*args, seed=5).weeks_to_clear)
     base = monte_carlo(*args, seed=5)
-    more = monte_carlo(*args, seed=5, completions_scale=1.25)
+    more = monte_carlo(*args, seed=5, extra_completions=(6.5,) * 104)
     assert more.weeks_at(85) < base.weeks_at(85)
+    late = monte_carlo(*args, seed=5, extra_completions=(0.0,) * 10 + (6.5,) * 94)  # from week 11
+    assert more.weeks_at(85) < late.weeks_at(85) < base.weeks_at(85)
+
+
+def test_extra_completions_on_constant_flow_are_exact():
+    # 100 waiting, 10 in and 10 out a week; from week 3, 5 more out a week: 100 / 5 = 20 weeks after week 2
+    got = monte_carlo(100, [10], [10], runs=50, extra_completions=(0.0, 0.0) + (5.0,) * 100)
+    assert set(got.weeks_to_clear.tolist()) == {22}
 
 
 def test_empty_history_is_refused():
@@ -95,7 +103,7 @@ def test_whole_counts_simulate_in_integers_with_the_same_results_as_floats(backl
 def test_same_inputs_reuse_the_simulation_and_other_inputs_do_not():
     first = monte_carlo(300, [30, 20], [25, 35], runs=500)
     assert monte_carlo(300, np.array([30, 20]), (25.0, 35.0), runs=500) is first
-    assert monte_carlo(300, [30, 20], [25, 35], runs=500, completions_scale=1.5) is not first
+    assert monte_carlo(300, [30, 20], [25, 35], runs=500, extra_completions=(1.5,)) is not first
     assert monte_carlo(301, [30, 20], [25, 35], runs=500) is not first
     with pytest.raises(ValueError, match="read-only"):
         first.weeks_to_clear[0] = 0  # a caller cannot change what later callers are given

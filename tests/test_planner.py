@@ -1,27 +1,35 @@
-"""The staffing planner's model: each change type, rebalancing, and scenario links."""
+"""The staffing planner (DATA_CONTRACT.md section 5): each change as an edit of the tables, errors that name
+the change and field, rebalancing as a proposal, the forecast, the projection and scenario links."""
 
 import datetime as dt
 
 import polars as pl
 import pytest
 from conftest import D, assign, case, contract, officer
-from hypothesis import given
-from hypothesis import strategies as st
 
 from queries import run_query
-from unitload.planner import evaluate, evaluation_day, rebalance_moves
+from unitload import edits
+from unitload.planner import (
+    accepted,
+    evaluate,
+    evaluation_day,
+    extract_tables,
+    plan_rows,
+    projection,
+    rebalance_moves,
+)
 from unitload.scenario import (
-    Absence,
-    Examiners,
-    Hours,
-    Leaver,
-    Move,
-    NewPost,
-    Rebalance,
+    AbsenceChange,
+    ExaminersChange,
+    HoursChange,
+    LeaverChange,
+    MoveCasesChange,
+    NewPostChange,
     Scenario,
     ScenarioError,
+    parse,
+    read,
 )
-from unitload.schema import ABSENCE_KINDS, OFFICER_ROLES
 
 ON = D(2026, 11, 30)
 START = D(2026, 11, 1)
@@ -41,65 +49,206 @@ def unit(build):
     )
 
 
+def scenario(*changes) -> Scenario:
+    return read({"name": "test", "changes": [c.to_json() for c in changes]})
+
+
 def loads(outcome) -> dict[str, float]:
     return dict(zip(outcome.officers["officer_id"], outcome.officers["load_pct"], strict=True))
 
 
 def test_baseline_is_the_extract_measured_on_the_day(unit):
     base = evaluate(unit, Scenario(), ON, runs=10)
-    expected = run_query(unit, "officer_load", as_of=ON).filter(pl.col("role") == "investigator")
+    expected = run_query(unit, "officer_load", as_of=ON).filter(pl.col("caseholder"))
     assert loads(base) == dict(zip(expected["officer_id"], expected["load_pct"], strict=True))
     assert loads(base)["A"] == pytest.approx(100 * 14 / 12)
 
 
-def test_hours_change_from_a_day(unit):
-    got = evaluate(unit, Scenario((Hours("B", 20.0, D(2026, 11, 15)),)), ON, runs=10)
+def test_hours_replace_the_periods_from_the_day(unit):
+    got = evaluate(unit, scenario(HoursChange(officer_id="B", from_day=D(2026, 11, 15), hours=20.0)), ON, runs=10)
     row = got.officers.filter(pl.col("officer_id") == "B").row(0, named=True)
     assert (row["fte"], row["capacity_points"], row["part_time_full_load"]) == (0.5, 6.0, False)
-    before = evaluate(unit, Scenario((Hours("B", 20.0, D(2026, 12, 15)),)), ON, runs=10)
-    assert before.officers.filter(pl.col("officer_id") == "B")["fte"].to_list() == [1.0]
-    full = evaluate(unit, Scenario((Hours("P", 40.0, START),)), ON, runs=10)
-    assert full.officers.filter(pl.col("officer_id") == "P")["fte"].to_list() == [1.0]
+    later = evaluate(unit, scenario(HoursChange(officer_id="B", from_day=D(2026, 12, 15), hours=20.0)), ON, runs=10)
+    assert later.officers.filter(pl.col("officer_id") == "B")["fte"].to_list() == [1.0]
+
+
+def test_each_change_edits_the_tables_as_the_contract_says(unit):
+    tables = extract_tables(unit, edits.EDITED + edits.READ)
+    tables["contracts"] = pl.concat(  # B: a period that starts after the change's day is replaced too
+        [
+            tables["contracts"].filter(pl.col("officer_id") != "B"),
+            pl.DataFrame(
+                {
+                    "officer_id": ["B", "B"],
+                    "valid_from": [D(2020, 1, 1), D(2026, 12, 1)],
+                    "valid_to": [D(2026, 12, 1), None],
+                    "contracted_hours": [40.0, 30.0],
+                },
+                schema=tables["contracts"].schema,
+            ),
+        ]
+    )
+    got = edits.apply(
+        tables,
+        scenario(
+            HoursChange(officer_id="B", from_day=D(2026, 11, 15), hours=20.0),
+            AbsenceChange(officer_id="P", first_day=START, last_day=None, kind="parental"),
+            LeaverChange(officer_id="C", left_on=D(2027, 1, 1)),
+            LeaverChange(officer_id="C", left_on=D(2027, 3, 1)),  # the earlier of the two stays
+            NewPostChange(officer_id="N1", team="T2", role="investigator", hours=30.0, joined_on=START),
+            MoveCasesChange(case_ids=("A0", "A1"), to_officer="N1", on=D(2026, 11, 10)),
+            ExaminersChange(fte=2.0, from_day=START),
+        ),
+    )
+    b = got["contracts"].filter(pl.col("officer_id") == "B").sort("valid_from")
+    assert b.select("valid_from", "valid_to", "contracted_hours").rows() == [
+        (D(2020, 1, 1), D(2026, 11, 15), 40.0),
+        (D(2026, 11, 15), None, 20.0),
+    ]
+    assert got["absences"].filter(pl.col("officer_id") == "P")["capacity_reduction"].to_list() == [1.0]
+    assert got["officers"].filter(pl.col("officer_id") == "C")["left_on"].to_list() == [D(2027, 1, 1)]
+    post = got["officers"].filter(pl.col("officer_id") == "N1").row(0, named=True)
+    assert (post["unit"], post["rank"], post["supervisor_id"], post["joined_on"]) == ("U", "other", None, START)
+    assert got["contracts"].filter(pl.col("officer_id") == "N1")["contracted_hours"].to_list() == [30.0]
+    a0 = got["assignments"].filter(pl.col("case_id") == "A0").sort("assigned_from")
+    assert a0.select("officer_id", "assigned_to", "reason").rows() == [
+        ("A", D(2026, 11, 10), "new"),
+        ("N1", None, "reallocation"),
+    ]
+    assert got["assignments"].height == tables["assignments"].height + 2
+    assert got["cases"].equals(tables["cases"])  # examiners edit no table, and nothing else is touched
+
+
+def test_a_move_skips_a_case_not_open_on_its_day(build):
+    source = build(
+        officers=[officer("A"), officer("B")],
+        contracts=[contract("A"), contract("B")],
+        cases=[case("OPEN"), case("CLOSED", closed_on=D(2026, 10, 1))],
+        assignments=[assign("OPEN", "A"), assign("CLOSED", "A", assigned_to=D(2026, 10, 1))],
+    )
+    rows = plan_rows(source, scenario(MoveCasesChange(case_ids=("OPEN", "CLOSED"), to_officer="B", on=START)), ON)
+    held = dict(zip(rows["officer_id"], rows["open_cases"], strict=True))
+    assert held == {"A": 0, "B": 1}
 
 
 def test_absence_and_leaver(unit):
-    away = evaluate(unit, Scenario((Absence("A", START, None),)), ON, runs=10)
-    assert away.officers.filter(pl.col("officer_id") == "A")["load_pct"].to_list() == [None]
+    away = evaluate(unit, scenario(AbsenceChange(officer_id="A", first_day=START, kind="sickness")), ON, runs=10)
+    assert away.officers.filter(pl.col("officer_id") == "A")["load_pct"].to_list() == [None]  # 30 days: long-term
     assert away.headline["no_capacity_holding_cases"] == 1
-    half = evaluate(unit, Scenario((Absence("A", START, None, "restricted_duties", 0.5),)), ON, runs=10)
-    assert loads(half)["A"] == pytest.approx(100 * 14 / 6)
-    gone = evaluate(unit, Scenario((Leaver("A", D(2026, 11, 20)),)), ON, runs=10)
+    half = AbsenceChange(officer_id="A", first_day=START, kind="restricted_duties", capacity_reduction=0.5)
+    assert loads(evaluate(unit, scenario(half), ON, runs=10))["A"] == pytest.approx(100 * 14 / 6)
+    leave = AbsenceChange(officer_id="A", first_day=D(2026, 11, 23), last_day=D(2026, 12, 4), kind="annual_leave")
+    assert loads(evaluate(unit, scenario(leave), ON, runs=10))["A"] == pytest.approx(100 * 14 / 12)  # not reducing
+    gone = evaluate(unit, scenario(LeaverChange(officer_id="A", left_on=D(2026, 11, 20))), ON, runs=10)
     assert "A" not in loads(gone)
 
 
 def test_new_post_and_moves(unit):
-    got = evaluate(
-        unit, Scenario((NewPost("NEW1", "investigator", "T1", 40.0, START), Move(("A0",), "NEW1", START))), ON, runs=10
-    )
+    post = NewPostChange(officer_id="NEW1", team="T1", role="investigator", hours=40.0, joined_on=START)
+    got = evaluate(unit, scenario(post, MoveCasesChange(case_ids=("A0",), to_officer="NEW1", on=START)), ON, runs=10)
     assert loads(got)["NEW1"] == pytest.approx(50.0)
     assert loads(got)["A"] == pytest.approx(100 * 8 / 12)
     cases = run_query(unit, "case_progress", as_of=ON)
     assert cases.filter(pl.col("case_id") == "A0")["officer_id"].to_list() == ["A"]  # the extract is untouched
 
 
-def test_rebalancing_makes_the_fewest_moves_and_never_raises_the_maximum(unit):
-    got = evaluate(unit, Scenario((Rebalance(110.0, START),)), ON, runs=10)
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ([{"change": "hours", "officer_id": "ZZ9", "from": "2026-11-01", "hours": 20}], "change 1, field officer_id"),
+        ([{"change": "hours", "officer_id": "A", "from": "2026-11-01", "hours": 61}], "change 1, field hours"),
+        ([{"change": "hours", "officer_id": "A", "from": "2026-11-31", "hours": 20}], "change 1, field from"),
+        ([{"change": "hours", "officer_id": "A", "hours": 20}], "change 1, field from"),
+        ([{"change": "sabbatical", "officer_id": "A"}], "change 1, field change"),
+        (
+            [
+                {"change": "leaver", "officer_id": "A", "left_on": "2026-12-01"},
+                {"change": "move_cases", "case_ids": ["A0", "Z9"], "to_officer": "B", "on": "2026-11-01"},
+            ],
+            "change 2, field case_ids",
+        ),
+        ([{"change": "move_cases", "case_ids": ["A0"], "to_officer": "ZZ9", "on": "2026-11-01"}], "field to_officer"),
+        (
+            [{"change": "new_post", "officer_id": "A", "team": "T1", "role": "investigator", "hours": 40,
+              "joined_on": "2026-11-01"}],
+            "change 1, field officer_id",
+        ),
+        (
+            [{"change": "new_post", "officer_id": "N1", "team": "T9", "role": "investigator", "hours": 40,
+              "joined_on": "2026-11-01"}],
+            "change 1, field team",
+        ),
+        ([{"change": "absence", "officer_id": "A", "first_day": "2026-11-01", "kind": "gardening"}], "field kind"),
+        (
+            [{"change": "absence", "officer_id": "A", "first_day": "2026-11-01", "kind": "sickness",
+              "capacity_reduction": 1.5}],
+            "field capacity_reduction",
+        ),
+        ([{"change": "examiners", "fte": "inf", "from": "2026-11-01"}], "change 1, field fte"),
+    ],
+)  # fmt: skip
+def test_an_invalid_scenario_names_the_change_and_field(unit, changes, message):
+    with pytest.raises(ScenarioError, match=message):
+        plan_rows(unit, parse_json({"name": "bad", "changes": changes}), ON)
+
+
+def parse_json(data) -> Scenario:
+    import json
+
+    return parse(json.dumps(data))
+
+
+def test_the_json_form_reads_type_as_change_and_round_trips():
+    text = '{"name": "t", "changes": [{"type": "leaver", "officer_id": "A", "left_on": "2026-12-01"}]}'
+    got = parse(text)
+    assert got.changes == (LeaverChange(officer_id="A", left_on=D(2026, 12, 1)),)
+    assert parse(got.text()) == got
+    assert got.to_json() == {"name": "t", "changes": [{"change": "leaver", "officer_id": "A", "left_on": "2026-12-01"}]}
+    with pytest.raises(ScenarioError, match="at most 50 changes"):
+        read({"changes": [{"change": "leaver", "officer_id": "A", "left_on": "2026-12-01"}] * 51})
+
+
+def test_plan_rows_carry_the_baseline_beside_the_scenario(unit):
+    post = NewPostChange(officer_id="N1", team="T1", role="investigator", hours=40.0, joined_on=START)
+    rows = plan_rows(unit, scenario(post, MoveCasesChange(case_ids=("A0",), to_officer="N1", on=START)), ON)
+    a = rows.filter(pl.col("officer_id") == "A").row(0, named=True)
+    assert (a["load_pct"], a["baseline_load_pct"], a["baseline_overloaded"]) == (
+        pytest.approx(100 * 8 / 12),
+        pytest.approx(100 * 14 / 12),
+        True,
+    )
+    n1 = rows.filter(pl.col("officer_id") == "N1").row(0, named=True)
+    assert (n1["baseline_load_pct"], n1["baseline_overloaded"]) == (None, None)
+    assert rows.columns[:16] == [
+        "officer_id", "team", "fte", "availability", "capacity_points", "open_cases", "weighted_load", "load_pct",
+        "overloaded", "part_time_full_load", "absent", "long_term_absent", "absent_since", "absence_kind",
+        "baseline_load_pct", "baseline_overloaded",
+    ]  # fmt: skip
+
+
+def test_rebalancing_is_a_proposal_that_accepting_adds_as_moves(unit):
+    moves = rebalance_moves(unit, ON, 110.0)
     # A is at 117 %: one move, of the heaviest case someone can take (6 points, to B: same team, most room)
-    assert [(m.case_id, m.from_officer, m.to_officer) for m in got.moves] == [("A0", "A", "B")]
-    assert "same team" in got.moves[0].why
-    before = max(v for v in loads(evaluate(unit, Scenario(), ON, runs=10)).values() if v is not None)
-    assert max(v for v in loads(got).values() if v is not None) <= before
-    assert all(v <= 110 + 1e-9 for v in loads(got).values() if v is not None)
+    assert [(m.case_id, m.from_officer, m.to_officer) for m in moves] == [("A0", "A", "B")]
+    assert "same team" in moves[0].why
+    changes = accepted(moves, ON)
+    assert changes == [MoveCasesChange(case_ids=("A0",), to_officer="B", on=ON, reason="reallocation")]
+    after = evaluate(unit, scenario(*changes), ON, runs=10)
+    assert all(v <= 110 + 1e-9 for v in loads(after).values() if v is not None)
 
 
 def test_rebalancing_never_gives_to_an_absent_officer_and_relieves_one(unit):
-    got = evaluate(
-        unit, Scenario((Absence("A", START, None), Absence("B", START, None), Rebalance(110.0, START))), ON, runs=10
+    from unitload.planner import edited
+
+    away = scenario(
+        AbsenceChange(officer_id="A", first_day=START, kind="long_term_sickness"),
+        AbsenceChange(officer_id="B", first_day=START, kind="long_term_sickness"),
     )
-    assert {m.to_officer for m in got.moves} <= {"P", "C"}
-    assert "B" not in {m.to_officer for m in got.moves} and "A" not in {m.to_officer for m in got.moves}
-    assert all(v <= 110 + 1e-9 for v in loads(got).values() if v is not None)
-    assert any("none free in T1" in m.why for m in got.moves if m.to_officer == "C")
+    moves = rebalance_moves(edited(unit, away), ON, 110.0)
+    assert {m.to_officer for m in moves} <= {"P", "C"}
+    assert any("none free in T1" in m.why for m in moves if m.to_officer == "C")
+    after = evaluate(unit, scenario(*away.changes, *accepted(moves, ON)), ON, runs=10)
+    assert all(v <= 110 + 1e-9 for v in loads(after).values() if v is not None)
 
 
 def test_rebalancing_leaves_what_nobody_can_take(build):
@@ -112,65 +261,28 @@ def test_rebalancing_leaves_what_nobody_can_take(build):
     assert rebalance_moves(source, ON, 110.0) == []
 
 
-def test_examiner_capacity_moves_the_forecast(sample):
+def test_examiner_capacity_moves_the_forecast_from_its_day(sample):
     on = evaluation_day(sample.extract.as_of)
     base = evaluate(sample, Scenario(), on)
-    more = evaluate(sample, Scenario((Examiners(1.0),)), on)
+    more = evaluate(sample, scenario(ExaminersChange(fte=1.0, from_day=D(2026, 11, 1))), on)
+    later = evaluate(sample, scenario(ExaminersChange(fte=1.0, from_day=D(2027, 6, 1))), on)
     assert more.examiner_fte == pytest.approx(base.examiner_fte + 1)
-    assert more.forecast.cleared_share > base.forecast.cleared_share
-    assert more.forecast.weeks_at(85) is not None
+    assert more.added[0] > 0 and later.added[0] == 0 and later.added[40] == more.added[0]
+    assert more.forecast.cleared_share > later.forecast.cleared_share >= base.forecast.cleared_share
+    post = NewPostChange(officer_id="DFI1", team="POLIT-DFU", role="forensic_examiner", hours=40, joined_on=START)
+    hired = evaluate(sample, scenario(post), on)
+    assert hired.added == more.added  # a new examiner post counts from its start, as one examiner FTE
+
+
+def test_projection_has_the_next_twelve_month_ends_with_what_the_extract_knows(unit):
+    base = projection(unit, Scenario(), 12)
+    assert sorted(base["as_of"].unique().to_list())[0] == D(2026, 11, 30)
+    assert sorted(base["as_of"].unique().to_list())[-1] == D(2027, 10, 31)
+    gone = projection(unit, scenario(LeaverChange(officer_id="A", left_on=D(2027, 3, 1))), 12)
+    months_with_a = sorted(gone.filter(pl.col("officer_id") == "A")["as_of"].to_list())
+    assert months_with_a[-1] == D(2027, 2, 28)
 
 
 def test_evaluation_day_is_the_end_of_the_next_month():
     assert evaluation_day(D(2026, 10, 31)) == D(2026, 11, 30)
     assert evaluation_day(D(2026, 12, 15)) == D(2027, 1, 31)
-
-
-ids = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", min_size=1, max_size=8)
-days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
-hours = st.floats(min_value=0.5, max_value=60, allow_nan=False).map(lambda h: round(h, 2))
-changes = st.one_of(
-    st.builds(Hours, ids, hours, days),
-    st.builds(
-        lambda o, a, n, k, r: Absence(o, a, None if n is None else a + dt.timedelta(days=n), k, r),
-        ids,
-        days,
-        st.none() | st.integers(0, 400),
-        st.sampled_from(ABSENCE_KINDS),
-        st.floats(min_value=0.05, max_value=1.0).map(lambda r: round(r, 2)),
-    ),
-    st.builds(Leaver, ids, days),
-    st.builds(NewPost, ids, st.sampled_from(OFFICER_ROLES), ids, hours, days),
-    st.builds(Move, st.lists(ids, min_size=1, max_size=4).map(tuple), ids, days),
-    st.builds(Rebalance, st.floats(min_value=1, max_value=500).map(lambda t: round(t, 1)), days),
-    st.builds(
-        Examiners,
-        st.floats(min_value=-5, max_value=10).map(lambda d: round(d, 2)),
-        st.none() | st.floats(min_value=0, max_value=50).map(lambda d: round(d, 2)),
-    ),
-)
-
-
-@given(st.lists(changes, max_size=6))
-def test_any_scenario_survives_a_link(items):
-    scenario = Scenario(tuple(items))
-    text = scenario.serialise()
-    assert Scenario.parse(text) == scenario
-    assert all(ch.isalnum() or ch in "-_.,~" for ch in text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "nonsense.1",
-        "hours.P1.99p0.2026-01-01",
-        "hours.P1.24p0",
-        "absence.P1.2026-01-02.2026-01-01.sickness.1p0",
-        "move..P2.2026-01-01",
-        "hours.P<script>.24p0.2026-01-01",
-        "post.N1.wizard.T1.40p0.2026-01-01",
-    ],
-)
-def test_bad_links_are_refused_with_a_reason(text):
-    with pytest.raises(ScenarioError):
-        Scenario.parse(text)

@@ -28,7 +28,7 @@ LINK_KEYS = {
     ],
     "forensics.py": ["month", "forensics_priorities", "forensics_devices", "forensics_horizon", "forensics_window"],
     "supervision.py": ["month", "unit", "teams"],
-    "planner.py": ["scenario", "planner_on", "month"],
+    "planner.py": ["scenario", "on", "tab", "compare", "month"],
     "data_definitions.py": ["extract", "month"],
 }
 HOSTILE = st.sampled_from(

@@ -18,6 +18,7 @@ from unitload.db import open_source
 from unitload.extract import ExtractError
 from unitload.findings import ERROR, has_errors
 from unitload.output import FORMATS, render
+from unitload.scenario import ScenarioError
 from unitload.settings import SettingsError, load_settings
 from unitload.validate import validate as validate_source
 
@@ -63,6 +64,45 @@ def query(
     elif source.extract.as_of is None:
         raise UsageError(f"{data}: manifest.json has no extracted_at; give --as-of YYYY-MM-DD")
     sys.stdout.write(render(run_query(source, name, **params), fmt))
+
+
+@app.command()
+def plan(
+    data: DataOption,
+    scenario: Annotated[
+        Path,
+        typer.Option(
+            "--scenario", help='Scenario JSON file: {"name": ..., "changes": [...]} (DATA_CONTRACT.md section 5).'
+        ),
+    ],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Day to measure on, YYYY-MM-DD; default the extract's.")
+    ] = None,
+    settings: SettingsOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or table.")] = "csv",
+) -> None:
+    """Measure a staffing scenario on a day: officer_load's columns, with each officer's baseline load beside them.
+
+    An invalid scenario (an unknown officer, case, team or change, a date that does not parse, hours out
+    of range) stops with one line naming the change and field, exit code 2; nothing is written anywhere.
+    """
+    from unitload.planner import plan_rows
+    from unitload.scenario import parse
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    try:
+        text = scenario.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--scenario {scenario}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    changes = parse(text)
+    source = open_source(data, load_settings(settings))
+    if not source.usable:
+        raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
+    day = _date(as_of, "--as-of") if as_of is not None else source.extract.as_of
+    if day is None:
+        raise UsageError(f"{data}: manifest.json has no extracted_at; give --as-of YYYY-MM-DD")
+    sys.stdout.write(render(plan_rows(source, changes, day), fmt))
 
 
 @app.command()
@@ -241,7 +281,7 @@ def main() -> None:
     """Run the command; known errors become one line on stderr and exit code 2."""
     try:
         app()
-    except (UsageError, ExtractError, SettingsError, QueryError) as exc:
+    except (UsageError, ExtractError, SettingsError, QueryError, ScenarioError) as exc:
         typer.echo(f"unitload: error: {exc}", err=True)
         sys.exit(2)
     except duckdb.Error as exc:

@@ -79,26 +79,34 @@ def monte_carlo(
     runs: int = 10_000,
     horizon_weeks: int = 104,
     seed: int = 2026,
-    completions_scale: float = 1.0,
+    extra_completions: tuple[float, ...] = (),
 ) -> MonteCarlo:
     """Simulate the queue forward from the trailing window's weeks (vectorised over runs).
 
-    `completions_scale` multiplies every sampled week's completions: the planner uses it for a change
-    of examiner capacity. The same inputs give the same result, kept for the last few: a page rerun
-    for another widget does not simulate again.
+    `extra_completions` adds to the sampled completions of each simulated week (the first is week 1;
+    weeks past its end add nothing): the planner's change of examiner capacity from a day. The same
+    inputs give the same result, kept for the last few: a page rerun for another widget does not
+    simulate again.
     """
     arrivals = tuple(float(a) for a in weekly_arrivals)
-    completions = tuple(float(c) * completions_scale for c in weekly_completions)
+    completions = tuple(float(c) for c in weekly_completions)
     if not arrivals or not completions:
         raise ValueError("the trailing window has no weeks to resample")
-    return _simulate(int(backlog), arrivals, completions, runs, horizon_weeks, seed)
+    extra = tuple(float(e) for e in extra_completions[:horizon_weeks])
+    return _simulate(int(backlog), arrivals, completions, runs, horizon_weeks, seed, extra if any(extra) else ())
 
 
 @functools.lru_cache(maxsize=32)
 def _simulate(
-    backlog: int, arrivals: tuple[float, ...], completions: tuple[float, ...], runs: int, horizon_weeks: int, seed: int
+    backlog: int,
+    arrivals: tuple[float, ...],
+    completions: tuple[float, ...],
+    runs: int,
+    horizon_weeks: int,
+    seed: int,
+    extra: tuple[float, ...],
 ) -> MonteCarlo:
-    return simulate(backlog, arrivals, completions, runs, horizon_weeks, seed)
+    return simulate(backlog, arrivals, completions, runs, horizon_weeks, seed, extra=extra)
 
 
 def simulate(
@@ -109,8 +117,10 @@ def simulate(
     horizon_weeks: int,
     seed: int,
     dtype: type | None = None,
+    extra: tuple[float, ...] = (),
 ) -> MonteCarlo:
-    """The Monte Carlo itself (uncached); `dtype` forces the number type, else `exact_dtype` picks it."""
+    """The Monte Carlo itself (uncached); `dtype` forces the number type, else `exact_dtype` picks it;
+    `extra` adds to each week's completions from week 1 (see `monte_carlo`)."""
     if backlog <= 0:
         return MonteCarlo(
             backlog,
@@ -121,9 +131,16 @@ def simulate(
             np.zeros((len(FAN_PERCENTILES), horizon_weeks + 1)),
         )
     rng = np.random.default_rng(seed)
-    dtype = dtype or exact_dtype(backlog, arrivals, completions, horizon_weeks)
+    most = max(map(abs, completions)) + max(map(abs, extra), default=0.0)  # a week's completions, extra included
+    dtype = dtype or exact_dtype(backlog, arrivals, (*completions, *extra, most), horizon_weeks)
     drawn = np.asarray(arrivals, dtype=dtype)[rng.integers(0, len(arrivals), size=(runs, horizon_weeks))]
-    drawn -= np.asarray(completions, dtype=dtype)[rng.integers(0, len(completions), size=(runs, horizon_weeks))]
+    taken = np.asarray(completions, dtype=dtype)[rng.integers(0, len(completions), size=(runs, horizon_weeks))]
+    if extra:  # examiners added (or removed) from a week on; a week never completes fewer than none
+        weekly = np.zeros(horizon_weeks, dtype=dtype)
+        weekly[: len(extra)] = extra
+        taken += weekly
+        np.maximum(taken, 0, out=taken)
+    drawn -= taken
     # The queue never goes below zero within a week: clearing is the first week it reaches zero.
     path = np.cumsum(drawn, axis=1, dtype=dtype)
     path += backlog
@@ -146,7 +163,7 @@ def simulate(
 def exact_dtype(backlog: int, arrivals: tuple[float, ...], completions: tuple[float, ...], weeks: int) -> type:
     """32-bit integers where every week's counts are whole and no run can leave their range, else floats.
 
-    The counts are whole unless the planner scales completions. Integers give the same queues and
+    The counts are whole unless the planner adds an examiner's fractional completions. Integers give the same queues and
     weeks as floats (whole numbers are exact in both) in half the memory, and sort faster.
     """
     whole = all(float(v).is_integer() for v in (*arrivals, *completions))

@@ -1,8 +1,9 @@
-"""The staffing planner's model: a scenario applied to an extract, measured with the same named queries.
+"""The staffing planner's model: a scenario (DATA_CONTRACT.md section 5) written into the extract's tables,
+then measured with the same named queries; rebalancing proposals; a projection month by month.
 
-The changes rewrite copies of the staffing tables (officers, contracts, absences, assignments); the
-copies stand in for the extract's in a schema of their own (Source.derive), and officer_load,
-case_progress and the forensic flow run on it exactly as on the baseline. No Streamlit here.
+`unitload.edits` applies the changes to copies of the edited tables; the copies stand in for the
+extract's in a schema of their own (Source.derive), so officer_load, case_progress and the forensic
+flow run on the edited extract exactly as on the baseline. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -15,18 +16,34 @@ from dataclasses import dataclass
 import polars as pl
 
 from queries import run_query
+from unitload import edits
 from unitload.db import Source, ident
-from unitload.forecast import MonteCarlo, monte_carlo
-from unitload.scenario import Absence, Examiners, Hours, Leaver, Move, NewPost, Rebalance, Scenario
-from unitload.tables import frame
+from unitload.forecast import FAN_PERCENTILES, MonteCarlo, monte_carlo
+from unitload.months import month_end
+from unitload.scenario import ExaminersChange, MoveCasesChange, NewPostChange, Scenario
 
-STAFF_TABLES = ("officers", "contracts", "absences", "assignments")
-REALLOCATION = "reallocation"
+CONTRACT_COLUMNS = (  # officer_load's columns of DATA_CONTRACT.md section 4, then the plan's own
+    "officer_id",
+    "team",
+    "fte",
+    "availability",
+    "capacity_points",
+    "open_cases",
+    "weighted_load",
+    "load_pct",
+    "overloaded",
+    "part_time_full_load",
+    "absent",
+    "long_term_absent",
+    "absent_since",
+    "absence_kind",
+)
+PLAN_EXTRAS = ("unit", "role", "caseholder", "contracted_hours", "sustained_overload", "reduced_by")
 
 
 @dataclass(frozen=True)
 class Proposed:
-    """One move of the rebalancing, with why it was chosen."""
+    """One move of a rebalancing proposal, with why it was chosen."""
 
     case_id: str
     weight: float
@@ -40,48 +57,109 @@ class Outcome:
     """Baseline or scenario, measured on the evaluation day."""
 
     officers: pl.DataFrame  # officer_load rows of the caseholders
-    moves: tuple[Proposed, ...]
     forecast: MonteCarlo
-    examiner_fte: float
+    examiner_fte: float  # examiner FTE available now, with the scenario's changes in force by the end
+    added: tuple[float, ...]  # completions added to each forecast week by the scenario's examiner changes
 
     @property
     def headline(self) -> dict[str, float | int | None]:
-        o = self.officers
-        capacity = o["capacity_points"].sum()
-        return {
-            "caseholders": o.height,
-            "overloaded": int(o["overloaded"].sum()),
-            "part_time_full_load": int(o["part_time_full_load"].sum()),
-            "no_capacity_holding_cases": o.filter((pl.col("capacity_points") == 0) & (pl.col("open_cases") > 0)).height,
-            "capacity_used_pct": 100 * o["weighted_load"].sum() / capacity if capacity else None,
-        }
+        return headline(self.officers)
+
+
+def headline(officers: pl.DataFrame) -> dict[str, float | int | None]:
+    """The planner's figures over caseholders' officer_load rows (of one day)."""
+    capacity = officers["capacity_points"].sum()
+    return {
+        "caseholders": officers.height,
+        "overloaded": int(officers["overloaded"].sum()),
+        "part_time_full_load": int(officers["part_time_full_load"].sum()),
+        "no_capacity_holding_cases": officers.filter(
+            (pl.col("capacity_points") == 0) & (pl.col("open_cases") > 0)
+        ).height,
+        "capacity_fte": float((officers["fte"] * officers["availability"]).sum()),
+        "capacity_used_pct": 100 * officers["weighted_load"].sum() / capacity if capacity else None,
+    }
 
 
 def evaluation_day(as_of: dt.date) -> dt.date:
     """The default day to measure a scenario on: the last day of the month after the as-of day's."""
-    first_of_next = (as_of.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return (first_of_next + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return month_end(month_end(as_of) + dt.timedelta(days=1))
+
+
+def edited(source: Source, scenario: Scenario) -> Source:
+    """The extract with the scenario's edits written in (the source itself for no change).
+
+    Its schema is named by a hash of everything it depends on: the extract's schema (and so the scope),
+    the settings and the scenario. Checks every change (ScenarioError names the change and field).
+    """
+    if not scenario.changes:
+        return source
+    tables = edits.apply(extract_tables(source, edits.EDITED + edits.READ), scenario)
+    key = f"{source.schema}|{source.settings.fingerprint()}|{scenario.text()}"
+    return source.derive(hashlib.sha256(key.encode()).hexdigest()[:16], {n: tables[n] for n in edits.EDITED})
 
 
 def evaluate(source: Source, scenario: Scenario, on: dt.date, *, runs: int = 10_000, horizon: int = 104) -> Outcome:
-    """Measure the extract with the scenario's changes applied (an empty scenario is the baseline)."""
-    tables = {name: _table(source, name) for name in STAFF_TABLES}
-    for change in scenario.changes:
-        tables = APPLY[type(change)](tables, change) if type(change) in APPLY else tables
-    derived = _derive(source, scenario, tables)
-    moves: tuple[Proposed, ...] = ()
-    for rebalance in scenario.of(Rebalance):
-        moves = tuple(rebalance_moves(derived, on, rebalance.target_pct))
-        tables = _move(tables, [(m.case_id, m.to_officer) for m in moves], rebalance.on_day)
-        derived = _derive(source, scenario, tables, suffix="r")
-    officers = run_query(derived, "officer_load", as_of=on)
-    officers = officers.filter(pl.col("caseholder"))
-    forecast, fte = _forensic_forecast(source, scenario, runs, horizon)
-    return Outcome(officers, moves, forecast, fte)
+    """Measure the extract with the scenario's changes on `on` (an empty scenario is the baseline)."""
+    officers = run_query(edited(source, scenario), "officer_load", as_of=on).filter(pl.col("caseholder"))
+    forecast, fte, added = forensic_forecast(source, scenario, runs, horizon)
+    return Outcome(officers, forecast, fte, added)
+
+
+def plan_rows(source: Source, scenario: Scenario, on: dt.date) -> pl.DataFrame:
+    """`unitload plan`: officer_load's columns for the scenario on `on`, with the same officer's baseline load
+    and overload (null for a new post)."""
+    plan = run_query(edited(source, scenario), "officer_load", as_of=on)
+    base = run_query(source, "officer_load", as_of=on).select(
+        "officer_id", baseline_load_pct="load_pct", baseline_overloaded="overloaded"
+    )
+    joined = plan.join(base, on="officer_id", how="left")
+    return joined.select(*CONTRACT_COLUMNS, "baseline_load_pct", "baseline_overloaded", *PLAN_EXTRAS)
+
+
+def projection(source: Source, scenario: Scenario, months: int = 12) -> pl.DataFrame:
+    """officer_load of the caseholders at each of the `months` month ends after the extract's as-of day,
+    with the scenario's changes (none: the baseline).
+
+    What the extract already knows counts as on any day: booked leave, contract changes, leavers. Open
+    cases are carried forward as they stand (no new cases, no closures beyond those recorded).
+    """
+    last = month_end(_months_after(source.extract.as_of, months))
+    rows = run_query(edited(source, scenario), "officer_load", as_of=last, months=months)
+    return rows.filter(pl.col("caseholder")).sort("as_of", "officer_id")
+
+
+def monthly(rows: pl.DataFrame) -> pl.DataFrame:
+    """A projection's figures per month end: officers overloaded, part-timers at full load, capacity in FTE."""
+    return (
+        rows.group_by("as_of")
+        .agg(
+            overloaded=pl.col("overloaded").sum().cast(pl.Int64),
+            part_time_full_load=pl.col("part_time_full_load").sum().cast(pl.Int64),
+            capacity_fte=(pl.col("fte") * pl.col("availability")).sum(),
+        )
+        .sort("as_of")
+    )
+
+
+def backlog_by_month(forecast: MonteCarlo, as_of: dt.date, days: list[dt.date]) -> list[float | None]:
+    """The median projected forensic backlog at each day (None past the forecast's horizon)."""
+    median = forecast.fan[list(FAN_PERCENTILES).index(50)] if forecast.fan is not None else None
+    out: list[float | None] = []
+    for day in days:
+        week = (day - as_of).days // 7
+        out.append(None if median is None or week > forecast.horizon_weeks else float(median[week]))
+    return out
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def rebalance_moves(source: Source, on: dt.date, target_pct: float) -> list[Proposed]:
-    """The fewest moves, greedily, so that nobody is above target_pct on `on`.
+    """A proposal, not a change: the fewest moves, greedily, so that nobody is above target_pct on `on`
+    (`source`: the extract with the scenario so far, `edited`).
 
     An officer above the target gives their heaviest case that someone can take; the taker is an
     investigator in post, not absent, with capacity, who stays at or below the target, from the same
@@ -142,152 +220,49 @@ def rebalance_moves(source: Source, on: dt.date, target_pct: float) -> list[Prop
             stuck.add(donor)
 
 
-def _table(source: Source, name: str) -> pl.DataFrame:
+def accepted(moves: list[Proposed], on: dt.date) -> list[MoveCasesChange]:
+    """A proposal accepted: one move_cases change per move, on its day, as a reallocation."""
+    return [MoveCasesChange(case_ids=(m.case_id,), to_officer=m.to_officer, on=on) for m in moves]
+
+
+def extract_tables(source: Source, names: tuple[str, ...]) -> dict[str, pl.DataFrame]:
+    """Tables of the extract (as the source's scope sees them), by name from a fixed list."""
     cur = source.cursor()
     try:
-        return cur.sql("SELECT * FROM " + ident(name)).pl()  # noqa: S608 - a name from STAFF_TABLES
+        return {name: cur.sql("SELECT * FROM " + ident(name)).pl() for name in names}  # noqa: S608 - fixed names
     finally:
         cur.close()
 
 
-def _derive(source: Source, scenario: Scenario, tables: dict, suffix: str = "") -> Source:
-    key = hashlib.sha256(
-        f"{source.schema}|{source.settings.fingerprint()}|{scenario.serialise()}|{suffix}".encode()
-    ).hexdigest()[:16]
-    return source.derive(key, tables)
+def forensic_forecast(source: Source, scenario: Scenario, runs: int, horizon: int) -> tuple[MonteCarlo, float, tuple]:
+    """The Monte Carlo of the forensic page, with the scenario's examiner capacity added from its days.
 
-
-def _hours(tables: dict, change: Hours) -> dict:
-    c = tables["contracts"]
-    mine = pl.col("officer_id") == change.officer_id
-    kept = c.filter(~mine | (pl.col("valid_from") < change.from_day)).with_columns(
-        valid_to=pl.when(mine & (pl.col("valid_to").is_null() | (pl.col("valid_to") > change.from_day)))
-        .then(pl.lit(change.from_day))
-        .otherwise(pl.col("valid_to"))
-    )
-    new = frame(
-        "contracts",
-        [
-            {
-                "officer_id": change.officer_id,
-                "valid_from": change.from_day,
-                "valid_to": None,
-                "contracted_hours": change.hours,
-            }
-        ],
-    )
-    return tables | {"contracts": pl.concat([kept, new.select(kept.columns).cast(kept.schema)])}
-
-
-def _absence(tables: dict, change: Absence) -> dict:
-    a = tables["absences"]
-    new = frame(
-        "absences",
-        [
-            {
-                "officer_id": change.officer_id,
-                "first_day": change.first_day,
-                "last_day": change.last_day,
-                "kind": change.kind,
-                "capacity_reduction": change.reduction,
-            }
-        ],
-    )
-    return tables | {"absences": pl.concat([a, new.select(a.columns).cast(a.schema)])}
-
-
-def _leaver(tables: dict, change: Leaver) -> dict:
-    o = tables["officers"]
-    return tables | {
-        "officers": o.with_columns(
-            left_on=pl.when(pl.col("officer_id") == change.officer_id)
-            .then(pl.min_horizontal(pl.col("left_on"), pl.lit(change.left_on)))
-            .otherwise(pl.col("left_on"))
-        )
-    }
-
-
-def _post(tables: dict, change: NewPost) -> dict:
-    o = tables["officers"]
-    team = o.filter(pl.col("team") == change.team)
-    unit = team["unit"][0] if team.height else change.team.split("-")[0]
-    sergeant = team.filter(pl.col("role") == "supervisor")["officer_id"]
-    new = frame(
-        "officers",
-        [
-            {
-                "officer_id": change.post_id,
-                "display_name": f"New post {change.post_id}",
-                "rank": "other",
-                "role": change.role,
-                "unit": unit,
-                "team": change.team,
-                "supervisor_id": sergeant[0] if sergeant.len() else None,
-                "joined_on": change.start,
-            }
-        ],
-    )
-    tables = tables | {"officers": pl.concat([o, new.select(o.columns).cast(o.schema)])}
-    return _hours(tables, Hours(change.post_id, change.hours, change.start))
-
-
-def _moves(tables: dict, change: Move) -> dict:
-    return _move(tables, [(c, change.to_officer) for c in change.case_ids], change.on_day)
-
-
-def _move(tables: dict, moves: list[tuple[str, str]], on_day: dt.date) -> dict:
-    """End each case's assignment current on `on_day` there and start the new holder's from it."""
-    if not moves:
-        return tables
-    a = tables["assignments"]
-    moved = [case_id for case_id, _ in moves]
-    current = (
-        pl.col("case_id").is_in(moved)
-        & (pl.col("assigned_from") <= on_day)
-        & (pl.col("assigned_to").is_null() | (pl.col("assigned_to") > on_day))
-    )
-    later = pl.col("case_id").is_in(moved) & (pl.col("assigned_from") > on_day)
-    kept = (
-        a.filter(~later)
-        .with_columns(assigned_to=pl.when(current).then(pl.lit(on_day)).otherwise(pl.col("assigned_to")))
-        .filter(pl.col("assigned_to").is_null() | (pl.col("assigned_to") > pl.col("assigned_from")))
-    )
-    new = frame(
-        "assignments",
-        [
-            {"case_id": c, "officer_id": o, "assigned_from": on_day, "assigned_to": None, "reason": REALLOCATION}
-            for c, o in moves
-        ],
-    )
-    return tables | {"assignments": pl.concat([kept, new.select(a.columns).cast(a.schema)])}
-
-
-APPLY = {Hours: _hours, Absence: _absence, Leaver: _leaver, NewPost: _post, Move: _moves}
-
-
-def _forensic_forecast(source: Source, scenario: Scenario, runs: int, horizon: int) -> tuple[MonteCarlo, float]:
-    """The Monte Carlo of the forensic page, with completions scaled for the scenario's examiner capacity."""
+    An `examiners` change adds `fte` x the unit's completions per examiner FTE-week to every forecast
+    week from its `from` day on (DATA_CONTRACT.md section 5); a new post with the role
+    forensic_examiner adds its hours' FTE from the day it is filled.
+    """
     as_of = source.extract.as_of
     weeks = source.settings.forensics.throughput_weeks
     flow = run_query(source, "forensic_flow", as_of=as_of, weeks=weeks)
     backlog = run_query(source, "forensic_queue", as_of=as_of).height
     throughput = run_query(source, "examiner_throughput", as_of=as_of, months=math.ceil(weeks / 4.3) + 1)
     fte = float(throughput["available_fte"].sum())
-    scale = 1.0
-    for change in scenario.of(Examiners):
-        new_fte = max(0.0, fte + change.delta_fte)
-        if change.per_examiner_week is not None:
-            mean = float(flow["completions"].mean() or 0.0)
-            scale = change.per_examiner_week * new_fte / mean if mean else 0.0
-        else:
-            scale = new_fte / fte if fte else 0.0
-        fte = new_fte
+    per_fte_week = float(flow["completions"].mean() or 0.0) / fte if fte else 0.0
+    added = [0.0] * horizon
+    changes = [(c.fte, c.from_day) for c in scenario.of(ExaminersChange)]
+    full_time = source.settings.capacity.full_time_hours
+    changes += [(p.hours / full_time, p.joined_on) for p in scenario.of(NewPostChange) if p.role == "forensic_examiner"]
+    for change_fte, start in changes:
+        first = max(0, math.ceil((start - as_of).days / 7) - 1)  # the first forecast week ending on or after it
+        for week in range(first, horizon):
+            added[week] += change_fte * per_fte_week
+        fte += change_fte
     forecast = monte_carlo(
         backlog,
         flow["arrivals"].to_list(),
         flow["completions"].to_list(),
         runs=runs,
         horizon_weeks=horizon,
-        completions_scale=scale,
+        extra_completions=tuple(added),
     )
-    return forecast, fte
+    return forecast, max(fte, 0.0), tuple(added)

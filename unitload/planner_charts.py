@@ -7,7 +7,7 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload.charts import MUTED, OVER, most_loaded, noted
+from unitload.charts import MUTED, OVER, heat_strip, most_loaded, noted
 from unitload.forensic_charts import FAN_LAYOUT, fan_traces
 
 
@@ -51,3 +51,102 @@ def fans(baseline_fan, scenario_fan, *, as_of: dt.date) -> go.Figure:
     traces = fan_traces(baseline_fan, as_of=as_of, name="baseline", colour="#7f7f7f", outer=False)
     traces += fan_traces(scenario_fan, as_of=as_of, name="scenario", colour="#1f77b4", outer=False)
     return go.Figure(traces, layout=FAN_LAYOUT)
+
+
+def forecast_table(outcomes: dict, as_of: dt.date) -> pl.DataFrame:
+    """When the forensic queue clears, per plan, in words: never a bare "None"."""
+
+    def clears(outcome, percent: int) -> str:
+        day = outcome.forecast.date_at(percent, as_of)
+        horizon = outcome.forecast.horizon_weeks
+        return f"{day:%d %b %Y}" if day else f"does not clear within {horizon} weeks"
+
+    return pl.DataFrame(
+        [
+            {
+                "plan": label,
+                "examiner FTE": round(o.examiner_fte, 2),
+                "clears by, in half the runs": clears(o, 50),
+                "in 85 % of runs": clears(o, 85),
+                "in 95 % of runs": clears(o, 95),
+                "runs that clear within the horizon": f"{o.forecast.cleared_share:.0%}",
+            }
+            for label, o in outcomes.items()
+        ]
+    )
+
+
+PROJECTED = (  # summary column, its label
+    ("overloaded", "officers overloaded"),
+    ("part_time_full_load", "part-timers at full load"),
+    ("capacity_fte", "capacity (FTE)"),
+    ("backlog", "forensic backlog (median)"),
+)
+
+
+def projection_lines(summary: pl.DataFrame) -> go.Figure:
+    """Each plan's figures at each month end ahead, one panel a figure; the baseline grey and dotted."""
+    plans = summary["plan"].unique(maintain_order=True).to_list()
+    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"]
+    traces = []
+    for n, (column, label) in enumerate(PROJECTED, start=1):
+        for k, plan in enumerate(plans):
+            rows = summary.filter(pl.col("plan") == plan)
+            base = plan == "baseline"
+            traces.append(
+                go.Scatter(
+                    x=rows["as_of"].to_list(),
+                    y=rows[column].to_list(),
+                    name=plan,
+                    legendgroup=plan,
+                    showlegend=n == 1,
+                    mode="lines+markers",
+                    line=dict(
+                        color=MUTED if base else colours[(k - 1) % len(colours)], dash="dot" if base else "solid"
+                    ),
+                    xaxis=f"x{n}",
+                    yaxis=f"y{n}",
+                    hovertemplate=f"{plan}<br>%{{x|%b %Y}}: %{{y:.4~g}} {label}<extra></extra>",
+                )
+            )
+    layout = dict(
+        height=620,
+        grid=dict(rows=len(PROJECTED), columns=1, pattern="independent"),
+        legend=dict(orientation="h", y=1.06),
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
+    for n, (_, label) in enumerate(PROJECTED, start=1):
+        layout[f"yaxis{n}"] = dict(title=dict(text=label, font=dict(size=11)), rangemode="tozero")
+        layout[f"xaxis{n}"] = dict(matches="x4" if n < len(PROJECTED) else None, showticklabels=n == len(PROJECTED))
+    return go.Figure(traces, layout=layout)
+
+
+def projection_table(summary: pl.DataFrame) -> pl.DataFrame:
+    """Month by month: the baseline's figures, and each scenario's with its change on the baseline in brackets."""
+    base = summary.filter(pl.col("plan") == "baseline").drop("plan")
+    out = base.select(pl.col("as_of").alias("month end"))
+    for plan in summary["plan"].unique(maintain_order=True).to_list():
+        rows = summary.filter(pl.col("plan") == plan).drop("plan")
+        for column, label in PROJECTED:
+            values, was = rows[column].to_list(), base[column].to_list()
+            out = out.with_columns(
+                pl.Series(
+                    f"{plan}: {label}", [_cell(v, w, plan == "baseline") for v, w in zip(values, was, strict=True)]
+                )
+            )
+    return out
+
+
+def _cell(value, was, baseline: bool) -> str:
+    if value is None:
+        return "beyond the forecast"
+    shown = f"{value:.1f}" if isinstance(value, float) else str(value)
+    if baseline or was is None or value == was:
+        return shown
+    delta = value - was
+    return f"{shown} ({delta:+.1f})" if isinstance(delta, float) else f"{shown} ({delta:+d})"
+
+
+def strip(series: pl.DataFrame, *, overload_pct: float) -> go.Figure:
+    """Per-officer load at each month end ahead (the Officer workload page's heat strip)."""
+    return heat_strip(series, overload_pct=overload_pct)

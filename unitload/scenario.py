@@ -1,228 +1,234 @@
-"""Staffing scenarios: changes to hours, absences, posts, case holders and forensic capacity.
+"""Staffing scenarios in the one form of DATA_CONTRACT.md section 5: `{"name": str, "changes": [...]}`.
 
-A scenario is a list of changes applied on top of an extract. It serialises to a short text of ids,
-codes, numbers and dates only (no names, no free text), so it can live in a link.
+Each change names its kind in a field `change` (the contract's table heads that column "change";
+`type` is read as the same) and carries the fields the contract lists. The planner's link, its forms
+and `unitload plan` all read and write this form; `unitload.edits` applies it to an extract's tables.
+A scenario holds only ids, codes, numbers and dates (and a short name), so it can live in a link.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+from typing import Annotated, Literal
 
-from unitload.schema import ABSENCE_KINDS, OFFICER_ROLES
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-SEP_CHANGE, SEP_FIELD, SEP_LIST = "~", ".", ","
+from unitload.schema import ASSIGNMENT_REASONS, OFFICER_ROLES
+from unitload.settings import ABSENCE_KINDS
+
+ID = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+Hours_ = Annotated[float, Field(gt=0, le=60)]
+MAX_CHANGES = 50  # a scenario a planner builds by hand; more is refused, not computed
 
 
 class ScenarioError(ValueError):
-    """A scenario text or change that cannot be used; the message says which part."""
+    """A scenario that cannot be used: one line naming the change's index (from 1) and the field."""
+
+    def __init__(self, message: str, index: int | None = None, field: str | None = None):
+        where = ""
+        if index is not None:
+            where = f"change {index}" + (f", field {field}" if field else "") + ": "
+        elif field:
+            where = f"field {field}: "
+        super().__init__(where + message)
+        self.index, self.field = index, field
 
 
-@dataclass(frozen=True)
-class Hours:
-    """An officer's contracted hours change from a day (part-time to full-time and back)."""
+class _Change(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
-    officer_id: str
-    hours: float
-    from_day: dt.date
-    code = "hours"
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class HoursChange(_Change):
+    """An officer's contracted hours from a day: later periods replaced, a period covering the day ends there."""
+
+    change: Literal["hours"] = "hours"
+    officer_id: ID
+    from_day: dt.date = Field(alias="from")
+    hours: Hours_
 
     def describe(self) -> str:
         return f"{self.officer_id} works {self.hours:g} hours a week from {self.from_day:%d %b %Y}"
 
 
-@dataclass(frozen=True)
-class Absence:
-    """A new absence: long-term leave from a day, optionally ending (last_day inclusive)."""
+class AbsenceChange(_Change):
+    """One absence row added (last_day inclusive; none: ongoing)."""
 
-    officer_id: str
+    change: Literal["absence"] = "absence"
+    officer_id: ID
     first_day: dt.date
-    last_day: dt.date | None
-    kind: str = "long_term_sickness"
-    reduction: float = 1.0
-    code = "absence"
+    last_day: dt.date | None = None
+    kind: str
+    capacity_reduction: float = Field(default=1.0, gt=0, le=1)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value not in ABSENCE_KINDS:
+            raise ValueError(f"unknown absence kind {value!r}; expected one of {', '.join(ABSENCE_KINDS)}")
+        return value
+
+    @field_validator("last_day")
+    @classmethod
+    def _order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        first = info.data.get("first_day")
+        if value is not None and first is not None and value < first:
+            raise ValueError(f"last_day {value} is before first_day {first}")
+        return value
 
     def describe(self) -> str:
         until = f"to {self.last_day:%d %b %Y}" if self.last_day else "with no end date"
-        return f"{self.officer_id} absent ({self.kind.replace('_', ' ')}) from {self.first_day:%d %b %Y} {until}"
+        share = "" if self.capacity_reduction == 1 else f", {self.capacity_reduction:.0%} of each day"
+        return f"{self.officer_id} absent ({self.kind.replace('_', ' ')}{share}) from {self.first_day:%d %b %Y} {until}"
 
 
-@dataclass(frozen=True)
-class Leaver:
-    """An officer leaves the unit: left_on is their first day out of post."""
+class LeaverChange(_Change):
+    """An officer leaves: left_on (their first day out of post) becomes the earlier of the two."""
 
-    officer_id: str
+    change: Literal["leaver"] = "leaver"
+    officer_id: ID
     left_on: dt.date
-    code = "leaver"
 
     def describe(self) -> str:
-        return f"{self.officer_id} leaves on {self.left_on:%d %b %Y}"
+        return f"{self.officer_id} leaves on {self.left_on:%d %b %Y} (their cases stay with them until moved)"
 
 
-@dataclass(frozen=True)
-class NewPost:
-    """A hypothetical post, filled from a day."""
+class NewPostChange(_Change):
+    """A new post: an officers row in the team's unit and a contract from joined_on."""
 
-    post_id: str
+    change: Literal["new_post"] = "new_post"
+    officer_id: ID
+    team: ID
     role: str
-    team: str
-    hours: float
-    start: dt.date
-    code = "post"
+    hours: Hours_
+    joined_on: dt.date
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, value: str) -> str:
+        if value not in OFFICER_ROLES:
+            raise ValueError(f"unknown role {value!r}; expected one of {', '.join(OFFICER_ROLES)}")
+        return value
 
     def describe(self) -> str:
-        return f"new {self.role} post {self.post_id} in {self.team}, {self.hours:g} hours, from {self.start:%d %b %Y}"
+        role = self.role.replace("_", " ")
+        return f"new {role} post {self.officer_id} in {self.team}, {self.hours:g} hours, from {self.joined_on:%d %b %Y}"
 
 
-@dataclass(frozen=True)
-class Move:
-    """Named cases move to another officer in charge on a day."""
+class MoveCasesChange(_Change):
+    """Cases open on a day move to another officer in charge from that day."""
 
-    case_ids: tuple[str, ...]
-    to_officer: str
-    on_day: dt.date
-    code = "move"
+    change: Literal["move_cases"] = "move_cases"
+    case_ids: tuple[ID, ...] = Field(min_length=1, max_length=500)
+    to_officer: ID
+    on: dt.date
+    reason: str = "reallocation"
 
-    def describe(self) -> str:
-        return f"{', '.join(self.case_ids)} to {self.to_officer} on {self.on_day:%d %b %Y}"
-
-
-@dataclass(frozen=True)
-class Rebalance:
-    """Propose the fewest moves so that nobody is above a target load percentage."""
-
-    target_pct: float
-    on_day: dt.date
-    code = "rebalance"
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        if value not in ASSIGNMENT_REASONS:
+            raise ValueError(f"unknown reason {value!r}; expected one of {', '.join(ASSIGNMENT_REASONS)}")
+        return value
 
     def describe(self) -> str:
-        return f"propose moves so nobody is above {self.target_pct:g} % from {self.on_day:%d %b %Y}"
+        cases = ", ".join(self.case_ids)
+        why = "" if self.reason == "reallocation" else f" ({self.reason.replace('_', ' ')})"
+        return f"{cases} to {self.to_officer} on {self.on:%d %b %Y}{why}"
 
 
-@dataclass(frozen=True)
-class Examiners:
-    """Forensic capacity: add (or remove, negative) examiner FTE, or set downloads per examiner a week."""
+class ExaminersChange(_Change):
+    """Forensic examination capacity from a day, in examiner FTE (negative removes); no table changes."""
 
-    delta_fte: float = 0.0
-    per_examiner_week: float | None = None
-    code = "examiners"
+    change: Literal["examiners"] = "examiners"
+    fte: float = Field(ge=-50, le=50)
+    from_day: dt.date = Field(alias="from")
 
     def describe(self) -> str:
-        parts = []
-        if self.delta_fte:
-            parts.append(f"{self.delta_fte:+g} examiner FTE")
-        if self.per_examiner_week is not None:
-            parts.append(f"{self.per_examiner_week:g} items per examiner a week")
-        return "forensic capacity: " + (", ".join(parts) or "unchanged")
+        return f"{self.fte:+g} examiner FTE from {self.from_day:%d %b %Y}"
 
 
-Change = Hours | Absence | Leaver | NewPost | Move | Rebalance | Examiners
-KINDS = {k.code: k for k in (Hours, Absence, Leaver, NewPost, Move, Rebalance, Examiners)}
+Change = Annotated[
+    HoursChange | AbsenceChange | LeaverChange | NewPostChange | MoveCasesChange | ExaminersChange,
+    Field(discriminator="change"),
+]
+KINDS = ("hours", "absence", "leaver", "new_post", "move_cases", "examiners")
 
 
-@dataclass(frozen=True)
-class Scenario:
-    changes: tuple[Change, ...] = field(default=())
+class Scenario(BaseModel):
+    """A name and a list of changes, applied in list order."""
 
-    def add(self, change: Change) -> Scenario:
-        _check(change)
-        return Scenario((*self.changes, change))
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(default="scenario", max_length=60, pattern=r"^[\w .,:()+'/-]*$")
+    changes: tuple[Change, ...] = Field(default=(), max_length=MAX_CHANGES)
+
+    def add(self, change) -> Scenario:
+        return read({"name": self.name, "changes": [*self.json_changes(), change.to_json()]})
 
     def without(self, index: int) -> Scenario:
-        return Scenario(tuple(c for i, c in enumerate(self.changes) if i != index))
+        return Scenario(name=self.name, changes=tuple(c for i, c in enumerate(self.changes) if i != index))
+
+    def renamed(self, name: str) -> Scenario:
+        return read({"name": name, "changes": self.json_changes()})
 
     def of(self, kind: type) -> list:
         return [c for c in self.changes if isinstance(c, kind)]
 
-    def serialise(self) -> str:
-        return SEP_CHANGE.join(_serialise(c) for c in self.changes)
+    def json_changes(self) -> list[dict]:
+        return [c.to_json() for c in self.changes]
 
-    @classmethod
-    def parse(cls, text: str | None) -> Scenario:
-        if not text:
-            return cls()
-        return cls(tuple(_parse(part) for part in text.split(SEP_CHANGE)))
+    def to_json(self) -> dict:
+        return {"name": self.name, "changes": self.json_changes()}
 
-
-def _value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return SEP_LIST.join(value)
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+    def text(self) -> str:
+        """The scenario as compact JSON: what a link holds and what `unitload plan --scenario` reads."""
+        return json.dumps(self.to_json(), separators=(",", ":"))
 
 
-def _serialise(change: Change) -> str:
-    """code.field.field...: numbers write their point as "p", so "." only ever separates fields."""
-    values = [_value(getattr(change, name)) for name in change.__dataclass_fields__]
-    return SEP_FIELD.join([change.code, *(v.replace(".", "p") if _is_number(v) else v for v in values)])
-
-
-def _is_number(text: str) -> bool:
+def read(data: object) -> Scenario:
+    """A scenario from its JSON form (parsed); errors name the change's index (from 1) and field."""
+    if not isinstance(data, dict):
+        raise ScenarioError('a scenario is a JSON object {"name": ..., "changes": [...]}')
+    changes = data.get("changes", [])
+    if isinstance(changes, list):
+        if len(changes) > MAX_CHANGES:
+            raise ScenarioError(f"at most {MAX_CHANGES} changes, not {len(changes)}", field="changes")
+        data = data | {"changes": [_kind_named(c, n) for n, c in enumerate(changes, 1)]}
     try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _error(exc) from None
 
 
-def _parse(part: str) -> Change:
-    code, *values = part.split(SEP_FIELD)
-    kind = KINDS.get(code)
-    if kind is None:
-        raise ScenarioError(f"unknown change {code!r}")
-    names = list(kind.__dataclass_fields__)
-    if len(values) != len(names):
-        raise ScenarioError(f"{code}: expected {len(names)} fields, got {len(values)}")
+def parse(text: str | None) -> Scenario:
+    """A scenario from its JSON text (a link's value or a file); empty text is no change."""
+    if not text or not text.strip():
+        return Scenario()
     try:
-        args = {name: _convert(kind, name, value) for name, value in zip(names, values, strict=True)}
-        change = kind(**args)
-    except (TypeError, ValueError) as exc:
-        raise ScenarioError(f"{code}: {exc}") from None
-    _check(change)
-    return change
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"not JSON ({exc.msg} at character {exc.pos})") from None
+    return read(data)
 
 
-def _convert(kind, name: str, text: str):
-    annotation = str(kind.__dataclass_fields__[name].type)
-    if text == "":
-        if "None" in annotation:
-            return None
-        raise ValueError(f"{name} is missing")
-    if "date" in annotation:
-        return dt.date.fromisoformat(text)
-    if "tuple" in annotation:
-        return tuple(t for t in text.split(SEP_LIST) if t)
-    if "float" in annotation:
-        return float(text.replace("p", "."))
-    return text
+def _kind_named(change: object, index: int) -> object:
+    """The change with its kind under `change` (`type` is read as the same); an unknown kind is an error."""
+    if not isinstance(change, dict):
+        raise ScenarioError("a change is a JSON object", index)
+    kind = change.get("change", change.get("type"))
+    if kind not in KINDS:
+        raise ScenarioError(f"unknown change {kind!r}; expected one of {', '.join(KINDS)}", index, "change")
+    return {k: v for k, v in change.items() if k != "type"} | {"change": kind}
 
 
-def _check(change: Change) -> None:
-    """Rules each change must keep, so a link can never carry nonsense into the model."""
-    if isinstance(change, Hours | NewPost) and not 0 < change.hours <= 60:
-        raise ScenarioError(f"{change.code}: hours must be above 0 and at most 60")
-    if isinstance(change, Absence):
-        if change.kind not in ABSENCE_KINDS:
-            raise ScenarioError(f"absence: unknown kind {change.kind!r}")
-        if not 0 < change.reduction <= 1:
-            raise ScenarioError("absence: reduction must be above 0 and at most 1")
-        if change.last_day and change.last_day < change.first_day:
-            raise ScenarioError("absence: last day before first day")
-    if isinstance(change, NewPost) and change.role not in OFFICER_ROLES:
-        raise ScenarioError(f"post: unknown role {change.role!r}")
-    if isinstance(change, Move) and not change.case_ids:
-        raise ScenarioError("move: no cases named")
-    if isinstance(change, Rebalance) and not 0 < change.target_pct <= 500:
-        raise ScenarioError("rebalance: target must be above 0 and at most 500 %")
-    if isinstance(change, Examiners) and change.per_examiner_week is not None and change.per_examiner_week < 0:
-        raise ScenarioError("examiners: items per examiner a week cannot be negative")
-    ids = [getattr(change, n) for n in ("officer_id", "post_id", "to_officer", "team") if hasattr(change, n)]
-    ids += list(getattr(change, "case_ids", ()))
-    for value in ids:
-        if not value or not all(ch.isalnum() or ch in "-_" for ch in value):
-            raise ScenarioError(f"{change.code}: {value!r} is not an id")
+def _error(exc: ValidationError) -> ScenarioError:
+    first = exc.errors()[0]
+    loc, message = list(first["loc"]), first["msg"].removeprefix("Value error, ")
+    if len(loc) >= 2 and loc[0] == "changes" and isinstance(loc[1], int):
+        rest = loc[3:] if len(loc) > 2 and loc[2] in KINDS else loc[2:]  # the union's tag, then the field
+        return ScenarioError(message, loc[1] + 1, ".".join(str(p) for p in rest) or None)
+    return ScenarioError(message, field=".".join(str(p) for p in loc) or None)

@@ -14,7 +14,7 @@
 Pages import this package (`from unitload import app`) and use the names below.
 """
 
-from unitload.app.cache import clear_queries, plan, prefetch, query
+from unitload.app.cache import clear_queries, plan, prefetch, projected, proposal, query
 from unitload.app.environment import ICON, Loaded
 from unitload.app.exports import downloads, monthly_pack_maker, table
 from unitload.app.filters import Filters, names_visible, notice_unknown, sidebar_filters, with_names
@@ -42,6 +42,8 @@ __all__ = [
     "pin_extract",
     "plan",
     "prefetch",
+    "projected",
+    "proposal",
     "query",
     "require_frame",
     "rerun_fragment",

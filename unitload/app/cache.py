@@ -16,8 +16,8 @@ import streamlit as st
 
 from queries import run_query
 from unitload.db import Source
-from unitload.planner import Outcome, evaluate
-from unitload.scenario import Scenario
+from unitload.planner import Outcome, Proposed, edited, evaluate, projection, rebalance_moves
+from unitload.scenario import parse
 
 QUERY_CACHE = 256  # query results kept, across users and extracts
 
@@ -87,11 +87,33 @@ def prefetch(source: Source, *calls: tuple[str, dict]) -> None:
             _started.pop(next(iter(_started)))
 
 
+# The planner's results: every key holds what the result depends on, the source's key (extract, scope,
+# settings), the scenario's text, the day and the other parameters.
 @st.cache_data(show_spinner="Measuring the scenario…", max_entries=64)
 def _plan(_source: Source, key: tuple, scenario_text: str, on: dt.date, horizon: int) -> Outcome:
-    return evaluate(_source, Scenario.parse(scenario_text), on, horizon=horizon)
+    return evaluate(_source, parse(scenario_text), on, horizon=horizon)
 
 
 def plan(source: Source, scenario_text: str, on: dt.date, horizon: int = 104) -> Outcome:
-    """The planner's outcome for a scenario (empty text: the baseline), cached per extract, scope and settings."""
+    """The planner's outcome for a scenario (empty text: the baseline) on a day."""
     return _plan(source, source_key(source), scenario_text, on, horizon)
+
+
+@st.cache_data(show_spinner="Proposing moves…", max_entries=32)
+def _proposal(_source: Source, key: tuple, scenario_text: str, on: dt.date, target: float) -> list[Proposed]:
+    return rebalance_moves(edited(_source, parse(scenario_text)), on, target)
+
+
+def proposal(source: Source, scenario_text: str, on: dt.date, target: float) -> list[Proposed]:
+    """A rebalancing proposal on the scenario so far, on a day, up to a target load."""
+    return _proposal(source, source_key(source), scenario_text, on, target)
+
+
+@st.cache_data(show_spinner="Projecting the next months…", max_entries=32)
+def _projected(_source: Source, key: tuple, scenario_text: str, months: int) -> pl.DataFrame:
+    return projection(_source, parse(scenario_text), months)
+
+
+def projected(source: Source, scenario_text: str, months: int = 12) -> pl.DataFrame:
+    """Baseline and scenario at each of the next `months` month ends (planner.projection)."""
+    return _projected(source, source_key(source), scenario_text, months)

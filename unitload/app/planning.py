@@ -1,0 +1,183 @@
+"""The staffing planner's state and forms: the scenario being built, the named scenarios kept beside it,
+and one form per change of DATA_CONTRACT.md section 5. The link holds them all, in the contract's JSON
+form (`scenario`, `compare`), with the day (`on`) and the open tab (`tab`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import polars as pl
+import streamlit as st
+
+from unitload.app.cache import proposal, query
+from unitload.app.page import PageContext
+from unitload.planner import accepted
+from unitload.scenario import (
+    AbsenceChange,
+    ExaminersChange,
+    HoursChange,
+    LeaverChange,
+    MoveCasesChange,
+    NewPostChange,
+    Scenario,
+    ScenarioError,
+    parse,
+    read,
+)
+from unitload.schema import OFFICER_ROLES
+from unitload.settings import ABSENCE_KINDS
+
+TABS = ("Hours", "Absence or leaver", "New post", "Move cases", "Rebalance", "Forensic capacity")
+KEPT = 3  # named scenarios kept beside the one being built
+
+
+def current() -> Scenario:
+    """The scenario being built: from the link on the session's first run, then from the session."""
+    if "planner_scenario" not in st.session_state:
+        try:
+            st.session_state["planner_scenario"] = parse(st.query_params.get("scenario"))
+        except ScenarioError as exc:
+            st.warning(f"The scenario in the link could not be read ({exc}); starting from none.")
+            st.session_state["planner_scenario"] = Scenario()
+    return st.session_state["planner_scenario"]
+
+
+def kept() -> list[Scenario]:
+    """The named scenarios kept for comparison (up to KEPT), from the link on the session's first run."""
+    if "planner_kept" not in st.session_state:
+        found: list[Scenario] = []
+        try:
+            found = [read(s) for s in json.loads(st.query_params.get("compare") or "[]")][:KEPT]
+        except (ScenarioError, json.JSONDecodeError, TypeError) as exc:
+            st.warning(f"The scenarios to compare in the link could not be read ({exc}); none kept.")
+        st.session_state["planner_kept"] = found
+    return st.session_state["planner_kept"]
+
+
+def store(scenario: Scenario | None = None, compare: list[Scenario] | None = None) -> None:
+    """Keep the scenario (and the compared ones) in the session and the link, then run the page again."""
+    if scenario is not None:
+        st.session_state["planner_scenario"] = scenario
+        st.query_params["scenario"] = scenario.text()
+    if compare is not None:
+        st.session_state["planner_kept"] = compare
+        st.query_params["compare"] = json.dumps([s.to_json() for s in compare], separators=(",", ":"))
+    st.rerun()
+
+
+def rename(scenario: Scenario, name: str) -> None:
+    try:
+        renamed = scenario.renamed(name)
+    except ScenarioError as exc:
+        st.error(f"The name cannot be used ({exc}).")
+        return
+    store(renamed)
+
+
+def labels(scenario: Scenario, compare: list[Scenario]) -> dict[str, str]:
+    """Each plan's label (its name, made unique) and its text: the baseline, the kept ones, the one being built."""
+    plans = {"baseline": ""}
+    for one in [*compare, scenario]:
+        label, n = one.name or "scenario", 2
+        while label in plans:
+            label, n = f"{one.name} ({n})", n + 1
+        plans[label] = one.text()
+    return plans
+
+
+def add(scenario: Scenario, *changes) -> None:
+    """Add changes to the scenario; a change the extract cannot take is said and nothing is added."""
+    try:
+        for change in changes:
+            scenario = scenario.add(change)
+    except (ScenarioError, ValueError) as exc:
+        st.error(str(exc))
+        return
+    store(scenario)
+
+
+def forms(page: PageContext, scenario: Scenario, on: dt.date) -> None:
+    """One tab per kind of change; the open tab lives in the link."""
+    as_of = page.source.extract.as_of
+    people = page.with_names(query(page.source, "officer_load", as_of=as_of)).filter(pl.col("role") == "investigator")
+    labels = dict(zip(people["officer_id"], people["officer"], strict=True))
+    officer = dict(options=list(labels), format_func=lambda o: labels.get(o, o))
+    teams = sorted(people["team"].unique().to_list())
+    tomorrow = as_of + dt.timedelta(days=1)
+    tabs = dict(zip(TABS, st.tabs(list(TABS), key="tab", bind="query-params"), strict=True))
+
+    form = tabs["Hours"].form("planner_hours", border=False)
+    who = form.selectbox("Officer", key="planner_hours_officer", **officer)
+    hours = form.number_input("Hours a week", 1.0, 60.0, 24.0, 0.5, key="planner_hours_value")
+    start = form.date_input("From", tomorrow, key="planner_hours_from")
+    if form.form_submit_button("Add"):
+        add(scenario, HoursChange(officer_id=who, from_day=start, hours=hours))
+
+    form = tabs["Absence or leaver"].form("planner_absence", border=False)
+    who = form.selectbox("Officer", key="planner_absence_officer", **officer)
+    kind = form.selectbox("Kind", (*ABSENCE_KINDS, "leaves the unit"), index=2, key="planner_absence_kind")
+    first = form.date_input("From", tomorrow, key="planner_absence_from")
+    last = form.date_input("Until (leave empty: no end)", None, key="planner_absence_to")
+    share = form.slider("Share of each day lost", 0.1, 1.0, 1.0, 0.1, key="planner_absence_share")
+    if form.form_submit_button("Add"):
+        if kind == "leaves the unit":
+            add(scenario, LeaverChange(officer_id=who, left_on=first))
+        else:
+            add(scenario, absence(who, first, last, kind, share))
+
+    form = tabs["New post"].form("planner_post", border=False)
+    role = form.selectbox("Role", OFFICER_ROLES, key="planner_post_role")
+    team = form.selectbox("Team", teams, key="planner_post_team")
+    hours = form.number_input("Hours a week", 1.0, 60.0, 40.0, 0.5, key="planner_post_hours")
+    start = form.date_input("From", tomorrow, key="planner_post_from")
+    if form.form_submit_button("Add"):
+        post = f"NEW{len(scenario.of(NewPostChange)) + 1}"
+        add(scenario, NewPostChange(officer_id=post, team=team, role=role, hours=hours, joined_on=start))
+
+    form = tabs["Move cases"].form("planner_move", border=False)
+    open_cases = query(page.source, "case_progress", as_of=as_of)["case_id"].to_list()
+    cases = form.multiselect("Cases", open_cases, key="planner_move_cases")
+    who = form.selectbox("To officer", key="planner_move_to", **officer)
+    start = form.date_input("On", tomorrow, key="planner_move_on")
+    if form.form_submit_button("Add") and cases:
+        add(scenario, MoveCasesChange(case_ids=tuple(cases), to_officer=who, on=start))
+
+    rebalance(page, tabs["Rebalance"], scenario, on)
+
+    form = tabs["Forensic capacity"].form("planner_examiners", border=False)
+    fte = form.number_input("Examiner FTE to add (negative removes)", -5.0, 10.0, 1.0, 0.5, key="planner_examiners_fte")
+    start = form.date_input("From", tomorrow, key="planner_examiners_from")
+    if form.form_submit_button("Add"):
+        add(scenario, ExaminersChange(fte=fte, from_day=start))
+
+
+def absence(who: str, first: dt.date, last: dt.date | None, kind: str, share: float) -> AbsenceChange:
+    return AbsenceChange(officer_id=who, first_day=first, last_day=last, kind=kind, capacity_reduction=share)
+
+
+def rebalance(page: PageContext, tab, scenario: Scenario, on: dt.date) -> None:
+    """A proposal, never a change: every move with its reason, from the scenario so far; accepting it adds the
+    moves as move_cases changes on the day measured."""
+    target = tab.number_input(
+        "Nobody above (load %)", 50.0, 300.0, float(page.settings.capacity.overload_pct), 5.0, key="planner_target"
+    )
+    if not tab.toggle(f"Propose moves for {on:%d %b %Y}", key="planner_propose"):
+        tab.caption("Moves are proposed from the scenario so far, on the day measured; nothing changes until accepted.")
+        return
+    moves = proposal(page.source, scenario.text(), on, target)
+    if not moves:
+        tab.info(f"No move is proposed: nobody is above {target:g} %, or nobody with room can take a case.")
+        return
+    shown = pl.DataFrame([m.__dict__ for m in moves])
+    page.table(
+        page.with_names(page.with_names(shown, "from_officer", "from"), "to_officer", "to").select(
+            "case_id", "weight", "from", "to", "why"
+        ),
+        key="planner_moves",
+        where=tab,
+        row_height=72,
+        column_config={"why": st.column_config.TextColumn("why", width="large")},
+    )
+    if tab.button(f"Accept these {len(moves)} moves", key="planner_accept", type="primary"):
+        add(scenario, *accepted(moves, on))
