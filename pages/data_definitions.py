@@ -69,7 +69,10 @@ terms = pl.DataFrame([{"term": d.term, "definition": d.text} for d in definition
 st.table(terms)
 app.downloads(terms, "definitions", key="data_definitions", filters=None)
 
-st.expander("Settings in force").json(source.settings.model_dump(mode="json"))
+settings_shown = source.settings.model_dump(mode="json")
+if app.this_run().scope.teams is not None:  # sign-in, audit and engine settings: for whole-extract roles only
+    settings_shown = {k: v for k, v in settings_shown.items() if k not in ("access", "audit", "engine")}
+st.expander("Settings in force").json(settings_shown)
 
 catalogue = pl.DataFrame(
     [

@@ -7,7 +7,15 @@ import threading
 import duckdb
 import polars as pl
 
-from queries.catalogue import QueryTimeout, bind_params, composed, load_query, parameter_names, snapshot_read
+from queries.catalogue import (
+    QueryError,
+    QueryTimeout,
+    bind_params,
+    composed,
+    load_query,
+    parameter_names,
+    snapshot_read,
+)
 from queries.snapshots import usable_snapshots
 from unitload.db import Source
 
@@ -29,7 +37,15 @@ def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
 
 
 def run_sql(source: Source, sql: str, values: dict | None = None, what: str = "the query") -> pl.DataFrame:
-    """SQL text (from a query file, never from a user) with bound values, under the time limit."""
+    """SQL text (from a query file, never from a user) with bound values, under the time limit.
+
+    Only one SELECT statement runs: the connection may read below the data root, and nothing that runs
+    a query may write there (COPY ... TO, EXPORT DATABASE), attach a database or change a table.
+    """
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        kinds = ", ".join(s.type.name for s in statements) or "none"
+        raise QueryError(f"{what} is not one SELECT statement ({kinds}); only reading queries run")
     seconds = source.settings.engine.query_seconds
     cur = source.cursor()
     timer = threading.Timer(seconds, cur.interrupt)

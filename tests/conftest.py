@@ -149,3 +149,17 @@ def running_server(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Let go of the cached extracts and close every connection while the interpreter is whole: DuckDB's
+    bindings report objects still alive when their module is torn down as leaks, many lines each."""
+    import gc
+
+    import streamlit as st
+
+    from unitload.db import close_all
+
+    st.cache_resource.clear()
+    close_all()
+    gc.collect()

@@ -1,4 +1,4 @@
-"""The audit trail: one record per page view and per disclosure, codes only, rotated by size."""
+"""The audit trail: one record per page view and per disclosure, codes only, a file a day, failing closed."""
 
 import json
 import time
@@ -13,28 +13,47 @@ from unitload.settings import Audit
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_records_are_json_lines_with_the_fields_and_rotate(tmp_path):
-    settings = Audit(path=str(tmp_path / "trail.jsonl"), max_bytes=600, backups=3)
-    for i in range(12):
-        audit.record(settings, "view", subject=f"s{i}", role="analyst", page="overview", rows=i, extract="E1")
-    files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == ["trail.jsonl", "trail.jsonl.1", "trail.jsonl.2", "trail.jsonl.3"]  # the oldest are gone
-    records = audit.read(tmp_path / "trail.jsonl")
-    assert records and list(records[-1]) == list(audit.FIELDS)
-    assert records[-1] | {"time": None} == {
+def test_records_are_json_lines_with_the_fields_and_a_file_a_day(tmp_path, monkeypatch):
+    """Rotation is by day, never by size: however many records one user writes, the others' stay."""
+    clock = [1_800_000_000.0]  # 15 January 2027, 08:00 UTC
+    monkeypatch.setattr(audit.logging.handlers.time, "time", lambda: clock[0])
+    settings = Audit(path=str(tmp_path / "trail.jsonl"), keep_days=2)
+    for day in range(4):
+        for i in range(300 if day == 3 else 3):  # the last day, one user reloads a page 300 times
+            subject = "flood" if day == 3 else f"s{day}{i}"
+            audit.record(settings, "view", subject=subject, role="analyst", page="overview", rows=i, extract="E1")
+        clock[0] += 86_400
+    files = audit.files(tmp_path / "trail.jsonl")
+    assert [f.name for f in files] == ["trail.jsonl.2027-01-16", "trail.jsonl.2027-01-17", "trail.jsonl"]
+    kept = [r["subject"] for f in files for r in audit.read(f)]
+    assert kept[:6] == ["s10", "s11", "s12", "s20", "s21", "s22"] and kept[6:] == ["flood"] * 300
+    record = audit.read(files[-1])[-1]
+    assert list(record) == list(audit.FIELDS)
+    assert record | {"time": None} == {
         "time": None,
         "event": "view",
-        "subject": "s11",
+        "subject": "flood",
         "role": "analyst",
         "page": "overview",
         "filters": {},
         "extract": "E1",
-        "rows": 11,
+        "rows": 299,
         "what": "",
         "seconds": None,
     }
-    kept = [r["subject"] for f in reversed(files) for r in audit.read(tmp_path / f)]
-    assert kept == sorted(kept, key=lambda s: int(s[1:])) and kept[-1] == "s11"  # appended in order
+
+
+def test_a_trail_that_cannot_be_written_fails(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where a folder should be")
+    settings = Audit(path=str(blocked / "trail.jsonl"))
+    assert "cannot be opened" in audit.problem(settings)
+    with pytest.raises(audit.AuditError):
+        audit.record(settings, "view", subject="s", role="analyst")
+    full = Audit(path=str(tmp_path / "ok" / "trail.jsonl"))
+    assert audit.problem(full) is None
+    monkeypatch.setattr(audit.os, "statvfs", lambda _: type("Full", (), {"f_bavail": 0, "f_frsize": 4096})())
+    assert audit.problem(full) == "the disk of the audit trail is full"
 
 
 def test_an_unknown_event_is_refused(tmp_path):
@@ -117,3 +136,54 @@ def test_a_page_that_stops_early_still_writes_its_record(trail, tmp_path, monkey
     at.run()
     assert not at.exception and any("no supervision table" in i.value for i in at.info)
     assert [(r["event"], r["page"]) for r in audit.read(trail)] == [("view", "supervision")]
+
+
+def test_a_full_audit_disk_shows_no_data(trail, monkeypatch):
+    """The trail fails closed: a consultation that cannot be recorded draws no figures, with a notice."""
+    monkeypatch.setattr(audit, "problem", lambda *_: "the disk of the audit trail is full")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/workload.py")
+    at.run()
+    assert not at.exception
+    assert any("No figures are shown: the disk of the audit trail is full" in e.value for e in at.error)
+    assert not at.main.dataframe and not at.get("plotly_chart") and not at.title
+
+
+def test_a_page_that_raises_after_drawing_still_writes_its_record(trail, monkeypatch):
+    from unitload import charts
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a chart that fails after the tables above it were drawn")
+
+    monkeypatch.setattr(charts, "heat_strip", broken)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/workload.py")
+    at.run()
+    assert at.exception  # the page failed part-way ...
+    records = audit.read(trail)
+    assert [(r["event"], r["page"]) for r in records] == [("view", "workload")]  # ... and was recorded
+    assert records[0]["rows"] > 0  # with the rows it had shown
+
+
+def test_the_pack_record_counts_every_row_the_pack_holds(tmp_path, monkeypatch, sample):
+    from types import SimpleNamespace
+
+    from unitload.access import local_scope
+    from unitload.app import exports, frame
+    from unitload.app.environment import Loaded
+    from unitload.app.run import Run
+    from unitload.report import monthly_pack
+    from unitload.settings import Access, Settings
+
+    settings = Settings.model_validate({"audit": {"path": str(tmp_path / "trail.jsonl")}})
+    run = Run(local_scope(Access()), Loaded(sample, ()), SimpleNamespace(), page="overview", rows=9)
+    monkeypatch.setattr(frame, "this_run", lambda: run)
+    monkeypatch.setattr(frame, "settings", lambda: settings)
+    monkeypatch.setattr(exports, "names_visible", lambda: False)
+    made = exports.monthly_pack_maker(sample, sample.extract.as_of)()  # what the download button calls
+    pack = monthly_pack(sample, sample.extract.as_of)
+    assert made.startswith("<!doctype html>") and len(made) == len(pack.html)  # chart ids differ per make
+    (record,) = audit.read(tmp_path / "trail.jsonl")
+    assert (record["event"], record["what"], record["rows"]) == ("pack", "monthly pack", pack.rows)
+    attention = len([1 for line in pack.html.split("Needs a decision")[1].split("</table>")[0].split("<tr>")]) - 2
+    assert pack.rows > attention > 9  # every row the pack holds, not the nine the page had shown

@@ -354,16 +354,16 @@ def test_a_pinned_link_keeps_its_figures_when_a_newer_extract_arrives(browser, t
         newer = root / "2026-11"  # next month's extract lands beside it
         shutil.copytree(ROOT / "sample_data" / "unit", newer)
         manifest = json.loads((newer / "manifest.json").read_text())
-        manifest.update(extract_id="unit-seed42-2026-11-30", extracted_at="2026-11-30T06:00:00")
+        manifest.update(extract_id="unit-seed42-2026-11-20", extracted_at="2026-11-20T06:00:00")
         (newer / "manifest.json").write_text(json.dumps(manifest))
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         again = context.new_page()
         again.goto(link)
         assert metrics(again) == before
-        banner = again.get_by_text("A newer extract, unit-seed42-2026-11-30, is available")
+        banner = again.get_by_text("A newer extract, unit-seed42-2026-11-20, is available")
         banner.wait_for(timeout=30_000)
         href = again.get_by_role("link", name="open this view on the newest data").get_attribute("href")
-        assert "extract=unit-seed42-2026-11-30" in href
+        assert "extract=unit-seed42-2026-11-20" in href
         context.close()
 
 

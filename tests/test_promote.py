@@ -194,3 +194,139 @@ def test_a_folder_whose_newest_extract_fails_keeps_serving_the_last_good_one(tmp
     at.run()
     assert any("unit-2026-11" in m.value for m in at.sidebar.markdown)
     assert at.title[0].value == "Data & definitions"
+
+
+def dated(tmp_path: Path, extract_id: str, extracted_at: str) -> Path:
+    """A copy of the sample with another id and date (its figures unchanged)."""
+    folder = tmp_path / extract_id
+    shutil.copytree(SAMPLE, folder)
+    text = (folder / "manifest.json").read_text().replace('"unit-seed42-2026-10-31"', f'"{extract_id}"')
+    (folder / "manifest.json").write_text(text.replace("2026-10-31T06:00:00", extracted_at))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("plant", "message"),
+    [
+        (lambda f: os.symlink("/etc/hostname", f / "cases" / "part-1.parquet"), "not a regular file"),
+        (lambda f: os.symlink("/dev/zero", f / "zero.parquet"), "not a regular file"),
+        (lambda f: os.mkfifo(f / "pipe"), "not a regular file"),
+        (lambda f: (f / "notes.txt").write_text("not in the manifest"), "not listed in manifest.json"),
+    ],
+    ids=["link-in-a-table-folder", "link-to-a-device", "a-pipe", "a-stray-file"],
+)
+def test_only_the_regular_files_the_manifest_lists_are_promoted(tmp_path, plant, message):
+    new = dated(tmp_path, "unit-2026-11", "2026-11-20T06:00:00")
+    (new / "cases").mkdir()
+    plant(new)
+    root = tmp_path / "root"
+    with pytest.raises(PromoteError, match=message):
+        promote(new, root)
+    assert current_folder(root) is None and not list((root / "extracts").iterdir())
+
+
+def test_what_is_validated_is_the_copy_that_is_served(tmp_path, monkeypatch):
+    """A file swapped after validation cannot reach the root: the copy is validated, then renamed in place."""
+    import unitload.promote as promoting
+
+    validated = []
+    real = promoting.check
+
+    def spy(folder, *args):
+        validated.append(folder)
+        return real(folder, *args)
+
+    monkeypatch.setattr(promoting, "check", spy)
+    root = tmp_path / "root"
+    done = promote(SAMPLE, root)
+    assert validated[0].parent == (root / "extracts") and validated[0].name.startswith(".incoming-")
+    assert (done.folder / ".validated").exists() and not list((root / "extracts").glob(".incoming-*"))
+
+
+def test_an_older_extract_is_refused_unless_asked_for(tmp_path):
+    root = tmp_path / "root"
+    promote(dated(tmp_path, "unit-2026-11", "2026-11-20T06:00:00"), root)
+    with pytest.raises(PromoteError, match="before the served unit-2026-11.*--allow-older"):
+        promote(SAMPLE, root)
+    assert current_folder(root).name == "unit-2026-11"
+    assert promote(SAMPLE, root, allow_older=True).extract_id == "unit-seed42-2026-10-31"
+
+
+def test_two_promotions_at_once_one_waits_for_none(tmp_path):
+    from unitload.promote import locked
+
+    root = tmp_path / "root"
+    with locked(root), pytest.raises(PromoteError, match="another promotion into .* is running"):
+        promote(SAMPLE, root)  # while another promoter holds the root
+    assert promote(SAMPLE, root).extract_id == "unit-seed42-2026-10-31"
+
+
+def test_a_kill_between_the_rename_and_the_switch_is_completed_by_the_next_run(tmp_path, monkeypatch):
+    import unitload.promote as promoting
+
+    root = tmp_path / "root"
+    promote(SAMPLE, root)
+    newer = dated(tmp_path, "unit-2026-11", "2026-11-20T06:00:00")
+
+    def killed(*_):
+        (root / ".current-999999-1").symlink_to("extracts/unit-2026-11")  # the link it was making
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(promoting, "switch", killed)
+    with pytest.raises(SystemExit):
+        promote(newer, root)
+    monkeypatch.undo()
+    assert current_folder(root).name == "unit-seed42-2026-10-31"  # still the old one, complete
+    assert (root / "extracts" / "unit-2026-11" / ".validated").exists()
+    done = promote(newer, root)  # run again: completes, never "already promoted"
+    assert done.resumed and current_folder(root).name == "unit-2026-11"
+    assert not list(root.glob(".current-*"))  # the killed run's link is cleared
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    import errno
+
+    import unitload.promote as promoting
+
+    def full(src, dst, length=0):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "root" / "extracts" / "x"))
+
+    monkeypatch.setattr(promoting.shutil, "copyfileobj", full)
+    root = tmp_path / "root"
+    with pytest.raises(PromoteError) as caught:
+        promote(SAMPLE, root)
+    assert "No space left on device" in str(caught.value) and "\n" not in str(caught.value)
+    assert not list((root / "extracts").iterdir())
+
+
+def test_a_linked_extracts_folder_is_refused(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (root / "extracts").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(PromoteError, match="is a symbolic link"):
+        promote(SAMPLE, root)
+
+
+def test_killing_the_promoter_mid_validation_kills_the_validator_and_the_next_run_succeeds(tmp_path):
+    root = tmp_path / "root"
+    script = "import sys; from unitload.promote import promote; promote(sys.argv[1], sys.argv[2])"
+    promoter = subprocess.Popen([sys.executable, "-c", script, str(SAMPLE), str(root)])
+    deadline = time.monotonic() + 60
+    validator = None
+    while validator is None and time.monotonic() < deadline:
+        found = subprocess.run(["pgrep", "-f", f"unitload validate {root}"], capture_output=True, text=True).stdout
+        validator = int(found.split()[0]) if found.split() else None
+        time.sleep(0.05)
+    assert validator, "the validator never started"
+    promoter.send_signal(signal.SIGKILL)
+    promoter.wait()
+    for _ in range(100):  # it dies with its parent
+        if subprocess.run(["kill", "-0", str(validator)], capture_output=True).returncode != 0:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the validator outlived the killed promoter")
+    assert current_folder(root) is None
+    done = promote(SAMPLE, root)
+    assert done.extract_id == "unit-seed42-2026-10-31" and not list((root / "extracts").glob(".incoming-*"))

@@ -309,3 +309,23 @@ def test_only_the_newest_extracts_keep_their_snapshots_and_the_others_still_serv
 
 def duckdb_tables(db) -> list[tuple[str, str]]:
     return db.cursor().sql("select schema_name, table_name from duckdb_tables()").fetchall()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY (SELECT 1) TO '{root}/copied.csv'",
+        "EXPORT DATABASE '{root}/exported'",
+        "ATTACH '{root}/attached.db'",
+        "SELECT 1; DROP VIEW cases",
+        "CREATE TABLE written AS SELECT 1",
+    ],
+)
+def test_the_runner_only_reads(sample, sql):
+    """The connection may read below the data root; nothing run through the runner may write there."""
+    from queries import run_sql
+
+    root = sample.extract.root
+    with pytest.raises(QueryError, match="only reading queries run"):
+        run_sql(sample, sql.format(root=root))
+    assert not any((root / name).exists() for name in ("copied.csv", "exported", "attached.db"))

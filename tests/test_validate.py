@@ -114,6 +114,17 @@ BAD = [
     ("future-action", _set("actions", 0, action_on=D(2026, 11, 1)), ("actions", "action_on", "after_extracted_at")),
     ("future-case", _set("cases", 0, opened_on=D(2026, 12, 1)), ("cases", "opened_on", "after_extracted_at")),
     ("future-exam", _set("exhibits", 0, examined_on=D(2027, 1, 1)), ("exhibits", "examined_on", "after_extracted_at")),
+    # NaN and infinity pass range checks (Parquet statistics leave NaN out): refused in every float column
+    ("nan-hours", _set("contracts", 2, contracted_hours=float("nan")), ("contracts", "contracted_hours", "finite")),
+    ("inf-weight", _set("cases", 0, weight=float("inf")), ("cases", "weight", "finite")),
+    (
+        "nan-reduction",
+        _set("absences", 0, capacity_reduction=float("nan")),
+        ("absences", "capacity_reduction", "finite"),
+    ),
+    # a control character in an id would forge a line of a report or a link
+    ("newline-id", _set("cases", 1, case_id="C2\nERROR forged"), ("cases", "case_id", "plain_id")),
+    ("tab-team", _set("officers", 1, team="T1\t"), ("officers", "team", "plain_id")),
 ]
 
 
@@ -246,3 +257,62 @@ def test_missing_manifest(tmp_path):
     root = write_extract(tmp_path / "x", copy.deepcopy(GOOD))
     (root / "manifest.json").unlink()
     assert ("manifest", "", "manifest") in rules(validate(open_source(root)))
+
+
+def test_a_damaged_column_is_found_by_decoding_every_column(tmp_path):
+    """One column chunk that no longer decompresses passes a look at the schema, then fails every page."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = write_extract(tmp_path / "x", copy.deepcopy(GOOD))
+    path = root / "cases.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table, path, compression="snappy", use_dictionary=False)
+    meta = pq.ParquetFile(path).metadata.row_group(0).column(table.column_names.index("offence_type"))
+    data = bytearray(path.read_bytes())
+    start = meta.data_page_offset
+    data[start + 20 : start + meta.total_compressed_size] = b"\xff" * (meta.total_compressed_size - 20)
+    path.write_bytes(bytes(data))
+    found = validate(open_source(root))
+    damaged = [f for f in found if f.rule == "readable_data"]
+    assert [(f.table, f.column) for f in damaged] == [("cases", "offence_type")], [f.line() for f in found]
+    assert damaged[0].severity == ERROR and "cannot be read" in damaged[0].line()
+    assert pa  # imported for the writer above
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (lambda m: m["tables"]["cases"].update(files=None), "tables.cases.files"),
+        (lambda m: m["tables"]["cases"].update(files=7), "tables.cases.files"),
+        (lambda m: m["tables"].update(cases=["x"]), "tables.cases must be an object"),
+        (lambda m: m["tables"]["cases"].update(rows="many"), "tables.cases.rows"),
+        (lambda m: m["tables"]["cases"].update(sha256=[1, 2]), "tables.cases.sha256"),
+        (lambda m: m.update(extracted_at="9999-12-31T00:00:00"), "later than now"),
+    ],
+)
+def test_a_malformed_manifest_is_one_finding_never_an_exception(tmp_path, edit, problem):
+    root = write_extract(tmp_path / "x", copy.deepcopy(GOOD))
+    manifest = json.loads((root / "manifest.json").read_text())
+    edit(manifest)
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    found = validate(open_source(root))
+    lines = [f.line() for f in found if f.rule == "manifest"]
+    assert any(problem in line for line in lines), lines
+
+
+def test_a_manifest_path_outside_the_extract_is_never_read(tmp_path):
+    root = write_extract(tmp_path / "x", copy.deepcopy(GOOD))
+    (tmp_path / "secret").write_text("not part of the extract")
+    manifest = json.loads((root / "manifest.json").read_text())
+    manifest["tables"]["cases"]["sha256"]["../secret"] = "0" * 64
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    found = [f for f in validate(open_source(root)) if f.file == "../secret"]
+    assert [(f.rule, f.message) for f in found] == [("manifest_file", "file name leads outside the extract")]
+
+
+def test_a_report_line_never_breaks_on_a_value_from_the_data(tmp_path):
+    found = findings_for(tmp_path, _set("cases", 1, case_id="C2\nERROR forged: all clear"))
+    lines = [f.line() for f in found]
+    assert all("\n" not in line for line in lines)
+    assert any("C2\\nERROR forged" in line for line in lines)

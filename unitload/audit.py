@@ -1,4 +1,6 @@
-"""The audit trail: one JSON line per consultation or disclosure, appended, rotated by size.
+"""The audit trail: one JSON line per consultation or disclosure, appended to a file of the day (UTC),
+the files of the last `keep_days` days kept: by time, not size, so one user's reloads can never push
+another's records out.
 
 Part 3 of the Data Protection Act 2018 asks that every consultation and disclosure of the data be
 logged. A record holds codes only: the time, the user's subject id and role, the page, the filter
@@ -11,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import logging.handlers
+import os
 import threading
 from pathlib import Path
 
@@ -19,8 +22,20 @@ from unitload.settings import Audit
 EVENTS = ("view", "export", "pack", "link")  # every one but view is a disclosure
 FIELDS = ("time", "event", "subject", "role", "page", "filters", "extract", "rows", "what", "seconds")
 
+FREE_BYTES = 1 << 20  # a trail whose disk has less room than this is not written to: pages show no data
 _loggers: dict[str, logging.Logger] = {}
 _lock = threading.Lock()
+
+
+class AuditError(OSError):
+    """The trail cannot be written: the app draws no data until it can (it fails closed)."""
+
+
+class _DailyFile(logging.handlers.TimedRotatingFileHandler):
+    """A new file each UTC day; a write that fails raises instead of printing to stderr and going on."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802  (logging's own name)
+        raise AuditError(f"the audit trail {self.baseFilename} cannot be written")
 
 
 def audit_path(settings: Audit, base: Path | None = None) -> Path:
@@ -29,14 +44,12 @@ def audit_path(settings: Audit, base: Path | None = None) -> Path:
 
 
 def _logger(path: Path, settings: Audit) -> logging.Logger:
-    """One rotating handler per file and process (the handler serialises writers of the process)."""
+    """One daily handler per file and process (the handler serialises writers of the process)."""
     with _lock:
         found = _loggers.get(str(path))
         if found is None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(
-                path, mode="a", maxBytes=settings.max_bytes, backupCount=settings.backups, encoding="utf-8"
-            )
+            handler = _DailyFile(path, when="midnight", backupCount=settings.keep_days, encoding="utf-8", utc=True)
             handler.setFormatter(logging.Formatter("%(message)s"))
             found = logging.getLogger(f"unitload.audit.{len(_loggers)}")
             found.propagate = False
@@ -44,6 +57,21 @@ def _logger(path: Path, settings: Audit) -> logging.Logger:
             found.addHandler(handler)
             _loggers[str(path)] = found
         return found
+
+
+def problem(settings: Audit, base: Path | None = None) -> str | None:
+    """Why the trail could not be written now (its folder, its file, the room on its disk), or None."""
+    path = audit_path(settings, base)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8"):
+            pass
+        room = os.statvfs(path.parent)
+    except OSError as exc:
+        return f"the audit trail cannot be opened ({exc.strerror or exc})"
+    if room.f_bavail * room.f_frsize < FREE_BYTES:
+        return "the disk of the audit trail is full"
+    return None
 
 
 def record(
@@ -76,8 +104,16 @@ def record(
         "what": what,
         "seconds": None if seconds is None else round(seconds, 3),
     }
-    _logger(audit_path(settings, base), settings).info(json.dumps(entry, default=str, sort_keys=False))
+    try:
+        _logger(audit_path(settings, base), settings).info(json.dumps(entry, default=str, sort_keys=False))
+    except OSError as exc:  # the folder cannot be made, or the handler's write failed (AuditError)
+        raise AuditError(f"the audit trail cannot be written ({exc})") from None
     return entry
+
+
+def files(path: Path) -> list[Path]:
+    """The trail's files, oldest first: the days kept (`<name>.YYYY-MM-DD`), then today's."""
+    return sorted(path.parent.glob(path.name + ".*")) + ([path] if path.exists() else [])
 
 
 def read(path: Path) -> list[dict[str, object]]:

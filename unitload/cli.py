@@ -171,7 +171,7 @@ def report(
             raise UsageError(f"--month {month} is after the extract's as-of day {as_of}")
         following = (first + dt.timedelta(days=32)).replace(day=1)
         as_of = min(as_of, following - dt.timedelta(days=1))
-    out.write_text(monthly_pack(source, as_of, names=names), encoding="utf-8")
+    out.write_text(monthly_pack(source, as_of, names=names).html, encoding="utf-8")
     typer.echo(f"wrote {out} ({out.stat().st_size // 1024} KiB), figures as of {as_of}")
 
 
@@ -183,10 +183,14 @@ def promote(
     seconds: Annotated[float, typer.Option("--timeout", help="Seconds validation may take.")] = 600,
     memory_mb: Annotated[int, typer.Option("--memory-mb", help="Memory validation may use, in MB.")] = 4096,
     settings: SettingsOption = None,
+    allow_older: Annotated[
+        bool, typer.Option("--allow-older", help="Promote an extract taken before the one served now.")
+    ] = False,
 ) -> None:
-    """Validate a new extract in a child process, copy it into the data root and serve it from now on.
+    """Copy a new extract into the data root, validate the copy in a child process and serve it from now on.
 
-    A rejected extract changes nothing: the validation report is printed and the exit code is 1.
+    A rejected extract changes nothing: the validation report is printed and the exit code is 1. Run
+    again after a promoter was killed, it completes that promotion or clears what was left.
     """
     from unitload.promote import PromoteError
     from unitload.promote import promote as promote_extract
@@ -194,14 +198,17 @@ def promote(
     if keep < 1:
         raise UsageError("--keep must be at least 1")
     try:
-        done = promote_extract(new, root, keep=keep, seconds=seconds, memory_mb=memory_mb, settings=settings)
+        done = promote_extract(
+            new, root, keep=keep, seconds=seconds, memory_mb=memory_mb, settings=settings, allow_older=allow_older
+        )
     except PromoteError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     if done.report:
         typer.echo(done.report)
     pruned = f"; pruned {', '.join(done.pruned)}" if done.pruned else ""
-    typer.echo(f"promoted {done.extract_id}: {root}/current -> {done.folder.relative_to(root.resolve())}{pruned}")
+    how = "completed the interrupted promotion of" if done.resumed else "promoted"
+    typer.echo(f"{how} {done.extract_id}: {root}/current -> {done.folder.relative_to(root.resolve())}{pruned}")
 
 
 @app.command()

@@ -104,7 +104,7 @@ class Database:
 
 
 @atexit.register
-def _close_all() -> None:
+def close_all() -> None:
     """Close every connection while the interpreter is whole (else DuckDB's bindings report leaks)."""
     for db in list(_OPEN):
         db.close()

@@ -75,6 +75,10 @@ def open_extract(root: str | Path) -> Extract:
         extracted_at = dt.datetime.fromisoformat(str(data["extracted_at"]))
     except (KeyError, ValueError):
         problems.append(f"extracted_at is missing or not an ISO date-time: {data.get('extracted_at')!r}")
+    else:
+        now = dt.datetime.now(extracted_at.tzinfo or None)
+        if extracted_at > now + dt.timedelta(days=1):  # a day of clock skew is not a future extract
+            problems.append(f"extracted_at {extracted_at.isoformat()} is later than now: not an extract yet")
     tables = {}
     for name, entry in _manifest_entries(data.get("tables"), problems):
         tables[name] = entry
@@ -82,7 +86,11 @@ def open_extract(root: str | Path) -> Extract:
 
 
 def _manifest_entries(raw: object, problems: list[str]):
-    """Accept `tables` as an object keyed by table name or as a list of objects with `name`."""
+    """Accept `tables` as an object keyed by table name or as a list of objects with `name`.
+
+    An entry of another shape is a problem named by its table and key, never an exception: one bad
+    manifest must not stop a folder of extracts from being listed.
+    """
     if isinstance(raw, dict):
         items = list(raw.items())
     elif isinstance(raw, list):
@@ -91,27 +99,48 @@ def _manifest_entries(raw: object, problems: list[str]):
         problems.append("tables is missing: no row counts or checksums to verify")
         return
     for name, entry in items:
-        if name not in TABLE_NAMES or not isinstance(entry, dict):
+        if name not in TABLE_NAMES:
+            continue
+        if not isinstance(entry, dict):
+            problems.append(f"tables.{name} must be an object with files, rows and sha256")
             continue
         files = entry.get("files", entry.get("file", []))
-        files = [files] if isinstance(files, str) else list(files)
-        sha = entry.get("sha256", {})
-        names = []
-        digests = {}
+        if isinstance(files, str):
+            files = [files]
+        if not isinstance(files, list) or not all(isinstance(f, str | dict) for f in files):
+            problems.append(f"tables.{name}.files must be a file name or a list of them")
+            continue
+        names, digests = [], {}
         for item in files:
             if isinstance(item, dict):  # [{"path": ..., "sha256": ...}]
-                file_name = str(item.get("path") or item.get("file") or item.get("name"))
-                if item.get("sha256"):
-                    digests[file_name] = str(item["sha256"])
+                file_name = item.get("path") or item.get("file") or item.get("name")
+                if not isinstance(file_name, str):
+                    problems.append(f"tables.{name}.files has an entry with no path")
+                    continue
+                if isinstance(item.get("sha256"), str):
+                    digests[file_name] = item["sha256"]
             else:
-                file_name = str(item)
+                file_name = item
             names.append(file_name)
+        sha = entry.get("sha256", {})
         if isinstance(sha, str) and len(names) == 1:
             digests[names[0]] = sha
-        elif isinstance(sha, dict):
-            digests.update({str(k): str(v) for k, v in sha.items()})
+        elif isinstance(sha, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in sha.items()):
+            digests.update(sha)
+        elif sha not in ({}, None):
+            problems.append(f"tables.{name}.sha256 must be a digest or an object of file name to digest")
         rows = entry.get("rows", entry.get("row_count"))
-        yield name, ManifestTable(tuple(names), rows if isinstance(rows, int) else None, digests)
+        if rows is not None and (not isinstance(rows, int) or isinstance(rows, bool) or rows < 0):
+            problems.append(f"tables.{name}.rows must be a whole number of rows")
+            rows = None
+        yield name, ManifestTable(tuple(names), rows, digests)
+
+
+def inside(root: Path, name: str) -> Path | None:
+    """The file a manifest names, or None when the name leads outside the extract (`../`, an absolute
+    path, a link out): such a file is never read, hashed or copied."""
+    path = (root / name).resolve()
+    return path if path.is_relative_to(root) else None
 
 
 def sha256_file(path: Path) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # characters that break or forge a line
 ERROR = "error"
 WARNING = "warning"
 
@@ -20,12 +22,14 @@ class Finding:
     file: str = ""
 
     def line(self) -> str:
-        """One line naming the file, table, column, rule, row count and example rows."""
+        """One line naming the file, table, column, rule, row count and example rows (control characters
+        from the data are escaped, so a value can never start a line of its own)."""
         where = f"{self.file}: " if self.file else ""
         column = f".{self.column}" if self.column else ""
         examples = f"; e.g. {', '.join(self.examples)}" if self.examples else ""
         count = f" ({self.rows} row{'s' if self.rows != 1 else ''})" if self.rows else ""
-        return f"{self.severity.upper()} {where}{self.table}{column} [{self.rule}]{count}: {self.message}{examples}"
+        text = f"{self.severity.upper()} {where}{self.table}{column} [{self.rule}]{count}: {self.message}{examples}"
+        return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -5,34 +5,43 @@ A data root holds every promoted extract and a pointer to the one served:
     DATA_ROOT/extracts/<extract_id>/   copies of promoted extracts, never changed once there
     DATA_ROOT/current                  symbolic link to extracts/<extract_id>, switched by rename
 
-`promote` validates the new extract in a child process with memory and time limits, copies it into
-a hidden folder beside the others, renames that into place, then replaces `current` with a new link
-by `os.replace` (an atomic rename): a reader sees the old extract or the new one, never a mix, and a
-promoter killed at any point leaves `current` pointing at a complete extract.
+`promote`, holding the root's lock, copies the new extract's regular files (those its manifest lists,
+no links, devices or strays) into a hidden folder, validates that copy in a child process with memory
+and time limits, marks it validated, renames it into place, then replaces `current` with a new link
+by `os.replace` (an atomic rename): a reader sees the old extract or the new one, never a mix. What is
+validated is what is served. Killed at any step, the promoter leaves `current` at a complete extract;
+run again, it completes the promotion (a validated copy already in place) or clears what was left.
 """
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import os
 import re
 import resource
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from unitload.extract import open_extract
+from unitload.extract import MANIFEST, Extract, ExtractError, inside, open_extract
 
 CURRENT = "current"
 EXTRACTS = "extracts"
+LOCK = ".promote.lock"
+VALIDATED = ".validated"  # written into a copy that passed validation, before it is renamed into place
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 class PromoteError(ValueError):
-    """A promotion that did not happen; nothing in the data root was changed."""
+    """A promotion that did not happen; the message is one line (a validation report may follow it)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,7 @@ class Promoted:
     folder: Path
     pruned: tuple[str, ...]
     report: str  # the validation report (warnings only, since it passed)
+    resumed: bool = False  # an interrupted promotion of this extract was completed
 
 
 def current_folder(root: Path) -> Path | None:
@@ -63,39 +73,6 @@ def kept(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
 
 
-def _limits(memory_bytes: int):
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-    return apply
-
-
-def check(new: Path, settings: Path | None, seconds: float, memory_mb: int) -> tuple[bool, str]:
-    """Run `unitload validate` on the new extract in a child process; (passed, report)."""
-    command = [sys.executable, "-m", "unitload", "validate", str(new)]
-    if settings:
-        command += ["--settings", str(settings)]
-    try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=seconds,
-            preexec_fn=_limits(memory_mb * 1024 * 1024),
-            env=os.environ | {"TQDM_DISABLE": "1"},
-        )
-    except subprocess.TimeoutExpired:
-        return False, f"validation did not finish within {seconds:g} s"
-    report = (done.stdout + done.stderr).strip()
-    if done.returncode == 0:
-        return True, report
-    if done.returncode == 1:
-        return False, report
-    if done.returncode < 0 or "MemoryError" in report or "Out of Memory" in report:
-        return False, f"validation stopped (memory limit {memory_mb} MB or a signal):\n{report[-2000:]}"
-    return False, report
-
-
 def promote(
     new: Path,
     root: Path,
@@ -104,46 +81,185 @@ def promote(
     seconds: float = 600,
     memory_mb: int = 4096,
     settings: Path | None = None,
+    allow_older: bool = False,
 ) -> Promoted:
-    """Validate, copy and switch `current` to the new extract; raise PromoteError, changing nothing, if not."""
-    new, root = Path(new).resolve(), Path(root).resolve()
-    extract = open_extract(new)
+    """Copy, validate and serve the new extract; raise PromoteError, leaving `current` as it was, if not."""
+    new, root = Path(new).resolve(), Path(root)
+    try:
+        return _promote(new, root, keep, seconds, memory_mb, settings, allow_older)
+    except OSError as exc:  # a full disk, a permission: one line, and the copy is cleared by the finally below
+        raise PromoteError(f"{exc.filename or root}: {exc.strerror or exc}; {CURRENT} is unchanged") from None
+
+
+def _promote(new, root, keep, seconds, memory_mb, settings, allow_older) -> Promoted:
+    extract = _readable(new)
+    _check_root(root)
+    with locked(root):
+        clear_leftovers(root)  # of promoters killed before: their copies and links
+        target = root / EXTRACTS / extract.extract_id
+        if target.exists():
+            if not (target / VALIDATED).exists():
+                raise PromoteError(f"extract {extract.extract_id} is already in {target}, not by a promotion")
+            if current_folder(root) == target.resolve():
+                raise PromoteError(f"extract {extract.extract_id} was already promoted; an extract is never replaced")
+            _not_older(root, extract, allow_older)
+            switch(root, target)  # a promotion killed between its rename and its switch: completed now
+            return Promoted(extract.extract_id, target, tuple(prune(root, keep)), "", resumed=True)
+        _not_older(root, extract, allow_older)
+        incoming = root / EXTRACTS / f".incoming-{extract.extract_id}-{os.getpid()}"
+        try:
+            copy_extract(extract, incoming)
+            passed, report = check(incoming, settings, seconds, memory_mb)
+            if not passed:
+                raise PromoteError(f"{new}: rejected by validation; {CURRENT} is unchanged.\n{report}")
+            (incoming / VALIDATED).write_text(report + "\n", encoding="utf-8")
+            os.rename(incoming, target)
+        finally:
+            shutil.rmtree(incoming, ignore_errors=True)  # a rejected or failed copy is never left behind
+        os.utime(target)  # the folder's time is its promotion's: retention prunes by it
+        switch(root, target)
+        return Promoted(extract.extract_id, target, tuple(prune(root, keep)), report)
+
+
+def _readable(new: Path) -> Extract:
+    try:
+        extract = open_extract(new)
+    except ExtractError as exc:
+        raise PromoteError(str(exc)) from None
     if extract.manifest_problems:
-        raise PromoteError(f"{new}/manifest.json: " + "; ".join(extract.manifest_problems))
-    extract_id = extract.extract_id
-    if not _SAFE_ID.match(extract_id):
-        raise PromoteError(f"{new}/manifest.json: extract_id {extract_id!r} cannot name a folder")
-    target = root / EXTRACTS / extract_id
-    if target.exists():
-        raise PromoteError(f"extract {extract_id} was already promoted ({target}); an extract is never replaced")
-    passed, report = check(new, settings, seconds, memory_mb)
-    if not passed:
-        raise PromoteError(f"{new}: rejected by validation; {CURRENT} is unchanged.\n{report}")
-    return Promoted(extract_id, target, tuple(install(new, root, extract_id, keep)), report)
+        raise PromoteError(f"{new}/{MANIFEST}: " + "; ".join(extract.manifest_problems))
+    if not _SAFE_ID.match(extract.extract_id):
+        raise PromoteError(f"{new}/{MANIFEST}: extract_id {extract.extract_id!r} cannot name a folder")
+    return extract
+
+
+def _check_root(root: Path) -> None:
+    """The root and its extracts/ are real folders: through a link, the served files would lie outside
+    the folder the database may read, and every page would fail."""
+    for path in (root, root / EXTRACTS):
+        if path.is_symlink():
+            raise PromoteError(f"{path} is a symbolic link; give the real folder as the data root")
+    root.mkdir(parents=True, exist_ok=True)
+    (root / EXTRACTS).mkdir(exist_ok=True)
+
+
+def _not_older(root: Path, extract: Extract, allow_older: bool) -> None:
+    current = current_folder(root)
+    if current is None or allow_older:
+        return
+    served = open_extract(current)
+    if served.extracted_at and extract.extracted_at and extract.extracted_at < served.extracted_at:
+        raise PromoteError(
+            f"extract {extract.extract_id} was taken {extract.extracted_at:%Y-%m-%d %H:%M}, before the served "
+            f"{served.extract_id} ({served.extracted_at:%Y-%m-%d %H:%M}); --allow-older promotes it anyway"
+        )
+
+
+@contextmanager
+def locked(root: Path):
+    """The root's exclusive lock: one promotion at a time, whoever runs it (released if the process dies)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / LOCK).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PromoteError(f"another promotion into {root} is running; try again when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def copy_extract(extract: Extract, into: Path) -> None:
+    """Copy the manifest and every file the manifest lists, each a regular file inside the extract.
+
+    A symbolic link, a device or another non-regular file, and a file the manifest does not list, are
+    refused: the copy holds exactly what the manifest describes and what validation will check.
+    """
+    listed = {MANIFEST}
+    for entry in extract.tables.values():
+        listed.update(entry.files)
+    for path in sorted(extract.root.rglob("*")):
+        name = path.relative_to(extract.root).as_posix()
+        mode = path.lstat().st_mode
+        if stat.S_ISDIR(mode) or name == VALIDATED:
+            continue
+        if stat.S_ISLNK(mode) or not stat.S_ISREG(mode):
+            raise PromoteError(f"{path}: not a regular file (a link, a device or a pipe); nothing is promoted")
+        if name not in listed:
+            raise PromoteError(f"{path}: not listed in {MANIFEST}; nothing is promoted")
+    into.mkdir(parents=True)
+    pause = float(os.environ.get("UNITLOAD_PROMOTE_PAUSE", "0"))  # tests: a window to kill the promoter in
+    for name in sorted(listed):
+        source = inside(extract.root, name)
+        if source is None:
+            raise PromoteError(f"{MANIFEST} lists {name!r}, which leads outside the extract; nothing is promoted")
+        if not source.is_file():
+            raise PromoteError(f"{source}: listed in {MANIFEST} but missing; nothing is promoted")
+        (into / name).parent.mkdir(parents=True, exist_ok=True)
+        if pause:
+            time.sleep(pause)
+        with source.open("rb") as src, (into / name).open("xb") as dst:  # open() follows no link: checked above
+            shutil.copyfileobj(src, dst, 1 << 20)
+
+
+def _child_limits(memory_bytes: int):
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the promoter
+
+    return apply
+
+
+def check(new: Path, settings: Path | None, seconds: float, memory_mb: int) -> tuple[bool, str]:
+    """Run `unitload validate` on the extract in a child process group; (passed, report).
+
+    The child is killed with its group at the time limit, and dies with the promoter if that is killed.
+    """
+    command = [sys.executable, "-m", "unitload", "validate", str(new)]
+    if settings:
+        command += ["--settings", str(settings)]
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_child_limits(memory_mb * 1024 * 1024),
+        env=os.environ | {"TQDM_DISABLE": "1"},
+    )
+    try:
+        report, _ = child.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return False, f"validation did not finish within {seconds:g} s"
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    report = (report or "").strip()
+    if child.returncode == 0:
+        return True, report
+    if child.returncode == 1:
+        return False, report
+    if child.returncode < 0 or "MemoryError" in report or "Out of Memory" in report:
+        return False, f"validation stopped (memory limit {memory_mb} MB or a signal):\n{report[-2000:]}"
+    return False, report
 
 
 def install(new: Path, root: Path, extract_id: str, keep: int = 12) -> list[str]:
-    """Copy a validated extract into the root, switch `current` to it, prune; returns the pruned ids."""
+    """Copy an extract into the root unchecked, switch `current` to it, prune (tests and fixtures only)."""
     new, root = Path(new), Path(root)
     target = root / EXTRACTS / extract_id
     (root / EXTRACTS).mkdir(parents=True, exist_ok=True)
     incoming = root / EXTRACTS / f".incoming-{extract_id}-{os.getpid()}"
     shutil.rmtree(incoming, ignore_errors=True)
-    pause = float(os.environ.get("UNITLOAD_PROMOTE_PAUSE", "0"))  # tests: a window to kill the promoter in
-    shutil.copytree(new, incoming, copy_function=_copier(pause))
+    extract = open_extract(new)
+    copy_extract(extract, incoming)
+    (incoming / VALIDATED).write_text("installed without validation\n", encoding="utf-8")
     os.rename(incoming, target)
-    os.utime(target)  # the folder's time is its promotion's: retention prunes by it
+    os.utime(target)
     switch(root, target)
     return prune(root, keep)
-
-
-def _copier(pause: float):
-    def copy(src: str, dst: str) -> str:
-        if pause:
-            time.sleep(pause)
-        return shutil.copy2(src, dst)
-
-    return copy
 
 
 def switch(root: Path, target: Path) -> None:
@@ -155,12 +271,20 @@ def switch(root: Path, target: Path) -> None:
     os.replace(link, root / CURRENT)
 
 
-def prune(root: Path, keep: int) -> list[str]:
-    """Remove the oldest promoted extracts beyond `keep`, never the current one; leftover copies too."""
-    for leftover in (root / EXTRACTS).glob(".incoming-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
+def clear_leftovers(root: Path) -> None:
+    """Remove the half copies and new links of promoters that were killed (their process is gone)."""
+    for leftover in [*(root / EXTRACTS).glob(".incoming-*"), *root.glob(f".{CURRENT}-*")]:
+        pid = leftover.name.split("-")[-1 if leftover.name.startswith(".incoming-") else 1]
         if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.is_symlink() or leftover.is_file():
+                leftover.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def prune(root: Path, keep: int) -> list[str]:
+    """Remove the oldest promoted extracts beyond `keep`, never the current one; and what killed promoters left."""
+    clear_leftovers(root)
     current = current_folder(root)
     folders = kept(root)
     removed = []

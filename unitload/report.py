@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import polars as pl
@@ -20,7 +21,13 @@ from unitload.months import months_spanned
 from unitload.names import labelled
 
 
-def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> str:
+@dataclass(frozen=True)
+class Pack:
+    html: str
+    rows: int  # table rows the pack holds (the audit record's count of what it discloses)
+
+
+def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> Pack:
     """The pack for the month ending on `as_of` (or the extract's as-of day for its own month)."""
     settings = source.settings
     label = _labeller(source, names)
@@ -104,7 +111,10 @@ def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> str:
     ]
     title = f"Monthly workload pack, {as_of:%B %Y}"
     extract = source.extract
-    return f"""<!doctype html>
+    shown = attention.height + officers.height + cases.height + bands.height + oldest.height
+    return Pack(
+        rows=shown,
+        html=f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
@@ -119,7 +129,8 @@ th {{ background: #f3f3f3; }} dt {{ font-weight: 600; margin-top: 0.5rem; }} .me
 figures as of {as_of:%d %B %Y}; all units. {"Officer names shown." if names else "Officers shown by id."}</p>
 {"".join(sections)}
 </body></html>
-"""
+""",
+    )
 
 
 def _labeller(source: Source, names: bool):

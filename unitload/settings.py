@@ -179,8 +179,7 @@ class Audit(_Section):
     """Addition to the contract (issue 8): the append-only audit trail of views and disclosures."""
 
     path: str = "audit/unitload-audit.jsonl"  # relative paths are below the working folder
-    max_bytes: PositiveInt = 10_000_000  # rotate when the file reaches this size
-    backups: PositiveInt = 20  # rotated files kept: .1 (newest) to .N
+    keep_days: PositiveInt = 400  # a file a day (UTC); the files of this many days before today are kept
 
 
 class Settings(_Section):

@@ -7,7 +7,8 @@
 - `frame`: pages run only inside the frame, and the audit records of views and disclosures;
 - `cache`: cached named-query results, queries started ahead, planner outcomes;
 - `filters`: the sidebar's month, unit and teams, and officer names;
-- `share`: the Copy link box;
+- `share`: the Copy link box and links to other views;
+- `text`: data text shown literally inside Markdown;
 - `exports`: tables with their audited downloads, and the monthly pack;
 - `page`: `PageContext`, what a figure page starts from.
 
@@ -21,8 +22,9 @@ from unitload.app.filters import Filters, names_visible, notice_unknown, sidebar
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
 from unitload.app.page import PageContext, figure_page, rerun_fragment
 from unitload.app.run import loaded, pin_extract, sidebar, start, this_run
-from unitload.app.share import escaped, view_link
+from unitload.app.share import view_link
 from unitload.app.signin import sign_in
+from unitload.app.text import escaped
 
 __all__ = [
     "ICON",

@@ -82,4 +82,10 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: 
 def monthly_pack_maker(source: Source, as_of: dt.date):
     """The pack, made on a later request when the button is pressed (names as shown now)."""
     names = names_visible()  # read now: the pack is made outside this script run
-    return disclosed(lambda: monthly_pack(source, as_of, names=names), "pack", "monthly pack", None)
+    return disclosed(
+        lambda: monthly_pack(source, as_of, names=names),
+        "pack",
+        "monthly pack",
+        count=lambda pack: pack.rows,
+        content=lambda pack: pack.html,
+    )

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from unitload import audit as trail
 from unitload.app.environment import settings
@@ -25,17 +24,23 @@ def run_page(page, file: str) -> None:
     run = this_run()
     run.page, run.rows = Path(file).stem, 0
     audit_settings = settings().audit  # read before the page runs: after st.stop(), reading settings stops again
+    unwritable = trail.problem(audit_settings)
+    if unwritable:  # fail closed: a consultation that cannot be recorded shows no data
+        st.error(
+            f"No figures are shown: {unwritable}. Every view of this data is recorded, so nothing is drawn "
+            "until the audit trail can be written. Tell the service's administrator."
+        )
+        return
     token = _IN_FRAME.set(True)
     start = time.perf_counter()
     try:
         page.run()
-    except StopException:
-        record(audit_settings, run, "view", seconds=time.perf_counter() - start)
-        raise
-    else:
-        record(audit_settings, run, "view", seconds=time.perf_counter() - start)
-    finally:
+    finally:  # whatever the page did: drew, stopped early (st.stop) or raised after drawing
         _IN_FRAME.reset(token)
+        try:
+            record(audit_settings, run, "view", seconds=time.perf_counter() - start)
+        except trail.AuditError as exc:
+            st.error(f"This view could not be recorded in the audit trail ({exc}). Tell the administrator.")
 
 
 def require_frame(page_file: str) -> None:
@@ -62,16 +67,20 @@ def audit(event: str, what: str = "", rows: int | None = None) -> None:
     record(settings().audit, this_run(), event, what, rows)
 
 
-def disclosed(make, event: str, what: str, rows: int | None):
+def disclosed(make, event: str, what: str, rows: int | None = None, count=None, content=None):
     """`make` (a file made on a later request, outside this run), writing its audit record when called.
 
-    Who, where and what are read now: the later request has no script run and no session state.
+    Who, where and what are read now: the later request has no script run and no session state. The
+    record counts `rows`, or `count(made)` of what was made (the rows a monthly pack holds); the file
+    handed out is `content(made)`, or what was made. A file whose record cannot be written is not
+    handed out (the error ends the download).
     """
     run, audit_settings = this_run(), settings().audit
 
     def made():
-        record(audit_settings, run, event, what, rows)
-        return make()
+        result = make()
+        record(audit_settings, run, event, what, count(result) if count else rows)
+        return content(result) if content else result
 
     return made
 

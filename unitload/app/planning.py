@@ -30,13 +30,18 @@ from unitload.settings import ABSENCE_KINDS
 
 TABS = ("Hours", "Absence or leaver", "New post", "Move cases", "Rebalance", "Forensic capacity")
 KEPT = 3  # named scenarios kept beside the one being built
+LINK_CHARS = 16_000  # a scenario's text in a link, at most (50 changes fit in well under half of it)
 
 
 def current() -> Scenario:
     """The scenario being built: from the link on the session's first run, then from the session."""
     if "planner_scenario" not in st.session_state:
+        text = st.query_params.get("scenario") or ""
+        if len(text) > LINK_CHARS:
+            st.warning(f"The scenario in the link is longer than {LINK_CHARS:,} characters; starting from none.")
+            text = ""
         try:
-            st.session_state["planner_scenario"] = parse(st.query_params.get("scenario"))
+            st.session_state["planner_scenario"] = parse(text)
         except ScenarioError as exc:
             st.warning(f"The scenario in the link could not be read ({exc}); starting from none.")
             st.session_state["planner_scenario"] = Scenario()
@@ -47,8 +52,11 @@ def kept() -> list[Scenario]:
     """The named scenarios kept for comparison (up to KEPT), from the link on the session's first run."""
     if "planner_kept" not in st.session_state:
         found: list[Scenario] = []
+        text = st.query_params.get("compare") or "[]"
         try:
-            found = [read(s) for s in json.loads(st.query_params.get("compare") or "[]")][:KEPT]
+            if len(text) > KEPT * LINK_CHARS:
+                raise ScenarioError(f"longer than {KEPT * LINK_CHARS:,} characters")
+            found = [read(s) for s in json.loads(text)][:KEPT]
         except (ScenarioError, json.JSONDecodeError, TypeError) as exc:
             st.warning(f"The scenarios to compare in the link could not be read ({exc}); none kept.")
         st.session_state["planner_kept"] = found

@@ -13,6 +13,7 @@ import streamlit as st
 from unitload.access import Scope
 from unitload.app.choice import Choice, choice, extract_folders
 from unitload.app.environment import Loaded, open_folder
+from unitload.app.text import escaped
 from unitload.scopes import scoped_source
 
 if TYPE_CHECKING:
@@ -95,24 +96,32 @@ def pin_extract(current: Loaded) -> None:
         return
     run = this_run()
     chosen, extract_id = run.choice, current.source.extract.extract_id  # as start() chose, not chosen again
+    shown = escaped(extract_id)
+    if chosen.duplicates:
+        st.warning(
+            "More than one folder holds extract id "
+            + ", ".join(escaped(i) for i in chosen.duplicates)
+            + ": the one taken last is served. Give each extract its own id.",
+            icon=":material/content_copy:",
+        )
     if chosen.asked and chosen.asked != extract_id and not run.fell_back_from:
-        st.warning(f"The link asks for extract {chosen.asked!r}, which is not kept here; showing {extract_id}.")
+        st.warning(f"The link asks for extract {escaped(chosen.asked)}, which is not kept here; showing {shown}.")
     st.query_params["extract"] = extract_id
     if run.fell_back_from:  # remembered for the session's later runs, which the pin sends to extract_id
         st.session_state["_unitload_failed"] = run.fell_back_from
     failed = st.session_state.get("_unitload_failed")
     if failed and failed == (run.fell_back_from or chosen.newest):
         st.error(
-            f"Extract {failed} failed validation, so the last good extract, {extract_id}, "
-            f"is served. [See why it failed](?extract={failed}) (its Data & definitions page).",
+            f"Extract {escaped(failed)} failed validation, so the last good extract, {shown}, "
+            f"is served. [See why it failed](?{urlencode({'extract': failed})}) (its Data & definitions page).",
             icon=":material/report:",
         )
         return
     if chosen.newest and chosen.newest != extract_id:
         newer = urlencode(st.query_params.to_dict() | {"extract": chosen.newest})
         st.warning(
-            f"This view is pinned to extract {extract_id} (as of {current.source.extract.as_of:%d %b %Y}), "
-            f"so it shows the same figures as when the link was made. A newer extract, {chosen.newest}, is "
+            f"This view is pinned to extract {shown} (as of {current.source.extract.as_of:%d %b %Y}), "
+            f"so it shows the same figures as when the link was made. A newer extract, {escaped(chosen.newest)}, is "
             f"available: [open this view on the newest data](?{newer}).",
             icon=":material/history:",
         )
@@ -126,7 +135,7 @@ def sidebar(current: Loaded) -> None:
             st.error(current.problem or "No extract could be opened.")
             return
         extract = current.source.extract
-        st.markdown(f"**{extract.extract_id}**")
+        st.markdown(f"**{escaped(extract.extract_id)}**")
         taken = extract.extracted_at.strftime("%d %b %Y %H:%M") if extract.extracted_at else "unknown"
         st.caption(f"Extracted {taken}")
         as_of = extract.as_of.strftime("%A %d %B %Y") if extract.as_of else "unknown"

@@ -1,9 +1,8 @@
-"""Links: Copy link (this view's address), links to another view keeping this one's choices, and data
-text made safe to show inside Markdown. A link holds only ids, codes and dates."""
+"""Links: Copy link (this view's address), and links to another view keeping this one's choices.
+A link holds only ids, codes and dates."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -28,7 +27,6 @@ def _link_shown() -> None:
 
 
 KEPT = ("month", "unit", "teams", "extract")  # the sidebar's choices and the pinned extract, kept by every link
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def view_link(path: str, anchor: str | None = None, **params: str) -> str:
@@ -37,8 +35,3 @@ def view_link(path: str, anchor: str | None = None, **params: str) -> str:
     kept = [(k, v) for k in KEPT for v in st.query_params.get_all(k) if v]
     query = urlencode(kept + [(k, v) for k, v in params.items() if v is not None])
     return f"{path}?{query}" + (f"#{anchor}" if anchor else "")
-
-
-def escaped(text: object) -> str:
-    """Text from the data (ids, names, codes) as Markdown shows it literally: never a link, a heading or a format."""
-    return _MARKDOWN.sub(r"\\\1", str(text))

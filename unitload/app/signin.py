@@ -10,10 +10,15 @@ from unitload.app.run import forget_run
 
 
 def auth_configured() -> bool:
-    """True when the secrets have an `[auth]` section: Streamlit's OpenID Connect sign-in is set up."""
+    """True when the secrets have an `[auth]` section: Streamlit's OpenID Connect sign-in is set up.
+
+    A secrets file that cannot be read stops the app with a message: it never falls back to local mode,
+    which would serve the data to anyone.
+    """
     try:
         return bool(st.secrets.load_if_toml_exists() and st.secrets.get("auth"))
-    except Exception:  # an unreadable secrets file: treat as not configured, and local mode refuses real data
+    except Exception:  # Streamlit raises its own errors for a secrets file it cannot parse
+        _only(_unreadable_secrets, "Sign-in cannot be read")  # its reason could quote a secret: not shown
         return False
 
 
@@ -52,6 +57,14 @@ def _only(page, title: str) -> None:
     """Show one page, whatever the URL asks for, with no navigation, and end the run."""
     st.navigation([st.Page(page, title=title, url_path="signin")], position="hidden").run()
     st.stop()
+
+
+def _unreadable_secrets() -> None:
+    st.title("Sign-in cannot be read")
+    st.error(
+        "The secrets file that configures sign-in could not be read, so nobody can be identified and no data "
+        "is served. Check its TOML (for example with a TOML linter) and restart the server."
+    )
 
 
 def _unconfigured() -> None:
