@@ -278,13 +278,13 @@ def newer_copy(root: Path, extract_id: str, extracted_at: str) -> Path:
 
 def test_links_pin_the_extract_and_offer_the_newest(monkeypatch, tmp_path):
     shutil.copytree(ROOT / "sample_data" / "unit", tmp_path / "october")
-    newer_copy(tmp_path, "unit-seed42-2026-11-30", "2026-11-30T06:00:00")
+    newer_copy(tmp_path, "unit-seed42-2026-11-20", "2026-11-20T06:00:00")
     at = run_app(monkeypatch, data=tmp_path)
     assert not at.exception, [e.value for e in at.exception]
-    assert any("unit-seed42-2026-11-30" in m.value for m in at.sidebar.markdown)
-    assert at.query_params["extract"] in ("unit-seed42-2026-11-30", ["unit-seed42-2026-11-30"])
+    assert any("unit-seed42-2026-11-20" in m.value for m in at.sidebar.markdown)
+    assert at.query_params["extract"] in ("unit-seed42-2026-11-20", ["unit-seed42-2026-11-20"])
     assert not any("pinned" in w.value for w in at.warning)
-    assert at.selectbox(key="month").value == dt.date(2026, 11, 30)
+    assert at.selectbox(key="month").value == dt.date(2026, 11, 20)
 
     pinned = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     pinned.query_params["extract"] = "unit-seed42-2026-10-31"
@@ -293,14 +293,14 @@ def test_links_pin_the_extract_and_offer_the_newest(monkeypatch, tmp_path):
     assert any("unit-seed42-2026-10-31" in m.value for m in pinned.sidebar.markdown)
     assert pinned.selectbox(key="month").value == dt.date(2026, 10, 31)
     banner = next(w.value for w in pinned.warning if "pinned" in w.value)
-    assert "extract=unit-seed42-2026-11-30" in banner
+    assert "extract=unit-seed42-2026-11-20" in banner
     assert {m.label: m.value for m in pinned.metric}["Open cases"] == "200"  # October's figure, as linked
 
     unknown = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     unknown.query_params["extract"] = "no-such-extract"
     unknown.run()
     assert any("not kept here" in w.value for w in unknown.warning)
-    assert any("unit-seed42-2026-11-30" in m.value for m in unknown.sidebar.markdown)
+    assert any("unit-seed42-2026-11-20" in m.value for m in unknown.sidebar.markdown)
 
 
 @pytest.mark.parametrize(
