@@ -18,13 +18,16 @@ st.caption(
     "count, and its open cases are carried forward."
 )
 scenario, compare = planning.current(), planning.kept()
-on = st.date_input(
+days = planning.measure_days(as_of)
+on = st.selectbox(
     "Measure on",
-    evaluation_day(as_of),
-    min_value=as_of,
+    days,
+    index=days.index(evaluation_day(as_of)),
+    format_func=lambda d: f"{d:%d %B %Y}",
     key="on",
     bind="query-params",
-    help="Both baseline and scenario are measured on this day: every figure is of the day itself.",
+    help="Both baseline and scenario are measured on this day (the extract's day, or a month end up to two "
+    "years ahead): every figure is of the day itself.",
 )
 planning.forms(page, scenario, on)
 

@@ -73,7 +73,7 @@ def browser():
 
 
 def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.goto(url)
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
@@ -97,9 +97,9 @@ def test_page_renders_its_charts(server, browser, path, title, charts):
         assert "encountered an error" not in page.content()
         assert "Page not found" not in page.content()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(
-            path=SCREENSHOTS / f"{path.split('?')[0] or 'overview'}{'-link' if '?' in path else ''}.png", full_page=True
-        )
+        name = path.replace("?", "-").replace("=", "-") or "overview"
+        page.screenshot(path=SCREENSHOTS / f"{name}-1440.png", full_page=True)
+        assert violations(page) == []  # WCAG 2.0 to 2.2 A and AA at a desktop width
     finally:
         page.close()
 
@@ -128,6 +128,56 @@ def test_an_attention_list_link_opens_scrolled_to_its_officer_or_case(server, br
         box = target.bounding_box()
         assert box is not None and 0 <= box["y"] < 1000  # in view
         assert page.url.endswith(link.split("?")[1])  # the link's view and section stay in the address
+    finally:
+        page.close()
+
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+VIEWS = ["", "workload", "cases", "forensics", "supervision", "planner", "data", "workload?officer=P1019",
+         "cases?case=C000836"]  # fmt: skip
+
+
+def violations(page) -> list[tuple[str, str]]:
+    """axe-core's WCAG 2.0 to 2.2 A and AA violations on the page: (rule, element) pairs."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return [(v["id"], " ".join(map(str, n["target"]))) for v in found for n in v["nodes"]]
+
+
+def test_every_page_meets_wcag_2_2_aa_on_a_phone(server, browser):
+    """Every page, a selected officer and a selected case at a phone's width (the desktop width is checked as
+    each page's charts are); each screenshot is kept under test-artifacts/ for a reviewer."""
+    width, height = 390, 844
+    page = browser.new_page(viewport={"width": width, "height": height})
+    found = {}
+    try:
+        for view in VIEWS:
+            page.goto(f"{server}/{view}")
+            page.wait_for_selector("h1", timeout=60_000)
+            wait_idle(page)
+            name = view.replace("?", "-").replace("=", "-") or "overview"
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+            found[view or "overview"] = violations(page)
+    finally:
+        page.close()
+    assert not any(found.values()), {view: v for view, v in found.items() if v}
+
+
+def test_the_monthly_pack_meets_wcag_2_2_aa(browser, sample, tmp_path):
+    from unitload.report import monthly_pack
+
+    path = tmp_path / "pack.html"
+    path.write_text(monthly_pack(sample, sample.extract.as_of).html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        assert violations(page) == []
     finally:
         page.close()
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from unitload.app.cache import proposal, query
 from unitload.app.page import PageContext
+from unitload.months import month_end
 from unitload.planner import accepted
 from unitload.scenario import (
     AbsenceChange,
@@ -31,6 +32,15 @@ from unitload.settings import ABSENCE_KINDS
 TABS = ("Hours", "Absence or leaver", "New post", "Move cases", "Rebalance", "Forensic capacity")
 KEPT = 3  # named scenarios kept beside the one being built
 LINK_CHARS = 16_000  # a scenario's text in a link, at most (50 changes fit in well under half of it)
+
+
+def measure_days(as_of: dt.date, months: int = 24) -> list[dt.date]:
+    """The days a scenario can be measured on: the extract's as-of day, then each month end after it."""
+    days, day = [as_of], as_of
+    for _ in range(months):
+        day = month_end(day + dt.timedelta(days=1))
+        days.append(day)
+    return days
 
 
 def current() -> Scenario:
@@ -118,15 +128,15 @@ def forms(page: PageContext, scenario: Scenario, on: dt.date) -> None:
     form = tabs["Hours"].form("planner_hours", border=False)
     who = form.selectbox("Officer", key="planner_hours_officer", **officer)
     hours = form.number_input("Hours a week", 1.0, 60.0, 24.0, 0.5, key="planner_hours_value")
-    start = form.date_input("From", tomorrow, key="planner_hours_from")
+    start = day(form, "From", as_of, tomorrow, key="planner_hours_from")
     if form.form_submit_button("Add"):
         add(scenario, HoursChange(officer_id=who, from_day=start, hours=hours))
 
     form = tabs["Absence or leaver"].form("planner_absence", border=False)
     who = form.selectbox("Officer", key="planner_absence_officer", **officer)
     kind = form.selectbox("Kind", (*ABSENCE_KINDS, "leaves the unit"), index=2, key="planner_absence_kind")
-    first = form.date_input("From", tomorrow, key="planner_absence_from")
-    last = form.date_input("Until (leave empty: no end)", None, key="planner_absence_to")
+    first = day(form, "From", as_of, tomorrow, key="planner_absence_from")
+    last = day(form, "Until (leave empty: no end)", as_of, None, key="planner_absence_to")
     share = form.slider("Share of each day lost", 0.1, 1.0, 1.0, 0.1, key="planner_absence_share")
     if form.form_submit_button("Add"):
         if kind == "leaves the unit":
@@ -138,7 +148,7 @@ def forms(page: PageContext, scenario: Scenario, on: dt.date) -> None:
     role = form.selectbox("Role", OFFICER_ROLES, key="planner_post_role")
     team = form.selectbox("Team", teams, key="planner_post_team")
     hours = form.number_input("Hours a week", 1.0, 60.0, 40.0, 0.5, key="planner_post_hours")
-    start = form.date_input("From", tomorrow, key="planner_post_from")
+    start = day(form, "From", as_of, tomorrow, key="planner_post_from")
     if form.form_submit_button("Add"):
         post = f"NEW{len(scenario.of(NewPostChange)) + 1}"
         add(scenario, NewPostChange(officer_id=post, team=team, role=role, hours=hours, joined_on=start))
@@ -147,7 +157,7 @@ def forms(page: PageContext, scenario: Scenario, on: dt.date) -> None:
     open_cases = query(page.source, "case_progress", as_of=as_of)["case_id"].to_list()
     cases = form.multiselect("Cases", open_cases, key="planner_move_cases")
     who = form.selectbox("To officer", key="planner_move_to", **officer)
-    start = form.date_input("On", tomorrow, key="planner_move_on")
+    start = day(form, "On", as_of, tomorrow, key="planner_move_on")
     if form.form_submit_button("Add") and cases:
         add(scenario, MoveCasesChange(case_ids=tuple(cases), to_officer=who, on=start))
 
@@ -155,9 +165,23 @@ def forms(page: PageContext, scenario: Scenario, on: dt.date) -> None:
 
     form = tabs["Forensic capacity"].form("planner_examiners", border=False)
     fte = form.number_input("Examiner FTE to add (negative removes)", -5.0, 10.0, 1.0, 0.5, key="planner_examiners_fte")
-    start = form.date_input("From", tomorrow, key="planner_examiners_from")
+    start = day(form, "From", as_of, tomorrow, key="planner_examiners_from")
     if form.form_submit_button("Add"):
         add(scenario, ExaminersChange(fte=fte, from_day=start))
+
+
+def day(where, label: str, as_of: dt.date, default: dt.date | None, key: str) -> dt.date | None:
+    """A day from a year before the extract to two years after it, typed or chosen (a box of days: the date
+    field's segments are smaller than WCAG 2.2's 24-pixel targets)."""
+    days = [as_of + dt.timedelta(days=n) for n in range(-365, 2 * 366)]
+    return where.selectbox(
+        label,
+        days,
+        index=None if default is None else days.index(default),
+        format_func=lambda d: f"{d:%a %d %b %Y} ({d.isoformat()})",
+        key=key,
+        placeholder="no end" if default is None else "choose a day",
+    )
 
 
 def absence(who: str, first: dt.date, last: dt.date | None, kind: str, share: float) -> AbsenceChange:
