@@ -8,6 +8,7 @@ import json
 import shutil
 import tempfile
 import urllib.request
+from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import quote
 
@@ -218,7 +219,7 @@ def test_a_scenario_link_reproduces_the_figures_in_a_fresh_browser(server, brows
             }
         )
     )
-    link = f"{server}/planner?scenario={scenario}&on=2026-12-31&tab=Forensic+capacity"
+    link = f"{server}/planner?scenario={scenario}&on=31+December+2026&tab=Forensic+capacity"
     shown = []
     for _ in range(2):  # two fresh browser contexts: nothing carried over but the link
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -230,7 +231,7 @@ def test_a_scenario_link_reproduces_the_figures_in_a_fresh_browser(server, brows
         )
         shown.append(metrics(page, 4))
         assert "P1017 absent (long term sickness)" in page.content()
-        assert "tab=Forensic" in page.url and "on=2026-12-31" in page.url  # the day and the tab stay in the link
+        assert "tab=Forensic" in page.url and "on=31+December+2026" in page.url  # the day and the tab stay
         context.close()
     assert shown[0] == shown[1]
     assert shown[0][2] == "1"  # the absent officer's cases are held with no capacity
@@ -454,3 +455,58 @@ def test_a_server_started_for_a_test_stops_when_its_generator_is_closed():
     running.close()
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/_stcore/health", timeout=5)
+
+
+def test_the_pack_prints_to_pdf_with_its_sections_on_pages_of_their_own(tmp_path):
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "pack.pdf"
+    subprocess.run(
+        [sys.executable, "-m", "unitload", "report", "--data", str(ROOT / "sample_data" / "unit"), "--format", "pdf"]
+        + ["--out", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    import unicodedata
+
+    pages = PdfReader(out).pages
+    text = [unicodedata.normalize("NFKC", p.extract_text()) for p in pages]  # "ﬁ" ligatures as "fi"
+    assert len(pages) >= 8  # a title page and a page at least per section
+    assert text[0].startswith("Monthly workload pack, October 2026")
+    starts = {t.split("\n", 1)[0] for t in text}
+    for section in ("Headline figures", "Needs a decision this month", "Officer workload", "Definitions"):
+        assert section in starts, f"{section} does not start a page"  # the print stylesheet's page breaks
+    assert "up is worse" in " ".join(text)
+
+
+def test_the_overview_works_from_the_keyboard_alone(server, browser):
+    """Tab to the part-timers' "Who" button, open it, tab to the officer, open their section: no mouse."""
+    page = open_page(browser, f"{server}/")
+    try:
+        wait_idle(page)
+        focused = ""
+        for _ in range(150):
+            page.keyboard.press("Tab")
+            focused = page.evaluate("() => document.activeElement?.innerText || ''")
+            if focused.startswith("Who (1)"):  # then the button's icon, in words
+                break
+        assert focused.startswith("Who (1)"), "the Who button of the part-timers at full load is not reachable"
+        page.keyboard.press("Enter")
+        link = page.get_by_role("link", name="P1019")
+        link.wait_for(timeout=30_000)
+        for _ in range(80):  # Streamlit puts a popover's content last in the tab order (docs/accessibility.md)
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement?.innerText") == "P1019":
+                break
+        assert page.evaluate("() => document.activeElement?.innerText") == "P1019"
+        with page.context.expect_page() if link.get_attribute("target") == "_blank" else nullcontext() as opened:
+            page.keyboard.press("Enter")
+        target = opened.value if hasattr(opened, "value") else page
+        target.wait_for_url("**/workload?*officer=P1019*", timeout=60_000)
+        target.get_by_role("heading", name="One officer").wait_for(timeout=60_000)
+    finally:
+        page.close()

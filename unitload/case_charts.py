@@ -7,6 +7,7 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
+from unitload import palette
 from unitload.charts import (
     MUTED,
     OFFICER_LIMIT,
@@ -20,17 +21,24 @@ from unitload.charts import (
     thin,
 )
 
-HOLDER_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b")
-RISK_COLOURS = {"very_high": "#d62728", "high": "#ff7f0e", "medium": "#1f77b4", "low": "#7f7f7f"}
-ACTION_COLOURS = {"supervisory_review": "#9467bd", "victim_update": "#17becf", "admin_note": MUTED}
-STAGE_COLOURS = {
-    "awaiting triage": "#c7c7c7",
-    "awaiting download": "#ff7f0e",
-    "downloading": "#bcbd22",
-    "awaiting examination": "#e377c2",
-    "examined": "#2ca02c",
+HOLDER_COLOURS = (palette.BLUE, palette.PURPLE, palette.BLACK, palette.SKY_BLUE)  # no absence or stage uses these
+RISK_COLOURS = {"very_high": palette.VERMILLION, "high": palette.ORANGE, "medium": palette.BLUE, "low": palette.GREY}
+ACTION_COLOURS = {"supervisory_review": palette.PURPLE, "victim_update": palette.SKY_BLUE, "admin_note": MUTED}
+STAGE_COLOURS = {  # greys that darken along the queue; done in green
+    "awaiting triage": palette.LIGHT_GREY,
+    "awaiting download": "#A0A0A0",
+    "downloading": "#787878",
+    "awaiting examination": "#505050",
+    "examined": palette.GREEN,
     "withdrawn": MUTED,
 }
+
+
+# Ticks of a log axis of days: 1, 2, 5, 10, 20, 50, ... in words plotly will not abbreviate ("1000, 5, 2, 100")
+LOG_TICKS = dict(
+    tickvals=[m * 10**e for e in range(5) for m in (1, 2, 5)],
+    ticktext=[f"{m * 10**e:,}" for e in range(5) for m in (1, 2, 5)],
+)
 
 
 def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: int, log: bool = True) -> go.Figure:
@@ -100,7 +108,9 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
         legend=dict(title=dict(text="risk grade"), orientation="h", y=1.08),
         margin=dict(l=10, r=10, t=40, b=10),
         xaxis=column_axis(labels, "officer in charge" if group in ("officer", "officer_id") else "team"),
-        yaxis=dict(title=dict(text=title), type="log") if log else dict(title=dict(text=title), rangemode="tozero"),
+        yaxis=dict(title=dict(text=title), type="log", **LOG_TICKS)
+        if log
+        else dict(title=dict(text=title), rangemode="tozero"),
         shapes=[_reference_line(y, dash, colour) for y, _, dash, colour, _ in lines],
         annotations=[_reference_label(y, text, colour, side, log) for y, text, _, colour, side in lines],
     )
@@ -212,7 +222,7 @@ def clock_share(monthly: pl.DataFrame) -> go.Figure:
             x=monthly["opened_month"].to_list(),
             y=(monthly["met_share"] * 100).to_list(),
             customdata=monthly.select("met", "decided", "missed").rows(),
-            marker_color="#2ca02c",
+            marker_color=palette.GREEN,
             hovertemplate="%{x|%b %Y}: %{y:.0f} % met<br>%{customdata[0]} of %{customdata[1]} decided; "
             "%{customdata[2]} missed<extra></extra>",
         ),
@@ -259,7 +269,7 @@ def case_timeline(rows: pl.DataFrame, *, start, end) -> go.Figure:
                 mode="markers",
                 name=item.replace("_", " "),
                 marker=dict(
-                    symbol="line-ns-open", size=16, line=dict(width=2), color=ACTION_COLOURS.get(item, "#2ca02c")
+                    symbol="line-ns-open", size=16, line=dict(width=2), color=ACTION_COLOURS.get(item, palette.GREEN)
                 ),
                 hovertext=[f"{item}: {a:%d %b %Y} {d}" for a, d in part.select("starts_on", "detail").rows()],
                 hoverinfo="text",

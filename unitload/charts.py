@@ -10,10 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-OVER = "#d62728"
-PART_TIME = "#ff7f0e"
-NORMAL = "#1f77b4"
-MUTED = "#7f7f7f"
+from unitload.palette import BLACK, GREEN, MUTED, NORMAL, OVER, PART_TIME, PURPLE, SKY_BLUE, VERMILLION, YELLOW
 
 
 def strip(x, y, *, name: str, colour: str, text, hovertemplate: str, customdata=None) -> go.Box:
@@ -165,7 +162,10 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
             marker_color=colour,
             hovertext=hover,
             hoverinfo="text",
-            text=["no capacity" if v is None else f"{v:.0f} %" for v in frame["shown"].to_list()],
+            text=[  # the status in words beside its colour
+                "no capacity" if v is None else f"{v:.0f} %" + (" · over" if o else "")
+                for v, o in zip(frame["shown"].to_list(), over, strict=True)
+            ],
             textposition="outside",
             name="load",
         ),
@@ -237,7 +237,7 @@ def heat_strip(series: pl.DataFrame, *, overload_pct: float) -> go.Figure:
             y=wide["label"].to_list(),
             zmin=0,
             zmax=top,
-            colorscale=[[0, "#2c7bb6"], [100 / top, "#ffffbf"], [overload_pct / top, "#fdae61"], [1, "#d7191c"]],
+            colorscale=[[0, NORMAL], [100 / top, "#ffffbf"], [overload_pct / top, PART_TIME], [1, OVER]],
             colorbar=dict(title="load %", ticksuffix=" %"),
             hovertemplate="%{y}<br>%{x}: %{z:.0f} %<extra></extra>",
             xgap=1,
@@ -298,17 +298,18 @@ def trend(months: pl.DataFrame) -> go.Figure:
     return fig
 
 
-SPAN_COLOURS = {
+SPAN_COLOURS = {  # absences never share a colour with the officers in charge of a case's timeline
     "contract": NORMAL,
-    "annual_leave": "#17becf",
-    "parental": "#17becf",
-    "sickness": OVER,
-    "long_term_sickness": "#8c1c13",
+    "annual_leave": YELLOW,
+    "parental": YELLOW,
+    "sickness": PART_TIME,
+    "long_term_sickness": VERMILLION,
     "restricted_duties": PART_TIME,
-    "training": "#9467bd",
-    "secondment": "#9467bd",
+    "training": YELLOW,
+    "secondment": PART_TIME,
     "other": MUTED,
 }
+assert not {BLACK, PURPLE, SKY_BLUE, GREEN} & set(SPAN_COLOURS.values())  # holders' and "examined" (case_charts)
 
 
 def timeline(history: pl.DataFrame, *, start, end) -> go.Figure:

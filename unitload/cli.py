@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -151,13 +152,18 @@ def generate(
 def report(
     data: DataOption,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM; default the extract's own month.")] = None,
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("pack.html"),
+    out: Annotated[Path, typer.Option("--out", help="File to write (HTML, or PDF with --format pdf).")] = Path(
+        "pack.html"
+    ),
     settings: SettingsOption = None,
     names: Annotated[bool, typer.Option("--names", help="Show officer names (hidden by default).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="html, or pdf (printed by Debian's Chromium).")] = "html",
 ) -> None:
-    """Write the monthly pack: one self-contained HTML file that opens with no network."""
-    from unitload.report import monthly_pack
+    """Write the monthly pack: one self-contained HTML file that opens with no network, or a PDF of it."""
+    from unitload.report import monthly_pack, to_pdf
 
+    if fmt not in ("html", "pdf"):
+        raise UsageError(f"--format must be html or pdf, not {fmt!r}")
     source = open_source(data, load_settings(settings))
     if not source.usable:
         raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
@@ -171,7 +177,14 @@ def report(
             raise UsageError(f"--month {month} is after the extract's as-of day {as_of}")
         following = (first + dt.timedelta(days=32)).replace(day=1)
         as_of = min(as_of, following - dt.timedelta(days=1))
-    out.write_text(monthly_pack(source, as_of, names=names).html, encoding="utf-8")
+    pack = monthly_pack(source, as_of, names=names)
+    if fmt == "pdf":
+        try:
+            to_pdf(pack.html, out)
+        except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:
+            raise UsageError(f"--format pdf: {exc} (apt-get install chromium)") from None
+    else:
+        out.write_text(pack.html, encoding="utf-8")
     typer.echo(f"wrote {out} ({out.stat().st_size // 1024} KiB), figures as of {as_of}")
 
 

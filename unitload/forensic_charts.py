@@ -7,11 +7,12 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 
+from unitload import palette
 from unitload.case_charts import STAGE_COLOURS, sequential
 from unitload.charts import MUTED, OVER, column_axis, noted, strip, summary_boxes, thin
 
 STAGES = ("awaiting_triage", "awaiting_download", "downloading", "awaiting_examination")
-PRIORITY_COLOURS = {"urgent": "#d62728", "high": "#ff7f0e", "standard": "#1f77b4", "low": "#7f7f7f"}
+PRIORITY_COLOURS = {"urgent": palette.VERMILLION, "high": palette.ORANGE, "standard": palette.BLUE, "low": palette.GREY}
 
 
 def _label(stage: str) -> str:
@@ -134,7 +135,7 @@ def cumulative_flow(flow: pl.DataFrame) -> go.Figure:
     base = flow["reached_done"].min()
     traces = []
     for column, name in CFD_BANDS:
-        colour = {"examined or withdrawn": "#2ca02c"}.get(name) or STAGE_COLOURS.get(name, MUTED)
+        colour = {"examined or withdrawn": palette.GREEN}.get(name) or STAGE_COLOURS.get(name, MUTED)
         traces.append(
             go.Scatter(
                 x=weeks,
@@ -161,10 +162,10 @@ def cumulative_flow(flow: pl.DataFrame) -> go.Figure:
 def weekly_flow(flow: pl.DataFrame) -> go.Figure:
     """Arrivals against downloads completed and examinations, with net flow and the backlog."""
     weeks = flow["week_end"].to_list()
-    bars = (("arrivals", "arrivals", "#ff7f0e"), ("downloads_completed", "downloads completed", "#bcbd22"))
+    bars = (("arrivals", "arrivals", palette.ORANGE), ("downloads_completed", "downloads completed", palette.SKY_BLUE))
     traces = [
         go.Bar(x=weeks, y=flow[column].to_list(), name=name, marker_color=colour)
-        for column, name, colour in (*bars, ("examined", "examined", "#2ca02c"))
+        for column, name, colour in (*bars, ("examined", "examined", palette.GREEN))
     ]
     traces.append(
         go.Scatter(
@@ -213,7 +214,7 @@ def turnaround_trend(monthly: pl.DataFrame) -> go.Figure:
                     y=part[label].to_list(),
                     name=label,
                     mode="lines",
-                    line=dict(dash=dash, color="#1f77b4"),
+                    line=dict(dash=dash, color=palette.BLUE),
                     showlegend=panel == 0,
                     hovertemplate=f"{label}: %{{y:.0f}} days<extra>%{{x|%b %Y}}</extra>",
                     xaxis="x2" if panel else "x",
@@ -244,7 +245,7 @@ def forecast_distribution(weeks_to_clear, *, horizon: int, marks: dict) -> go.Fi
         go.Histogram(
             x=weeks_to_clear,
             xbins=dict(start=0.5, end=horizon + 1.5, size=1),
-            marker_color="#1f77b4",
+            marker_color=palette.BLUE,
             hovertemplate="week %{x}: %{y} runs<extra></extra>",
         ),
         layout=dict(
@@ -274,7 +275,7 @@ def forecast_distribution(weeks_to_clear, *, horizon: int, marks: dict) -> go.Fi
     )
 
 
-def fan_traces(fan, *, as_of, name: str = "", colour: str = "#1f77b4", outer: bool = True) -> list[go.Scatter]:
+def fan_traces(fan, *, as_of, name: str = "", colour: str = palette.BLUE, outer: bool = True) -> list[go.Scatter]:
     """Percentile bands of simulated runs (rows of FAN_PERCENTILES: 5, 15, 50, 85, 95) and the median."""
     weeks = [as_of + dt.timedelta(weeks=w) for w in range(fan.shape[1])]
     prefix = f"{name}: " if name else ""

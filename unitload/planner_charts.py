@@ -7,6 +7,7 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 
+from unitload import palette
 from unitload.charts import MUTED, OVER, heat_strip, most_loaded, noted
 from unitload.forensic_charts import FAN_LAYOUT, fan_traces
 
@@ -19,7 +20,7 @@ def load_comparison(baseline: pl.DataFrame, scenario: pl.DataFrame, *, overload_
     both, note = most_loaded(both.with_columns(rank=pl.col("plan").fill_null(1e9)), "rank")
     both = both.sort("rank")
     fig = go.Figure()
-    for column, name, colour in (("base", "baseline", MUTED), ("plan", "scenario", "#1f77b4")):
+    for column, name, colour in (("base", "baseline", MUTED), ("plan", "scenario", palette.BLUE)):
         values = both[column].to_list()
         fig.add_trace(
             go.Bar(
@@ -48,8 +49,8 @@ def load_comparison(baseline: pl.DataFrame, scenario: pl.DataFrame, *, overload_
 
 def fans(baseline_fan, scenario_fan, *, as_of: dt.date) -> go.Figure:
     """Median projected forensic backlog with its 15-85 % band, baseline and scenario."""
-    traces = fan_traces(baseline_fan, as_of=as_of, name="baseline", colour="#7f7f7f", outer=False)
-    traces += fan_traces(scenario_fan, as_of=as_of, name="scenario", colour="#1f77b4", outer=False)
+    traces = fan_traces(baseline_fan, as_of=as_of, name="baseline", colour=palette.GREY, outer=False)
+    traces += fan_traces(scenario_fan, as_of=as_of, name="scenario", colour=palette.BLUE, outer=False)
     return go.Figure(traces, layout=FAN_LAYOUT)
 
 
@@ -87,7 +88,7 @@ PROJECTED = (  # summary column, its label
 def projection_lines(summary: pl.DataFrame) -> go.Figure:
     """Each plan's figures at each month end ahead, one panel a figure; the baseline grey and dotted."""
     plans = summary["plan"].unique(maintain_order=True).to_list()
-    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"]
+    colours = list(palette.SERIES)
     traces = []
     for n, (column, label) in enumerate(PROJECTED, start=1):
         for k, plan in enumerate(plans):

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import subprocess
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import plotly.graph_objects as go
 import polars as pl
@@ -14,6 +17,7 @@ from plotly.offline import get_plotlyjs
 
 from queries import run_query
 from unitload import case_charts, charts, forensic_charts, headline
+from unitload.columns import heading
 from unitload.db import Source
 from unitload.definitions import definitions
 from unitload.forecast import littles_law, monte_carlo
@@ -121,7 +125,15 @@ def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> Pack
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }}
 table {{ border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }}
-th {{ background: #f3f3f3; }} dt {{ font-weight: 600; margin-top: 0.5rem; }} .meta {{ color: #666; }}
+th {{ background: #f3f3f3; }} dt {{ font-weight: 600; margin-top: 0.5rem; }} .meta {{ color: #555; }}
+@page {{ size: A4 landscape; margin: 12mm; }}
+@media print {{
+  body {{ margin: 0; max-width: none; }}
+  section {{ break-before: page; }}
+  h2 {{ break-after: avoid; }}
+  tr, .js-plotly-plot {{ break-inside: avoid; }}
+  .modebar-container {{ display: none; }}
+}}
 </style>
 <script>{get_plotlyjs()}</script></head>
 <body><h1>{html.escape(title)}</h1>
@@ -155,7 +167,7 @@ def _headline(settings, now: dict, before: dict) -> str:
 
 
 def _table(frame: pl.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    head = "".join(f'<th scope="col">{html.escape(heading(str(c)))}</th>' for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape('' if v is None else _text(v))}</td>" for v in row) + "</tr>"
         for row in frame.iter_rows()
@@ -178,3 +190,26 @@ def _section(title: str, content: str) -> str:
 
 def _paragraph(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
+
+
+def to_pdf(html_text: str, out: Path, chromium: str = "/usr/bin/chromium", seconds: float = 120) -> None:
+    """Print the pack to PDF with Debian's Chromium, headless, from a file on this machine (no network)."""
+    with tempfile.TemporaryDirectory(prefix="unitload-pack-") as work:
+        page = Path(work) / "pack.html"
+        page.write_text(html_text, encoding="utf-8")
+        command = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            f"--user-data-dir={work}/profile",
+            "--no-pdf-header-footer",
+            "--virtual-time-budget=15000",
+            f"--print-to-pdf={out.resolve()}",
+            page.as_uri(),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds)
+        if done.returncode != 0 or not out.exists():
+            raise RuntimeError(f"Chromium could not print the pack: {(done.stderr or '').strip().splitlines()[-1:]}")

@@ -10,6 +10,7 @@ import streamlit as st
 from unitload.app.filters import Filters, names_visible
 from unitload.app.frame import disclosed
 from unitload.app.run import this_run
+from unitload.columns import heading
 from unitload.db import Source
 from unitload.definitions import definitions
 from unitload.output import to_csv_with_header, to_xlsx
@@ -30,10 +31,9 @@ def table(
     `filters` are the choices the rows were drawn with (None on a page for an extract that failed
     validation): the downloads' header names them.
     """
-    config = {
-        c: st.column_config.DateColumn(c.replace("_", " "), format="D MMM YYYY")
+    config = {  # every column headed in words (with units), dates as dates; the page's own config wins
+        c: st.column_config.DateColumn(heading(c), format="D MMM YYYY") if t == pl.Date else heading(c)
         for c, t in frame.schema.items()
-        if t == pl.Date
     }
     shown = (where or st).dataframe(
         frame, hide_index=True, key=key, column_config=config | (column_config or {}), **kwargs
