@@ -77,3 +77,19 @@ def test_the_apps_config_turns_off_streamlits_own_table_export():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["disableDataExport"] is True
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_a_team_role_sees_the_metric_settings_but_not_sign_in_audit_or_engine(monkeypatch):
+    from unitload.access import role_scope
+    from unitload.app import signin
+
+    monkeypatch.setattr(signin, "local_scope", lambda access: role_scope("sergeant", "local", ("POLIT-A",)))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/data_definitions.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (element,) = at.get("json")
+    shown = json.loads(element.proto.body)
+    assert {"capacity", "progress", "supervision"} <= set(shown)
+    assert not {"access", "audit", "engine"} & set(shown)

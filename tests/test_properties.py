@@ -31,6 +31,15 @@ LINK_KEYS = {
     "planner.py": ["scenario", "on", "tab", "compare", "month"],
     "data_definitions.py": ["extract", "month"],
 }
+TITLES = {
+    "overview.py": "Monthly workload review",
+    "workload.py": "Officer workload",
+    "cases.py": "Case progression",
+    "forensics.py": "Forensic backlog",
+    "supervision.py": "Supervision and welfare",
+    "planner.py": "Staffing planner",
+    "data_definitions.py": "Data & definitions",
+}
 HOSTILE = st.sampled_from(
     [
         "'; drop view cases; --",
@@ -56,12 +65,13 @@ def test_any_link_value_falls_back_without_an_error(page, data):
     keys = LINK_KEYS[page]
     asked = data.draw(st.dictionaries(st.sampled_from(keys), st.lists(VALUE, min_size=1, max_size=3), max_size=4))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.switch_page(f"pages/{page}")  # the first run is the page's: no Overview run before it
+    at.run()  # as a server runs it: the frame's first run, then the page (a first run cannot be switched)
+    at.switch_page(f"pages/{page}")
     for key, values in asked.items():
         at.query_params[key] = values if len(values) > 1 else values[0]
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.title
+    assert at.title and at.title[0].value == TITLES[page]  # the page asked for, not the Overview
     month = at.sidebar.selectbox(key="month")
     if asked.get("month") != ["October 2026"] and not any(v.endswith(" 2026") for v in asked.get("month", [])):
         assert month.value == dt.date(2026, 10, 31)  # the default, not the link's value
