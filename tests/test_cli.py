@@ -172,3 +172,16 @@ def test_report_writes_a_self_contained_pack(tmp_path):
 def test_report_refuses_a_bad_month(tmp_path, month, message):
     result = unitload("report", "--data", SAMPLE, "--month", month, "--out", tmp_path / "x.html", check=False)
     assert result.returncode == 2 and message in result.stderr
+
+
+def test_the_command_lines_formats_are_the_ones_output_renders():
+    from unitload import cli, output
+
+    assert cli.FORMATS == output.FORMATS
+
+
+def test_help_loads_no_engine():
+    """`unitload --help` starts without DuckDB, Polars or PyArrow (a fast command line)."""
+    code = "import sys; from unitload.cli import app; print(sorted({'duckdb', 'polars', 'pyarrow'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

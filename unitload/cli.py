@@ -10,21 +10,13 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
-from tqdm import tqdm
 
-from queries import LIST_PARAMS, QueryError, load_query, query_names, run_query
-from unitload.db import open_source
-from unitload.extract import ExtractError
-from unitload.findings import ERROR, has_errors
-from unitload.output import FORMATS, render
-from unitload.scenario import ScenarioError
-from unitload.settings import SettingsError, load_settings
-from unitload.validate import validate as validate_source
+from queries.catalogue import LIST_PARAMS, load_query, query_names
 
-# Commands import what only they need when they run (the generator, the pack, promotion, the measuring
-# tools in perf/), so that `unitload query` and `unitload --help` do not pay for them.
+# A command imports what it needs when it runs (DuckDB, Polars, the generator, the pack, promotion, the
+# measuring tools in perf/): `unitload --help` loads none of them, and `unitload query` only its own.
+FORMATS = ("csv", "json", "table")  # unitload.output renders each (a test checks the two lists agree)
 app = typer.Typer(
     help="Unit workload and forensic backlog: generate, validate and query extracts.",
     no_args_is_help=True,
@@ -52,13 +44,12 @@ def query(
     fmt: Annotated[str, typer.Option("--format", help="csv, json or table.")] = "csv",
 ) -> None:
     """Run a named query on an extract and print one row per item."""
+    from queries.runner import run_query
+    from unitload.output import render
+
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    source = open_source(data, load_settings(settings))
-    if not source.usable:
-        for finding in source.structure:
-            typer.echo(finding.line(), err=True)
-        raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
+    source = _readable(data, settings, show=True)
     params = _parse_params(name, param or [], source.settings.sql_params() | {"months": 1})
     if as_of is not None:
         params["as_of"] = _date(as_of, "--as-of")
@@ -87,6 +78,7 @@ def plan(
     An invalid scenario (an unknown officer, case, team or change, a date that does not parse, hours out
     of range) stops with one line naming the change and field, exit code 2; nothing is written anywhere.
     """
+    from unitload.output import render
     from unitload.planner import plan_rows
     from unitload.scenario import parse
 
@@ -97,9 +89,7 @@ def plan(
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--scenario {scenario}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
     changes = parse(text)
-    source = open_source(data, load_settings(settings))
-    if not source.usable:
-        raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
+    source = _readable(data, settings)
     day = _date(as_of, "--as-of") if as_of is not None else source.extract.as_of
     if day is None:
         raise UsageError(f"{data}: manifest.json has no extracted_at; give --as-of YYYY-MM-DD")
@@ -113,6 +103,13 @@ def validate(
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Check an extract against the data contract; exit 1 when any error is found."""
+    from tqdm import tqdm
+
+    from unitload.db import open_source
+    from unitload.findings import ERROR, has_errors
+    from unitload.settings import load_settings
+    from unitload.validate import validate as validate_source
+
     source = open_source(data, load_settings(settings))
     findings = validate_source(
         source, progress=lambda items: tqdm(items, desc="checks", unit="check", leave=False, disable=None)
@@ -138,6 +135,8 @@ def generate(
     as_of: Annotated[str, typer.Option("--as-of", help="Day the extract is taken, YYYY-MM-DD.")] = "2026-10-31",
 ) -> None:
     """Write a realistic synthetic extract (officers, cases, actions, forensic queue, manifest)."""
+    from tqdm import tqdm
+
     from unitload.generate import SCALES, generate_extract
 
     if scale not in SCALES:
@@ -164,9 +163,7 @@ def report(
 
     if fmt not in ("html", "pdf"):
         raise UsageError(f"--format must be html or pdf, not {fmt!r}")
-    source = open_source(data, load_settings(settings))
-    if not source.usable:
-        raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
+    source = _readable(data, settings)
     as_of = source.extract.as_of
     if month:
         try:
@@ -264,6 +261,19 @@ def load(
     run_load(data, sessions, minutes, think, compete)
 
 
+def _readable(data: Path, settings: Path | None, show: bool = False):
+    """The extract bound with the settings, or a UsageError when a table cannot be read (`show`: each why)."""
+    from unitload.db import open_source
+    from unitload.settings import load_settings
+
+    source = open_source(data, load_settings(settings))
+    if not source.usable:
+        for finding in source.structure if show else ():
+            typer.echo(finding.line(), err=True)
+        raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
+    return source
+
+
 def _date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -301,9 +311,23 @@ def main() -> None:
     """Run the command; known errors become one line on stderr and exit code 2."""
     try:
         app()
-    except (UsageError, ExtractError, SettingsError, QueryError, ScenarioError) as exc:
-        typer.echo(f"unitload: error: {exc}", err=True)
-        sys.exit(2)
-    except duckdb.Error as exc:
-        typer.echo(f"unitload: error: the query failed: {str(exc).splitlines()[0]}", err=True)
-        sys.exit(2)
+    except Exception as exc:
+        known = _known_errors()
+        if isinstance(exc, known):
+            typer.echo(f"unitload: error: {exc}", err=True)
+            sys.exit(2)
+        duckdb = sys.modules.get("duckdb")
+        if duckdb is not None and isinstance(exc, duckdb.Error):
+            typer.echo(f"unitload: error: the query failed: {str(exc).splitlines()[0]}", err=True)
+            sys.exit(2)
+        raise
+
+
+def _known_errors() -> tuple[type[Exception], ...]:
+    """The errors a command stops with in one line (their modules are loaded when a command raised them)."""
+    from queries.catalogue import QueryError
+    from unitload.extract import ExtractError
+    from unitload.scenario import ScenarioError
+    from unitload.settings import SettingsError
+
+    return UsageError, ExtractError, SettingsError, QueryError, ScenarioError
