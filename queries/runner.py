@@ -42,12 +42,17 @@ def run_sql(source: Source, sql: str, values: dict | None = None, what: str = "t
     Only one SELECT statement runs: the connection may read below the data root, and nothing that runs
     a query may write there (COPY ... TO, EXPORT DATABASE), attach a database or change a table.
     """
-    statements = duckdb.extract_statements(sql)
-    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-        kinds = ", ".join(s.type.name for s in statements) or "none"
-        raise QueryError(f"{what} is not one SELECT statement ({kinds}); only reading queries run")
     seconds = source.settings.engine.query_seconds
     cur = source.cursor()
+    try:
+        statements = cur.extract_statements(sql)  # the cursor's own: duckdb's module-level one opens a connection
+    except duckdb.Error:
+        cur.close()
+        raise
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        cur.close()
+        kinds = ", ".join(s.type.name for s in statements) or "none"
+        raise QueryError(f"{what} is not one SELECT statement ({kinds}); only reading queries run")
     timer = threading.Timer(seconds, cur.interrupt)
     timer.start()
     try:
