@@ -25,6 +25,8 @@ _EXPORTS = {
     "query_names": "queries.catalogue",
     "run_query": "queries.runner",
     "run_sql": "queries.runner",
+    "time_limit": "queries.runner",
+    "check_time": "queries.runner",
     "build_snapshots": "queries.snapshots",
 }
 __all__ = sorted(_EXPORTS)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
+import time
+from collections.abc import Iterator
 
 import duckdb
 import polars as pl
@@ -19,11 +23,40 @@ from queries.catalogue import (
 from queries.snapshots import usable_snapshots
 from unitload.db import Source
 
+_LIMIT: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar("unitload_limit", default=None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Everything run inside, queries and the work between them, stops once `seconds` have passed in all
+    (QueryTimeout at the next query or `check_time`). An inner limit never outlasts an outer one."""
+    outer = _LIMIT.get()
+    ends = time.monotonic() + seconds
+    token = _LIMIT.set((ends, seconds) if outer is None or ends < outer[0] else outer)
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
+
+
+def check_time(what: str = "the run") -> None:
+    """Between steps of long work done in Python: QueryTimeout once the time limit around it has passed."""
+    limit = _LIMIT.get()
+    if limit is not None and time.monotonic() >= limit[0]:
+        raise _stopped(what, limit[1])
+
+
+def _stopped(what: str, seconds: float) -> QueryTimeout:
+    return QueryTimeout(
+        f"{what} was stopped after {seconds:g} s (engine.query_seconds); narrow the filters or raise the limit"
+    )
+
 
 def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
     """Run a named query on its own cursor with bound parameters; return a Polars frame.
 
-    A query that runs longer than the engine's `query_seconds` is interrupted (QueryTimeout).
+    A query that runs longer than the engine's `query_seconds`, or past a `time_limit` around it, is
+    interrupted (QueryTimeout).
     """
     query = load_query(name)
     values = bind_params(source, query, params)
@@ -42,7 +75,11 @@ def run_sql(source: Source, sql: str, values: dict | None = None, what: str = "t
     Only one SELECT statement runs: the connection may read below the data root, and nothing that runs
     a query may write there (COPY ... TO, EXPORT DATABASE), attach a database or change a table.
     """
-    seconds = source.settings.engine.query_seconds
+    seconds = said = source.settings.engine.query_seconds  # the wait, and the limit a timeout names
+    limit = _LIMIT.get()
+    if limit is not None and limit[0] - time.monotonic() < seconds:  # a limit around it ends first
+        check_time(what)
+        seconds, said = limit[0] - time.monotonic(), limit[1]
     cur = source.cursor()
     try:
         statements = cur.extract_statements(sql)  # the cursor's own: duckdb's module-level one opens a connection
@@ -58,9 +95,7 @@ def run_sql(source: Source, sql: str, values: dict | None = None, what: str = "t
     try:
         return cur.sql(sql, params=values or {}).pl()
     except duckdb.InterruptException:
-        raise QueryTimeout(
-            f"{what} was stopped after {seconds:g} s (engine.query_seconds); narrow the filters or raise the limit"
-        ) from None
+        raise _stopped(what, said) from None
     finally:
         timer.cancel()
         cur.close()

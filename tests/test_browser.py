@@ -237,6 +237,61 @@ def test_a_scenario_link_reproduces_the_figures_in_a_fresh_browser(server, brows
     assert shown[0][2] == "1"  # the absent officer's cases are held with no capacity
 
 
+def heaviest_link(server: str) -> str:
+    """A planner link asking for the most the link allows: 50 changes, and three kept scenarios of 50 more."""
+    import polars as pl
+
+    people = pl.read_parquet(ROOT / "sample_data" / "unit" / "officers.parquet")
+    ids = people.filter(pl.col("role") == "investigator")["officer_id"].to_list()
+
+    def one(name: str, shift: int) -> dict:
+        changes = []
+        for n in range(50):
+            day = f"2026-{11 + (n + shift) % 2:02d}-{1 + (n + shift) % 28:02d}"
+            if n % 2:
+                changes.append({"change": "hours", "officer_id": ids[n % len(ids)], "from": day, "hours": 20 + n % 15})
+            else:
+                changes.append(
+                    {
+                        "change": "absence",
+                        "officer_id": ids[n % len(ids)],
+                        "first_day": day,
+                        "kind": "sickness",
+                        "capacity_reduction": 0.5,
+                    }
+                )
+        return {"name": name, "changes": changes}
+
+    scenario, kept = one("heaviest", 0), [one(f"kept {k}", k) for k in (1, 2, 3)]
+    return f"{server}/planner?scenario={quote(json.dumps(scenario))}&compare={quote(json.dumps(kept))}"
+
+
+def test_a_heavy_planner_link_does_not_hold_up_another_users_page(server, browser):
+    """While one session works through the heaviest planner link the link allows, another session's page is
+    answered in full and with no error; the heavy one then finishes inside engine.query_seconds."""
+    import time
+
+    heavy = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    start = time.monotonic()
+    heavy.goto(heaviest_link(server), wait_until="commit")
+    heavy.wait_for_selector("text=Scenario: heaviest", timeout=60_000)  # drawn early in the run: at work now
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    asked = time.monotonic()
+    other.goto(f"{server}/supervision")
+    other.wait_for_selector("h1:has-text('Supervision and welfare')", timeout=60_000)
+    metrics_or_tables = other.locator("[data-testid=stDataFrame]")
+    metrics_or_tables.first.wait_for(timeout=60_000)
+    answered = time.monotonic() - asked
+    assert not other.locator("[data-testid=stException]").count()
+    heavy.wait_for_selector("text=The next 12 months", timeout=60_000)
+    metrics(heavy, 4)
+    print(f"another page drawn {answered:.2f} s after asking; the heavy link {time.monotonic() - start:.2f} s in all")
+    assert "stopped early" not in heavy.content()  # the sample's heaviest link finishes inside the limit
+    assert not heavy.locator("[data-testid=stException]").count()
+    heavy.context.close()
+    other.context.close()
+
+
 def metrics(page, count: int = 11) -> list[str]:
     """The page's headline figures, once `count` of them are drawn and the run has finished."""
     page.wait_for_function(

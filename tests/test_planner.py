@@ -286,3 +286,41 @@ def test_projection_has_the_next_twelve_month_ends_with_what_the_extract_knows(u
 def test_evaluation_day_is_the_end_of_the_next_month():
     assert evaluation_day(D(2026, 10, 31)) == D(2026, 11, 30)
     assert evaluation_day(D(2026, 12, 15)) == D(2027, 1, 31)
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda source: evaluate(source, Scenario(), ON, runs=10),
+        lambda source: plan_rows(source, scenario(HoursChange(officer_id="A", from_day=START, hours=20.0)), ON),
+        lambda source: projection(source, scenario(HoursChange(officer_id="A", from_day=START, hours=20.0)), 12),
+        lambda source: rebalance_moves(source, ON, 110.0),
+    ],
+    ids=["evaluate", "plan_rows", "projection", "rebalance"],
+)
+def test_each_planner_run_stops_after_query_seconds_in_all(unit, monkeypatch, run):
+    """Each of the run's queries and its edits take 0.25 s, under the 0.4 s limit of one query, but the run as a
+    whole is stopped (a link that asks for much cannot keep a server busy longer than engine.query_seconds)."""
+    import dataclasses
+    import time
+
+    from queries import QueryTimeout
+    from unitload import planner
+    from unitload.settings import Engine, Settings
+
+    def slow(work):
+        def slowly(*args, **kwargs):
+            time.sleep(0.25)
+            return work(*args, **kwargs)
+
+        return slowly
+
+    run(unit)  # unlimited enough: the run itself works
+    monkeypatch.setattr(planner, "run_query", slow(run_query))
+    monkeypatch.setattr(edits, "apply", slow(edits.apply))
+    quick = dataclasses.replace(unit, settings=Settings(engine=Engine(query_seconds=0.4)))
+    start = time.monotonic()
+    with pytest.raises(QueryTimeout, match=r"stopped after 0.4 s \(engine.query_seconds\)"):
+        run(quick)
+    assert time.monotonic() - start < 2
+    run(dataclasses.replace(unit, settings=Settings(engine=Engine(query_seconds=5))))

@@ -168,3 +168,32 @@ def test_a_scenarios_figures_are_the_contract_queries_on_the_edited_extract(tmp_
     oracle = open_source(write_extract(tmp_path_factory.mktemp("edited"), written(unit_tables(), changes)))
     expected = run_query(oracle, "officer_load", as_of=on).select(got.columns)
     assert got.sort("officer_id").equals(expected.sort("officer_id"))
+
+
+def test_a_planner_run_past_query_seconds_says_so_and_the_view_is_still_recorded(monkeypatch, tmp_path):
+    """The scenario's edits take longer than the whole limit: its runs stop with a message, not a traceback,
+    and the view's audit record is written."""
+    import time
+
+    from unitload import audit, edits
+
+    trail = tmp_path / "audit.jsonl"
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'[access]\nlocal_any_data = true\n[audit]\npath = "{trail}"\n[engine]\nquery_seconds = 1.0\n')
+    monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
+    apply = edits.apply
+
+    def slow(*args):
+        time.sleep(1.5)
+        return apply(*args)
+
+    monkeypatch.setattr(edits, "apply", slow)
+    started = time.monotonic()
+    at = planner_page(monkeypatch, D(2026, 12, 31))
+    assert time.monotonic() - started < 30
+    stopped = [e.value for e in at.error if "stopped early" in e.value]
+    assert stopped == [
+        "This page stopped early: applying the scenario's changes was stopped after 1 s (engine.query_seconds); "
+        "narrow the filters or raise the limit."
+    ]
+    assert [r["page"] for f in audit.files(trail) for r in audit.read(f) if r["event"] == "view"][-1] == "planner"

@@ -121,6 +121,26 @@ def test_a_runaway_query_is_interrupted_with_a_clear_message(sample):
     assert run_query(quick, "table_counts").height == 8  # the connection still serves
 
 
+def test_a_time_limit_around_queries_stops_them_once_it_has_passed_in_all(sample):
+    import time
+
+    from queries import QueryTimeout, check_time, run_sql, time_limit
+
+    runaway = "select count(*) from range(100000000000) as a(i), range(10) as b(j) where a.i % 7 = b.j"
+    start = time.monotonic()
+    with time_limit(0.4), pytest.raises(QueryTimeout, match=r"stopped after 0.4 s \(engine.query_seconds\)"):
+        run_sql(sample, runaway)  # the query's own limit is 30 s: the limit around it ends first
+    assert time.monotonic() - start < 5
+    with time_limit(0.2), time_limit(60):  # an inner limit never outlasts the outer one
+        time.sleep(0.25)
+        with pytest.raises(QueryTimeout, match="the rebalancing proposal was stopped after 0.2 s"):
+            check_time("the rebalancing proposal")
+        with pytest.raises(QueryTimeout):
+            run_query(sample, "table_counts")
+    check_time()  # no limit around: nothing to stop
+    assert run_query(sample, "table_counts").height == 8
+
+
 def test_each_query_uses_its_own_cursor(sample):
     from concurrent.futures import ThreadPoolExecutor
 

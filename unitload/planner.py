@@ -1,6 +1,10 @@
 """The staffing planner's model: a scenario (DATA_CONTRACT.md section 5) written into the extract's tables,
 then measured with the same named queries; rebalancing proposals; a projection month by month.
 
+Each planner run (evaluate, plan_rows, projection, rebalance_moves) stops after the engine's
+`query_seconds` in all, its queries and the work between them (QueryTimeout), so that no link can keep
+a server busy for longer.
+
 `unitload.edits` applies the changes to copies of the edited tables; the copies stand in for the
 extract's in a schema of their own (Source.derive), so officer_load, case_progress and the forensic
 flow run on the edited extract exactly as on the baseline. No Streamlit here.
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from queries import run_query
+from queries import check_time, run_query, time_limit
 from unitload import edits
 from unitload.db import Source, ident
 from unitload.forecast import FAN_PERCENTILES, MonteCarlo, monte_carlo
@@ -95,24 +99,27 @@ def edited(source: Source, scenario: Scenario) -> Source:
     if not scenario.changes:
         return source
     tables = edits.apply(extract_tables(source, edits.EDITED + edits.READ), scenario)
+    check_time("applying the scenario's changes")
     key = f"{source.schema}|{source.settings.fingerprint()}|{scenario.text()}"
     return source.derive(hashlib.sha256(key.encode()).hexdigest()[:16], {n: tables[n] for n in edits.EDITED})
 
 
 def evaluate(source: Source, scenario: Scenario, on: dt.date, *, runs: int = 10_000, horizon: int = 104) -> Outcome:
     """Measure the extract with the scenario's changes on `on` (an empty scenario is the baseline)."""
-    officers = run_query(edited(source, scenario), "officer_load", as_of=on).filter(pl.col("caseholder"))
-    forecast, fte, added = forensic_forecast(source, scenario, runs, horizon)
+    with time_limit(source.settings.engine.query_seconds):
+        officers = run_query(edited(source, scenario), "officer_load", as_of=on).filter(pl.col("caseholder"))
+        forecast, fte, added = forensic_forecast(source, scenario, runs, horizon)
     return Outcome(officers, forecast, fte, added)
 
 
 def plan_rows(source: Source, scenario: Scenario, on: dt.date) -> pl.DataFrame:
     """`unitload plan`: officer_load's columns for the scenario on `on`, with the same officer's baseline load
     and overload (null for a new post)."""
-    plan = run_query(edited(source, scenario), "officer_load", as_of=on)
-    base = run_query(source, "officer_load", as_of=on).select(
-        "officer_id", baseline_load_pct="load_pct", baseline_overloaded="overloaded"
-    )
+    with time_limit(source.settings.engine.query_seconds):
+        plan = run_query(edited(source, scenario), "officer_load", as_of=on)
+        base = run_query(source, "officer_load", as_of=on).select(
+            "officer_id", baseline_load_pct="load_pct", baseline_overloaded="overloaded"
+        )
     joined = plan.join(base, on="officer_id", how="left")
     return joined.select(*CONTRACT_COLUMNS, "baseline_load_pct", "baseline_overloaded", *PLAN_EXTRAS)
 
@@ -125,7 +132,8 @@ def projection(source: Source, scenario: Scenario, months: int = 12) -> pl.DataF
     cases are carried forward as they stand (no new cases, no closures beyond those recorded).
     """
     last = month_end(_months_after(source.extract.as_of, months))
-    rows = run_query(edited(source, scenario), "officer_load", as_of=last, months=months)
+    with time_limit(source.settings.engine.query_seconds):
+        rows = run_query(edited(source, scenario), "officer_load", as_of=last, months=months)
     return rows.filter(pl.col("caseholder")).sort("as_of", "officer_id")
 
 
@@ -167,6 +175,11 @@ def rebalance_moves(source: Source, on: dt.date, target_pct: float) -> list[Prop
     capacity (long-term absent, or gone) count as above any target. Officers nobody can relieve are
     left as they are, so the maximum load never rises.
     """
+    with time_limit(source.settings.engine.query_seconds):
+        return _rebalanced(source, on, target_pct)
+
+
+def _rebalanced(source: Source, on: dt.date, target_pct: float) -> list[Proposed]:
     officers = run_query(source, "officer_load", as_of=on)
     cases = run_query(source, "case_progress", as_of=on).filter(pl.col("officer_id").is_not_null())
     load = dict(zip(officers["officer_id"], officers["weighted_load"], strict=True))
@@ -195,6 +208,7 @@ def rebalance_moves(source: Source, on: dt.date, target_pct: float) -> list[Prop
     moves: list[Proposed] = []
     stuck: set[str] = set()
     while True:
+        check_time("the rebalancing proposal")
         donors = [o for o in held if held[o] and o not in stuck and load[o] > limit[o] + 1e-9]
         if not donors:
             return moves

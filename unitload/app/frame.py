@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from queries.catalogue import QueryTimeout
 from unitload import audit as trail
 from unitload.app.environment import settings
 from unitload.app.run import Run, this_run
@@ -35,6 +36,8 @@ def run_page(page, file: str) -> None:
     start = time.perf_counter()
     try:
         page.run()
+    except QueryTimeout as exc:  # a query or planner run over engine.query_seconds: said, the rest not drawn
+        st.error(f"This page stopped early: {exc}.")
     finally:  # whatever the page did: drew, stopped early (st.stop) or raised after drawing
         _IN_FRAME.reset(token)
         try:
