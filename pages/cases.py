@@ -54,7 +54,7 @@ group = left.segmented_control(
 log = right.toggle(
     "Log scale", value=True, key="cases_log", bind="query-params", help="Spreads the many recent cases apart."
 )
-chart = st.plotly_chart(
+chart = page.chart(
     case_charts.ageing(
         cases,
         group="oic_team" if group == "team" else "officer",
@@ -65,6 +65,7 @@ chart = st.plotly_chart(
     key="cases_ageing",
     on_select="rerun",
     selection_mode="points",
+    what="Open cases by age",
 )
 st.caption(
     f"{cases.height} open cases. Dotted lines: the 50th, 85th and 95th percentiles of days since progress over "
@@ -85,7 +86,11 @@ measure = right.radio(
     horizontal=True,
     format_func=lambda m: "open cases" if m == "cases" else "weighted load",
 )
-st.plotly_chart(case_charts.age_band_bars(bands.filter(pl.col("grouping") == by), measure=measure), key="cases_bands")
+page.chart(
+    case_charts.age_band_bars(bands.filter(pl.col("grouping") == by), measure=measure),
+    key="cases_bands",
+    what="Open cases by days since progress",
+)
 st.caption(
     f"Bands of days since the last progressing action, from the settings' age_bands {settings.progress.age_bands}."
 )
@@ -130,7 +135,7 @@ for tab, (label, key, which, order, columns) in zip(st.tabs([t[0] for t in LISTS
 
 st.header("First-action clocks")
 clocks = app.query(source, "first_action_monthly", opened_since=since, **filters.params).tail(TREND_MONTHS)
-st.plotly_chart(case_charts.clock_share(clocks), key="cases_clocks")
+page.chart(case_charts.clock_share(clocks), key="cases_clocks", what="First-action clocks met and missed")
 days = settings.progress.first_action_days
 st.caption(
     "A new case must see a progressing action within "
@@ -145,9 +150,10 @@ missed_box = st.expander(f"{missed.height} cases opened since {recent:%B %Y} tha
 page.table(missed.drop("opened_month"), key="cases_missed", where=missed_box)
 
 st.header(f"Unprogressed cases by band over {TREND_MONTHS} month ends")
-st.plotly_chart(
+page.chart(
     case_charts.band_trend(app.query(source, "unprogressed_trend", months=TREND_MONTHS, **filters.params)),
     key="cases_band_trend",
+    what="Unprogressed cases by band",
 )
 
 st.header("Case timeline", anchor="case-timeline")
@@ -174,11 +180,12 @@ if case_id and timeline.is_empty():  # a link to a case this extract (or this us
     st.warning(f"Case {case_id!r} is not in this extract or not within your view.")
 elif case_id:
     start = max(timeline["starts_on"].min(), filters.as_of.replace(year=filters.as_of.year - 4))
-    st.plotly_chart(
+    page.chart(
         case_charts.case_timeline(
             timeline, start=start - dt.timedelta(days=14), end=filters.as_of + dt.timedelta(days=14)
         ),
         key="cases_timeline",
+        what="The case's timeline",
     )
     st.caption(
         "Actions (marks), officers in charge with the reason they took the case, their absences while "

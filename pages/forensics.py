@@ -63,7 +63,7 @@ horizon = st.sidebar.slider(
 runs = monte_carlo(items.height, flow["arrivals"].to_list(), flow["completions"].to_list(), horizon_weeks=horizon)
 
 net = int(flow["net_flow"].sum())
-cols = st.columns(5)
+cols = app.tiles(5, per_row=5)
 cols[0].metric("Items waiting", items.height, border=True, help=page.term("forensic queue"))
 cols[1].metric("Oldest item", f"{items['age_days'].max() or 0} days", border=True, help=page.term("exhibit age"))
 cols[2].metric(
@@ -92,7 +92,7 @@ if filters.teams:
 
 st.header("The queue by stage and age")
 left, right = st.columns([3, 2])
-left.plotly_chart(forensic_charts.queue_by_stage(items), key="forensics_queue")
+page.chart(forensic_charts.queue_by_stage(items), key="forensics_queue", what="The queue by stage and age", where=left)
 right.caption("Oldest item per stage and per priority")
 page.table(app.query(source, "forensic_oldest", **scope).drop("position"), key="forensics_oldest", where=right)
 st.caption(
@@ -101,7 +101,7 @@ st.caption(
 
 st.header("Ageing work in progress")
 pace = app.query(source, "stage_pace", **flow_scope)
-st.plotly_chart(forensic_charts.ageing(items, pace), key="forensics_ageing")
+page.chart(forensic_charts.ageing(items, pace), key="forensics_ageing", what="Ageing work in progress")
 st.caption(
     f"Each item is a point at its days since submission. Lines: the 50th, 85th (dashed) and 95th (red) "
     f"percentiles of how long after submission the items that left each stage in the last {weeks} weeks "
@@ -113,8 +113,8 @@ window = st.select_slider("Window (weeks)", [12, 26, 52, 104], value=26, key="fo
 history = flows.filter(pl.col("week_index") < window) if window <= flows.height else None
 if history is None:  # the window was widened on this run
     history = app.query(source, "forensic_flow", weeks=window, **flow_scope)
-st.plotly_chart(forensic_charts.cumulative_flow(history), key="forensics_cfd")
-st.plotly_chart(forensic_charts.weekly_flow(history), key="forensics_flow")
+page.chart(forensic_charts.cumulative_flow(history), key="forensics_cfd", what="Cumulative flow")
+page.chart(forensic_charts.weekly_flow(history), key="forensics_flow", what="Arrivals and leavers each week")
 st.caption("A week is the seven days up to its week end. Leavers are items examined or withdrawn.")
 
 st.header("Turnaround")
@@ -126,9 +126,11 @@ page.table(
     where=left,
     column_config={p: st.column_config.NumberColumn(p, format="%.0f") for p in ("p50", "p85", "p95")},
 )
-right.plotly_chart(
+page.chart(
     forensic_charts.turnaround_trend(app.query(source, "turnaround_monthly", months=24, **flow_scope)),
     key="forensics_turnaround_trend",
+    what="Turnaround by month",
+    where=right,
 )
 
 st.header("Throughput per examiner")
@@ -150,7 +152,7 @@ st.caption(
 )
 
 st.header("When will it clear?")
-st.plotly_chart(forensic_charts.backlog_fan(runs.fan, as_of=filters.as_of), key="forensics_fan")
+page.chart(forensic_charts.backlog_fan(runs.fan, as_of=filters.as_of), key="forensics_fan", what="Projected backlog")
 dates = {p: runs.date_at(p, filters.as_of) for p in PERCENTILES}
 st.markdown(
     " · ".join(
@@ -162,9 +164,10 @@ st.markdown(
 )
 if runs.cleared_share > 0:
     marks = {f"{p} %": runs.weeks_at(p) for p in PERCENTILES}
-    st.plotly_chart(
+    page.chart(
         forensic_charts.forecast_distribution(runs.weeks_to_clear, horizon=horizon, marks=marks),
         key="forensics_forecast",
+        what="Weeks until the queue first clears",
     )
 st.caption(
     f"{runs.method} {law.method} Mean throughput {law.mean_weekly_throughput:.1f} items a week over "

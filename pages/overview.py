@@ -17,25 +17,24 @@ now = months.row(-1, named=True)
 before = months.row(-2, named=True) if months.height > 1 else {}
 officers = page.with_names(app.query(source, "workload_officers", **filters.params))
 
-tiles = headline.figures(settings)
-for start in range(0, len(tiles), 4):
-    for column, figure in zip(st.columns(4), tiles[start : start + 4], strict=False):
-        delta = headline.change(figure, now, before)
-        column.metric(
-            figure.label,
-            headline.shown(figure, now),
-            f"{delta:+.0f} points" if delta is not None and figure.column == "load_pct" else delta,
-            delta_color="off" if not figure.worse_up else "inverse",
-            help=page.term(figure.term),
-            border=True,
-        )
-        if figure.people is not None and now[figure.column]:  # a count of people: who they are, one click away
-            who = officers.filter(figure.people).sort("load_pct", descending=True, nulls_last=False)
-            box = column.popover(f"Who ({who.height})", key=f"overview_who_{figure.column}", width="stretch")
-            for row in who.iter_rows(named=True):
-                load = "no capacity" if row["load_pct"] is None else f"{row['load_pct']:.0f} %"
-                link = app.view_link("workload", officer=row["officer_id"], anchor="one-officer")
-                box.markdown(f"[{app.escaped(row['officer'])}]({link}) · {app.escaped(row['team'])} · {load}")
+figures = headline.figures(settings)
+for tile, figure in zip(app.tiles(len(figures)), figures, strict=True):
+    delta = headline.change(figure, now, before)
+    tile.metric(
+        figure.label,
+        headline.shown(figure, now),
+        f"{delta:+.0f} points" if delta is not None and figure.column == "load_pct" else delta,
+        delta_color="off" if not figure.worse_up else "inverse",
+        help=page.term(figure.term),
+        border=True,
+    )
+    if figure.people is not None and now[figure.column]:  # a count of people: who they are, one click away
+        who = officers.filter(figure.people).sort("load_pct", descending=True, nulls_last=False)
+        box = tile.popover(f"Who ({who.height})", key=f"overview_who_{figure.column}", width="stretch")
+        for row in who.iter_rows(named=True):
+            load = "no capacity" if row["load_pct"] is None else f"{row['load_pct']:.0f} %"
+            link = app.view_link("workload", officer=row["officer_id"], anchor="one-officer")
+            box.markdown(f"[{app.escaped(row['officer'])}]({link}) · {app.escaped(row['team'])} · {load}")
 st.caption(
     "Changes are against the previous month end; red means worse. Hover over the ? beside a figure for its "
     "definition; “Who” lists the officers a figure counts."
@@ -99,7 +98,7 @@ st.download_button(
 )
 
 st.header(f"Trend over the last {months.height} month ends")
-st.plotly_chart(charts.trend(months), key="overview_trend")
+page.chart(charts.trend(months), key="overview_trend", what="Trend of the headline figures")
 
 definitions_box = st.expander("Definitions")
 for name in (

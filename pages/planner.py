@@ -56,24 +56,29 @@ FIGURES = (  # label, key, definition
     ("Holding cases with no capacity", "no_capacity_holding_cases", "capacity_points"),
     ("Capacity used", "capacity_used_pct", "unit load"),
 )
-for col, (label, key, term) in zip(st.columns(len(FIGURES)), FIGURES, strict=True):
+for col, (label, key, term) in zip(app.tiles(len(FIGURES)), FIGURES, strict=True):
     value, was = after[key], before[key]
     shown = "no capacity" if value is None else f"{value:.0f} %" if key == "capacity_used_pct" else value
     delta = None if value is None or was is None else round(value - was, 1)
     col.metric(label, shown, delta, delta_color="inverse", border=True, help=page.term(term))
 st.caption(f"Measured on {on:%d %b %Y}; changes are scenario minus baseline (red: worse).")
-st.plotly_chart(
+page.chart(
     planner_charts.load_comparison(
         page.with_names(base.officers, label="label"),
         page.with_names(plan.officers, label="label"),
         overload_pct=settings.capacity.overload_pct,
     ),
     key="planner_loads",
+    what="Load, baseline and scenario",
 )
 
 st.subheader("Forensic queue")
 page.table(planner_charts.forecast_table({"baseline": base, "scenario": plan}, as_of), key="planner_forecast")
-st.plotly_chart(planner_charts.fans(base.forecast.fan, plan.forecast.fan, as_of=as_of), key="planner_fans")
+page.chart(
+    planner_charts.fans(base.forecast.fan, plan.forecast.fan, as_of=as_of),
+    key="planner_fans",
+    what="Forensic backlog, baseline and scenario",
+)
 st.caption(
     plan.forecast.method + " A scenario's examiner FTE adds the unit's completions per examiner FTE-week to each "
     "week from its day (a new forensic examiner post likewise, from the day it is filled)."
@@ -90,7 +95,7 @@ summary = pl.concat(
     )
     for label, frame in rows.items()
 )
-st.plotly_chart(planner_charts.projection_lines(summary), key="planner_projection")
+page.chart(planner_charts.projection_lines(summary), key="planner_projection", what="The next 12 months")
 page.table(planner_charts.projection_table(summary), key="planner_projection_table")
 st.caption(
     "Each scenario's figure with its change on the baseline in brackets, at each month end. Remove a kept "
@@ -98,9 +103,11 @@ st.caption(
 )
 strips = st.columns(2)
 for column, label in zip(strips, ("baseline", list(plans)[-1]), strict=True):
-    column.plotly_chart(
+    page.chart(
         planner_charts.strip(page.with_names(rows[label], label="label"), overload_pct=settings.capacity.overload_pct),
         key=f"planner_strip_{'base' if label == 'baseline' else 'plan'}",
+        what="Load at each month end ahead",
+        where=column,
     )
     column.caption(f"{label}: load at each month end ahead")
 for index, kept_one in enumerate(compare):

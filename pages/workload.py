@@ -34,9 +34,10 @@ adjusted = st.toggle(
     help="Off: load against a full-timer's points, as raw case counts suggest. On: against each "
     "officer's own capacity, allowing for hours and absences.",
 )
-st.plotly_chart(
+page.chart(
     charts.load_bars(now, adjusted=adjusted, overload_pct=cap.overload_pct, points_per_fte=cap.points_per_fte),
     key="workload_bars",
+    what="Load per officer",
 )
 if adjusted:
     st.caption(
@@ -88,7 +89,9 @@ page.table(
 )
 
 st.header(f"Load over the last {STRIP_MONTHS} month ends")
-st.plotly_chart(charts.heat_strip(caseholders, overload_pct=cap.overload_pct), key="workload_strip")
+page.chart(
+    charts.heat_strip(caseholders, overload_pct=cap.overload_pct), key="workload_strip", what="Load at each month end"
+)
 st.caption(f"Each cell is load_pct at a month end; {term('sustained overload')}")
 
 st.header("Along the chain of responsibility")
@@ -145,7 +148,9 @@ if chosen:
     history = app.query(source, "officer_history", as_of=filters.as_of, officer_id=chosen)
     st.subheader("Contracts and absences")
     start = filters.as_of.replace(year=filters.as_of.year - 3)
-    st.plotly_chart(
-        charts.timeline(history, start=start, end=filters.as_of + dt.timedelta(days=30)), key="workload_timeline"
+    page.chart(
+        charts.timeline(history, start=start, end=filters.as_of + dt.timedelta(days=30)),
+        key="workload_timeline",
+        what="Contracts and absences",
     )
     st.caption("The last three years; drag or zoom the axis for earlier history.")

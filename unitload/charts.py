@@ -251,7 +251,7 @@ def heat_strip(series: pl.DataFrame, *, overload_pct: float) -> go.Figure:
 
 
 TREND_PANELS = (
-    ("Unit load (% of FTE-adjusted capacity)", (("load_pct", "load"),), " %"),
+    ("Unit load (%)", (("load_pct", "load"),), " %"),  # short, for a panel half a phone wide
     (
         "Officers",
         (
@@ -277,7 +277,7 @@ TREND_PANELS = (
 
 def trend(months: pl.DataFrame) -> go.Figure:
     """Small multiples of the headline figures over the month ends (one row per month end)."""
-    fig = make_subplots(rows=2, cols=2, subplot_titles=[p[0] for p in TREND_PANELS], vertical_spacing=0.14)
+    fig = make_subplots(rows=2, cols=2, subplot_titles=[p[0] for p in TREND_PANELS], vertical_spacing=0.2)
     x = months["as_of"].to_list()
     for index, (_, lines, suffix) in enumerate(TREND_PANELS):
         row, col = divmod(index, 2)

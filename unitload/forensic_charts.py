@@ -199,7 +199,7 @@ def weekly_flow(flow: pl.DataFrame) -> go.Figure:
     )
 
 
-TURNAROUND_PANELS = (("to_downloaded", "submission to download completed"), ("to_examined", "submission to examined"))
+TURNAROUND_PANELS = (("to_downloaded", "to download completed"), ("to_examined", "to examined"))  # short: phones
 
 
 def turnaround_trend(monthly: pl.DataFrame) -> go.Figure:
@@ -227,7 +227,7 @@ def turnaround_trend(monthly: pl.DataFrame) -> go.Figure:
         margin=dict(l=10, r=10, t=50, b=10),
         xaxis=dict(domain=[0, 0.45], anchor="y"),
         xaxis2=dict(domain=[0.55, 1], anchor="y2"),
-        yaxis=dict(title=dict(text="days"), rangemode="tozero", anchor="x"),
+        yaxis=dict(title=dict(text="days from submission"), rangemode="tozero", anchor="x"),
         yaxis2=dict(matches="y", showticklabels=False, anchor="x2"),
         annotations=[  # the panels' titles, centred above each
             dict(text=title, x=x, y=1, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False)

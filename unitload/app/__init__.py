@@ -20,7 +20,7 @@ from unitload.app.environment import ICON, Loaded
 from unitload.app.exports import downloads, monthly_pack_maker, table
 from unitload.app.filters import Filters, names_visible, notice_unknown, sidebar_filters, with_names
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
-from unitload.app.page import PageContext, figure_page, rerun_fragment
+from unitload.app.page import PageContext, figure_page, rerun_fragment, tiles
 from unitload.app.run import loaded, pin_extract, sidebar, start, this_run
 from unitload.app.share import view_link
 from unitload.app.signin import sign_in
@@ -56,6 +56,7 @@ __all__ = [
     "start",
     "table",
     "this_run",
+    "tiles",
     "view_link",
     "with_names",
 ]

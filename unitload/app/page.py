@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from unitload import chart_text
 from unitload.app import exports
 from unitload.app.cache import prefetch, query
 from unitload.app.environment import Loaded
@@ -43,6 +45,24 @@ class PageContext:
         """A table of rows drawn with this page's choices, and its downloads."""
         return exports.table(frame, key, column_config, where, filters=self.filters, **kwargs)
 
+    def chart(self, figure, key: str, what: str = "", where=None, **kwargs):
+        """A Plotly chart with its text alternatives, both made from the figure: a description a screen
+        reader gives (`what`: the heading it sits under), and the chart's data as a table, one click away."""
+        where = where or st
+        note = figure.layout.title.text if figure.layout.title else None
+        if note:  # a note above the chart as text: it wraps on a phone, and no toolbar covers it
+            where.caption(note)
+            figure = go.Figure(figure).update_layout(title=None, margin_t=30)
+        config = {"displayModeBar": False, "displaylogo": False}  # its buttons covered titles and legends
+        drawn = where.plotly_chart(
+            figure, key=key, alt=chart_text.described(figure, what), config=config | kwargs.pop("config", {}), **kwargs
+        )
+        rows = chart_text.chart_table(figure)
+        if rows.height:
+            box = where.expander(f"{what or 'The chart'}: its data as a table", key=f"{key}_data")
+            self.table(rows, key=f"{key}_chart_data", where=box)
+        return drawn
+
     def with_names(self, frame: pl.DataFrame, column: str = "officer_id", label: str = "officer") -> pl.DataFrame:
         return with_names(self.source, frame, column, label)
 
@@ -65,6 +85,17 @@ def figure_page(title: str) -> PageContext:
     st.title(title)
     st.caption(f"{month_label(chosen.as_of)} · {chosen.scope} · as of {chosen.as_of:%d %b %Y}")
     return PageContext(source, chosen, source.settings)
+
+
+def tiles(count: int, per_row: int = 4) -> list:
+    """A container for each of `count` headline tiles, `per_row` to a row on a wide screen. Each row is a
+    wrapping horizontal container of equal tiles: on a phone a row of four wraps to two and two, where
+    st.columns would stack all of them in one long column."""
+    boxes = []
+    for start in range(0, count, per_row):
+        row = st.container(horizontal=True, gap="small")
+        boxes += [row.container(gap=None) for _ in range(min(per_row, count - start))]
+    return boxes
 
 
 def rerun_fragment() -> None:
