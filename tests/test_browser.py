@@ -164,6 +164,12 @@ def test_every_page_meets_wcag_2_2_aa_on_a_phone(server, browser):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
             found[view or "overview"] = violations(page)
+            assert not page.locator(".modebar").count()  # no chart toolbar over titles and legends
+            if view == "":  # headline tiles two to a row, not one long column
+                tops = page.locator("[data-testid=stMetric]").evaluate_all(
+                    "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+                )
+                assert tops[0] == tops[1] < tops[2] == tops[3] < tops[4], tops
     finally:
         page.close()
     assert not any(found.values()), {view: v for view, v in found.items() if v}
