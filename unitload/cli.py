@@ -222,6 +222,39 @@ def promote(
 
 
 @app.command()
+def notify(
+    data: Annotated[Path, typer.Option("--data", help="An extract folder, or a data root of `unitload promote`.")],
+    settings: SettingsOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Day YYYY-MM-DD; default the extract's.")] = None,
+    dry_run: Annotated[
+        Path | None, typer.Option("--dry-run", help="Write the messages as .eml files here; send nothing.")
+    ] = None,
+) -> None:
+    """Email each recipient of the settings' [notify] their monthly digest and the alerts first met.
+
+    Meant to run daily (docs/notify.md). Exit code 1 when a message could not be sent; it is tried
+    again on the next run.
+    """
+    from unitload import notify as notifier
+    from unitload.promote import current_folder
+
+    root = current_folder(data) or data
+    source = _readable(root, settings)
+    day = _date(as_of, "--as-of") if as_of else source.extract.as_of
+    if day is None:
+        raise UsageError(f"{root}: manifest.json has no extracted_at; give --as-of YYYY-MM-DD")
+    if not source.settings.notify.recipients:
+        raise UsageError("the settings name no recipients: add a [notify.recipients] table (docs/notify.md)")
+    report = notifier.run(source, source.settings, day, dry_run=dry_run)
+    for line in report.sent:
+        typer.echo(("written: " if dry_run else "sent: ") + line)
+    for line in report.failed:
+        typer.echo(f"unitload: not sent: {line}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def bench(
     data: DataOption,
     page: Annotated[list[str] | None, typer.Option("--page", help="Only these pages (repeatable).")] = None,

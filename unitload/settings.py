@@ -182,6 +182,49 @@ class Audit(_Section):
     keep_days: PositiveInt = 400  # a file a day (UTC); the files of this many days before today are kept
 
 
+class Recipient(_Section):
+    """Who a message goes to: an access role with its teams, as the dashboard would scope them."""
+
+    role: str
+    teams: list[str] = Field(default_factory=list)  # an inspector's teams, a sergeant's one team
+    officer_id: str | None = None  # their own officer id: alerts only for officers in their supervisor chain
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        if value not in ACCESS_ROLES:
+            raise ValueError(f"unknown role {value!r}; expected {list(ACCESS_ROLES)}")
+        return value
+
+
+class AlertRules(_Section):
+    """When an item first meets one of these, the people responsible get one message (0 or false: off)."""
+
+    case_unprogressed_days: int = Field(default=180, ge=0)  # an open case with no progress for longer
+    inherited_unprogressed_days: int = Field(default=90, ge=0)  # an inherited case with no progress for longer
+    long_term_absent_holding_cases: bool = True  # a long-term absent officer still holding cases
+    welfare_contact_overdue: bool = True  # a long-term absent officer without a welfare contact in time
+    urgent_forensic_days: int = Field(default=90, ge=0)  # an urgent forensic item waiting longer
+
+
+class Notify(_Section):
+    """Addition to the contract (issue 25): digests and alerts by email (`unitload notify`).
+
+    SMTP credentials never live here: UNITLOAD_SMTP_USER and UNITLOAD_SMTP_PASSWORD, or [smtp] user and
+    password in Streamlit's secrets file."""
+
+    dashboard_url: str = "http://localhost:8501"  # the dashboard's address, for the links in messages
+    sender: str = "unitload@localhost"
+    smtp_host: str = "localhost"
+    smtp_port: PositiveInt = 587
+    starttls: bool = True
+    attempts: PositiveInt = 3  # tries of one message in one run, waiting backoff_seconds x 2^n between
+    backoff_seconds: float = Field(default=2.0, ge=0)
+    state: str = ""  # the SQLite file of what was sent; empty: notify-state.sqlite beside the audit trail
+    recipients: dict[str, Recipient] = Field(default_factory=dict)  # email address -> role and teams
+    rules: AlertRules = Field(default_factory=AlertRules)
+
+
 class Settings(_Section):
     capacity: Capacity = Field(default_factory=Capacity)
     weights: Weights = Field(default_factory=Weights)
@@ -191,6 +234,7 @@ class Settings(_Section):
     engine: Engine = Field(default_factory=Engine)
     access: Access = Field(default_factory=Access)
     audit: Audit = Field(default_factory=Audit)
+    notify: Notify = Field(default_factory=Notify)
 
     def fingerprint(self) -> str:
         """A short stable hash of every value, for cache keys."""
