@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from unitload.roles import ACCESS_ROLES
 
@@ -150,13 +150,22 @@ class Engine(_Section):
     snapshot_months: int = Field(default=37, ge=0)  # month ends the app precomputes per extract (0: none)
 
 
+def _access_role(value: str) -> str:
+    if value not in ACCESS_ROLES:
+        raise ValueError(f"unknown role {value!r}; expected {list(ACCESS_ROLES)}")
+    return value
+
+
+AccessRoleName = Annotated[str, AfterValidator(_access_role)]
+
+
 class Access(_Section):
     """Addition to the contract (issue 8): who may see what, from the identity provider's claims."""
 
     role_claim: str = "groups"  # claim holding the user's groups (a string or a list)
     team_claim: str = "teams"  # claim holding the team codes an inspector or sergeant leads
     roles: dict[str, str] = Field(default_factory=dict)  # claim value -> role
-    local_role: str = "superintendent"  # the role of local mode (no [auth] in the secrets)
+    local_role: AccessRoleName = "superintendent"  # the role of local mode (no [auth] in the secrets)
     local_any_data: bool = False  # local mode on data other than the bundled sample: only when set
 
     @field_validator("roles")
@@ -165,13 +174,6 @@ class Access(_Section):
         unknown = sorted(set(value.values()) - set(ACCESS_ROLES))
         if unknown:
             raise ValueError(f"unknown role(s) {unknown}; expected {list(ACCESS_ROLES)}")
-        return value
-
-    @field_validator("local_role")
-    @classmethod
-    def _known_role(cls, value: str) -> str:
-        if value not in ACCESS_ROLES:
-            raise ValueError(f"unknown role {value!r}; expected {list(ACCESS_ROLES)}")
         return value
 
 
@@ -185,16 +187,9 @@ class Audit(_Section):
 class Recipient(_Section):
     """Who a message goes to: an access role with its teams, as the dashboard would scope them."""
 
-    role: str
+    role: AccessRoleName
     teams: list[str] = Field(default_factory=list)  # an inspector's teams, a sergeant's one team
     officer_id: str | None = None  # their own officer id: alerts only for officers in their supervisor chain
-
-    @field_validator("role")
-    @classmethod
-    def _known_role(cls, value: str) -> str:
-        if value not in ACCESS_ROLES:
-            raise ValueError(f"unknown role {value!r}; expected {list(ACCESS_ROLES)}")
-        return value
 
 
 class AlertRules(_Section):
