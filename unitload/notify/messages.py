@@ -29,7 +29,7 @@ def digest_message(digest: Digest, scope: Scope, unit: str) -> tuple[str, str, s
     count = len(digest.items)
     subject = f"Unit workload, month end {when}: {count} item{'s' * (count != 1)} need a decision ({scope.label})"
     intro = f"The monthly review for {scope.label}, at the month end {when} ({unit})."
-    figures = [f"{label}: {value}" + (f" ({change})" if change else "") for label, value, change in digest.figures]
+    figures = [f"{label}: {value}" + (f", {change}" if change else "") for label, value, change in digest.figures]
     lines = [intro, "", "Headline figures (change on the month end before):", *(f"- {f}" for f in figures), ""]
     lines += [f"Needs a decision ({count}):" if count else "Nothing in your view needs a decision this month."]
     lines += _item_lines(digest.items) + ["", f"The same view in the dashboard: {digest.link}"]
