@@ -544,6 +544,22 @@ def test_the_pack_prints_to_pdf_with_its_sections_on_pages_of_their_own(tmp_path
     assert "up is worse" in " ".join(text)
 
 
+def test_a_charts_data_table_opens_from_the_keyboard(server, browser):
+    """Under each chart, its data as a table: made when opened, here with the keyboard alone."""
+    page = open_page(browser, f"{server}/workload")
+    try:
+        wait_idle(page)
+        box = page.locator("[data-testid=stExpander]", has_text="Load per officer: its data as a table")
+        assert not box.locator("[data-testid=stDataFrame]").count()  # nothing sent until it is opened
+        box.locator("summary").focus()
+        page.keyboard.press("Enter")
+        box.locator("[data-testid=stDataFrame]").wait_for(timeout=60_000)
+        wait_idle(page)
+        assert box.get_by_role("button", name="Download").count() == 1  # the audited downloads, as any table
+    finally:
+        page.close()
+
+
 def test_the_overview_works_from_the_keyboard_alone(server, browser):
     """Tab to the part-timers' "Who" button, open it, tab to the officer, open their section: no mouse."""
     page = open_page(browser, f"{server}/")

@@ -47,7 +47,8 @@ class PageContext:
 
     def chart(self, figure, key: str, what: str = "", where=None, **kwargs):
         """A Plotly chart with its text alternatives, both made from the figure: a description a screen
-        reader gives (`what`: the heading it sits under), and the chart's data as a table, one click away."""
+        reader gives (`what`: the heading it sits under), and the chart's data as a table, one click away
+        (an expander whose table is made when it is opened)."""
         where = where or st
         note = figure.layout.title.text if figure.layout.title else None
         if note:  # a note above the chart as text: it wraps on a phone, and no toolbar covers it
@@ -57,10 +58,13 @@ class PageContext:
         drawn = where.plotly_chart(
             figure, key=key, alt=chart_text.described(figure, what), config=config | kwargs.pop("config", {}), **kwargs
         )
-        rows = chart_text.chart_table(figure)
-        if rows.height:
-            box = where.expander(f"{what or 'The chart'}: its data as a table", key=f"{key}_data")
-            self.table(rows, key=f"{key}_chart_data", where=box)
+        box = where.expander(f"{what or 'The chart'}: its data as a table", key=f"{key}_data", on_change="rerun")
+        if box.open:  # made and sent only when opened: a page's charts would otherwise double its weight
+            rows = chart_text.chart_table(figure)
+            if rows.height:
+                self.table(rows, key=f"{key}_chart_data", where=box)
+            else:
+                box.caption("The chart has no data.")
         return drawn
 
     def with_names(self, frame: pl.DataFrame, column: str = "officer_id", label: str = "officer") -> pl.DataFrame:
