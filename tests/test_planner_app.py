@@ -159,14 +159,17 @@ def written(tables: dict, changes: list[dict]) -> dict:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=st.lists(CHANGES, max_size=5), on=DAYS)
 def test_a_scenarios_figures_are_the_contract_queries_on_the_edited_extract(tmp_path_factory, changes, on):
-    base = write_extract(tmp_path_factory.mktemp("base"), unit_tables())
-    source = open_source(base)
     posts = [n for n, c in enumerate(changes) if c["change"] == "new_post"]
     changes = [c for n, c in enumerate(changes) if n not in posts[1:]]  # one new post: its id is N1
     scenario = read({"name": "property", "changes": json.loads(json.dumps(changes, default=str))})
-    got = plan_rows(source, scenario, on).drop("baseline_load_pct", "baseline_overloaded")
+    source = open_source(write_extract(tmp_path_factory.mktemp("base"), unit_tables()))
     oracle = open_source(write_extract(tmp_path_factory.mktemp("edited"), written(unit_tables(), changes)))
-    expected = run_query(oracle, "officer_load", as_of=on).select(got.columns)
+    try:
+        got = plan_rows(source, scenario, on).drop("baseline_load_pct", "baseline_overloaded")
+        expected = run_query(oracle, "officer_load", as_of=on).select(got.columns)
+    finally:  # 25 examples: each example's two databases closed with it, not held to the end of the run
+        source.db.close()
+        oracle.db.close()
     assert got.sort("officer_id").equals(expected.sort("officer_id"))
 
 
