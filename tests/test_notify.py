@@ -216,3 +216,21 @@ def test_the_command_writes_a_dry_run_and_says_what_it_wrote(tmp_path):
     assert refused.stderr.strip().splitlines() == [
         "unitload: error: the settings name no recipients: add a [notify.recipients] table (docs/notify.md)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("recipient", "message"),
+    [
+        ('{ role = "sergeant", teams = ["POLIT-A", "POLIT-B"] }', "a sergeant leads one team: give exactly one"),
+        ('{ role = "inspector" }', "an inspector needs the teams they lead"),
+        ('{ role = "superintendent", teams = ["POLIT-A"] }', "a superintendent sees every team: give no teams"),
+        ('{ role = "chief" }', "unknown role 'chief'"),
+    ],
+)
+def test_a_recipient_whose_role_and_teams_do_not_fit_is_refused_in_one_line(tmp_path, recipient, message):
+    from unitload.settings import SettingsError, load_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text(f'[notify.recipients]\n"x@police.example" = {recipient}\n')
+    with pytest.raises(SettingsError, match=r"setting notify\.recipients\.x@police\.example.*" + message):
+        load_settings(path)

@@ -7,9 +7,9 @@ import tomllib
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from unitload.roles import ACCESS_ROLES
+from unitload.roles import ACCESS_ROLES, BY_NAME
 
 RISK_GRADES = ("very_high", "high", "medium", "low")
 COMPLEXITIES = (1, 2, 3)
@@ -159,6 +159,10 @@ def _access_role(value: str) -> str:
 AccessRoleName = Annotated[str, AfterValidator(_access_role)]
 
 
+def _a(role: str) -> str:
+    return ("an " if role[0] in "aeiou" else "a ") + role
+
+
 class Access(_Section):
     """Addition to the contract (issue 8): who may see what, from the identity provider's claims."""
 
@@ -190,6 +194,17 @@ class Recipient(_Section):
     role: AccessRoleName
     teams: list[str] = Field(default_factory=list)  # an inspector's teams, a sergeant's one team
     officer_id: str | None = None  # their own officer id: alerts only for officers in their supervisor chain
+
+    @model_validator(mode="after")
+    def _teams_of_the_role(self) -> Recipient:
+        leads = BY_NAME[self.role].leads
+        if leads is None and self.teams:
+            raise ValueError(f"{_a(self.role)} sees every team: give no teams")
+        if leads == "one team" and len(self.teams) != 1:
+            raise ValueError(f"{_a(self.role)} leads one team: give exactly one in teams")
+        if leads == "teams" and not self.teams:
+            raise ValueError(f"{_a(self.role)} needs the teams they lead in teams")
+        return self
 
 
 class AlertRules(_Section):
