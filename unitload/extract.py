@@ -8,8 +8,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from unitload.schema import TABLE_NAMES
 
 MANIFEST = "manifest.json"
@@ -153,6 +151,8 @@ def sha256_file(path: Path) -> str:
 
 def write_manifest(root: Path, extract_id: str, extracted_at: dt.datetime, source: str) -> dict:
     """Write manifest.json for the tables found in `root` (used by the generator)."""
+    import pyarrow.parquet as pq  # here: reading an extract never needs it, and it is slow to import
+
     stub = Extract(root, extract_id, extracted_at, source)
     tables = {}
     for name in TABLE_NAMES:
