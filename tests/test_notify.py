@@ -234,3 +234,34 @@ def test_a_recipient_whose_role_and_teams_do_not_fit_is_refused_in_one_line(tmp_
     path.write_text(f'[notify.recipients]\n"x@police.example" = {recipient}\n')
     with pytest.raises(SettingsError, match=r"setting notify\.recipients\.x@police\.example.*" + message):
         load_settings(path)
+
+
+def test_starttls_is_used_and_the_servers_certificate_checked(tmp_path):
+    """A server that takes mail only after STARTTLS, with a certificate of its own CA: sent when the settings
+    name that CA, refused (and not marked sent) when they do not."""
+    import ssl
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True)
+    controller.start()
+    try:
+        one = {SGT_B: RECIPIENTS[SGT_B]}
+        plain = configured(tmp_path / "plain", controller.port, recipients=one)
+        assert run(plain).failed  # no STARTTLS: the server refuses
+        unknown = configured(tmp_path / "unknown", controller.port, recipients=one, starttls=True)
+        failed = run(unknown).failed  # STARTTLS, but a certificate of no CA the system knows
+        assert failed and "CERTIFICATE_VERIFY_FAILED" in failed[0]
+        assert not inbox.messages
+        trusted = configured(tmp_path / "trusted", controller.port, recipients=one, starttls=True, ca_file=str(cert))
+        assert run(trusted).failed == []
+        assert {m["To"] for m in inbox.messages} == {SGT_B} and len(inbox.messages) == 2
+    finally:
+        controller.stop()

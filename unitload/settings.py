@@ -228,6 +228,7 @@ class Notify(_Section):
     smtp_host: str = "localhost"
     smtp_port: PositiveInt = 587
     starttls: bool = True
+    ca_file: str = ""  # the certificate authority of the mail server's certificate; empty: the system's
     attempts: PositiveInt = 3  # tries of one message in one run, waiting backoff_seconds x 2^n between
     backoff_seconds: float = Field(default=2.0, ge=0)
     state: str = ""  # the SQLite file of what was sent; empty: notify-state.sqlite beside the audit trail

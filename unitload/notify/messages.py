@@ -137,8 +137,8 @@ class Mailer:
 
     def _send(self, message: EmailMessage) -> None:
         with smtplib.SMTP(self.notify.smtp_host, self.notify.smtp_port, timeout=30) as server:
-            if self.notify.starttls:
-                server.starttls(context=ssl.create_default_context())
+            if self.notify.starttls:  # the server's certificate checked against the system's or ca_file's CAs
+                server.starttls(context=ssl.create_default_context(cafile=self.notify.ca_file or None))
             if self.login:
                 server.login(*self.login)
             server.send_message(message)
