@@ -312,8 +312,15 @@ def metrics(page, count: int = 11) -> list[str]:
 
 
 def wait_idle(page) -> None:
+    """Until the page's script run has finished and drawn (not only begun: a new session's first run shows
+    placeholders until then)."""
     page.wait_for_timeout(500)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector("
+        "'[data-test-script-state]')?.getAttribute('data-test-script-state') === 'notRunning' && "
+        "!document.querySelector('[data-testid=stSkeleton]')",
+        timeout=60_000,
+    )
 
 
 def test_a_link_with_changed_filters_shows_the_same_figures_in_a_fresh_browser(server, browser):
