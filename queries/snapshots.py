@@ -51,8 +51,16 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
                 into = f"CREATE OR REPLACE TABLE {table} AS " if n == 0 else f"INSERT INTO {table} "
                 cur.execute(into + query.sql, bound)
         cur.close()
-        db.snapshots[source.schema] = SnapshotSet(frozenset(days), values)
-        _prepare(source)
+        mark_built(source, months)
+
+
+def mark_built(source: Source, months: int) -> None:
+    """Note that the source's schema holds its snapshot tables, for the as-of day and `months - 1` month
+    ends before it with the settings in force (call with the lock held, the tables made)."""
+    days = month_end_days(source.extract.as_of, months)
+    values = source.settings.sql_params() | {"as_of": source.extract.as_of, "months": months}
+    source.db.snapshots[source.schema] = SnapshotSet(frozenset(days), values)
+    _prepare(source)
 
 
 def usable_snapshots(source: Source, query: NamedQuery, values: dict[str, object]) -> frozenset[str]:

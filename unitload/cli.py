@@ -101,8 +101,15 @@ def validate(
     data: Annotated[Path, typer.Argument(help="Extract folder to check.")],
     settings: SettingsOption = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    derive: Annotated[
+        bool, typer.Option("--derive", help="When it passes, write its snapshots and findings under derived/.")
+    ] = False,
 ) -> None:
-    """Check an extract against the data contract; exit 1 when any error is found."""
+    """Check an extract against the data contract; exit 1 when any error is found.
+
+    With --derive (as `unitload promote` runs it), a passing extract also gets the month-end snapshots
+    and these findings written into its derived/ folder, which the dashboard attaches on opening it.
+    """
     from tqdm import tqdm
 
     from unitload.db import open_source
@@ -123,6 +130,10 @@ def validate(
         typer.echo(f"{source.extract.extract_id}: {errors} error(s), {len(findings) - errors} warning(s)")
     if has_errors(findings):
         raise typer.Exit(1)
+    if derive and source.settings.engine.snapshot_months and source.extract.as_of:
+        from queries.derived import save
+
+        save(source, source.settings.engine.snapshot_months, findings)
 
 
 @app.command()

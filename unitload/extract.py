@@ -11,6 +11,7 @@ from pathlib import Path
 from unitload.schema import TABLE_NAMES
 
 MANIFEST = "manifest.json"
+DERIVED = "derived"  # made at promotion from the extract (queries.derived): never listed, never copied
 
 
 class ExtractError(ValueError):

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from unitload.extract import MANIFEST, Extract, ExtractError, inside, open_extract
+from unitload.extract import DERIVED, MANIFEST, Extract, ExtractError, inside, open_extract
 
 CURRENT = "current"
 EXTRACTS = "extracts"
@@ -182,8 +182,8 @@ def copy_extract(extract: Extract, into: Path) -> None:
     for path in sorted(extract.root.rglob("*")):
         name = path.relative_to(extract.root).as_posix()
         mode = path.lstat().st_mode
-        if stat.S_ISDIR(mode) or name == VALIDATED:
-            continue
+        if stat.S_ISDIR(mode) or name == VALIDATED or name.startswith(DERIVED + "/"):
+            continue  # derived files are made again from the copy, never copied
         if stat.S_ISLNK(mode) or not stat.S_ISREG(mode):
             raise PromoteError(f"{path}: not a regular file (a link, a device or a pipe); nothing is promoted")
         if name not in listed:
@@ -216,7 +216,7 @@ def check(new: Path, settings: Path | None, seconds: float, memory_mb: int) -> t
 
     The child is killed with its group at the time limit, and dies with the promoter if that is killed.
     """
-    command = [sys.executable, "-m", "unitload", "validate", str(new)]
+    command = [sys.executable, "-m", "unitload", "validate", str(new), "--derive"]
     if settings:
         command += ["--settings", str(settings)]
     child = subprocess.Popen(

@@ -16,6 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from queries import build_snapshots
+from queries.derived import attach
 from unitload.db import Database, Source
 from unitload.extract import ExtractError, open_extract
 from unitload.findings import Finding, has_errors
@@ -68,9 +69,14 @@ def load(path: str, manifest_stamp: float, settings_file: str | None, root: str)
         return Loaded(None, (), str(exc))
     db = database(root, chosen.engine.threads, chosen.engine.memory_limit)
     source = db.bind(extract, chosen)
-    loaded = Loaded(source, tuple(validate(source)))
-    if loaded.servable and chosen.engine.snapshot_months:
-        build_snapshots(source, chosen.engine.snapshot_months)
+    months = chosen.engine.snapshot_months
+    made = attach(source, months) if months and source.usable and extract.as_of else None
+    if made is not None:  # promoted with its snapshots and findings, made from what is used now
+        loaded = Loaded(source, tuple(made))
+    else:
+        loaded = Loaded(source, tuple(validate(source)))
+        if loaded.servable and months:
+            build_snapshots(source, months)
     settle_heap()
     return loaded
 

@@ -1,0 +1,101 @@
+"""Snapshots made once, at promotion: written into the promoted extract as Parquet under `derived/`, with
+the validation's findings, and attached by the app instead of being computed again on every start.
+
+`derived/derived.json` records what they were made from: the extract's manifest, the code that makes them
+(the query files, the validation rules and the table of tables), the metric settings the snapshot queries
+bind, and the number of month ends. The app attaches them only when every one of those is what it would
+use now; otherwise it validates and builds as before. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+# SQL text here is built only from the snapshot table names of SNAPSHOT_QUERIES, quoted by ident(), and
+# paths below the extract, bound as values. ruff's S608 cannot tell the two apart.
+# ruff: noqa: S608
+import hashlib
+import json
+from pathlib import Path
+
+from queries.catalogue import QUERY_DIR, SNAPSHOT_QUERIES, snapshot_table
+from queries.snapshots import build_snapshots, mark_built
+from unitload.db import Source, ident
+from unitload.extract import DERIVED
+from unitload.findings import Finding
+
+RECORD = "derived.json"
+CODE = (  # the code a derived file depends on, besides the query files
+    Path(__file__).resolve().parent.parent / "unitload" / "checks.py",
+    Path(__file__).resolve().parent.parent / "unitload" / "validate.py",
+    Path(__file__).resolve().parent.parent / "unitload" / "schema.py",
+)
+
+
+def made_from(source: Source, months: int) -> dict[str, object]:
+    """What derived files made now from `source` would depend on; equal records mean equal files."""
+    code = hashlib.sha256()
+    for path in [*sorted(QUERY_DIR.glob("*.sql")), *CODE]:
+        code.update(path.name.encode() + b"\0" + path.read_bytes())
+    values = source.settings.sql_params() | {"as_of": source.extract.as_of, "months": months}
+    return {
+        "manifest": hashlib.sha256((source.extract.root / "manifest.json").read_bytes()).hexdigest(),
+        "code": code.hexdigest(),
+        "values": json.dumps(values, default=str, sort_keys=True),
+        "months": months,
+    }
+
+
+def save(source: Source, months: int, findings: list[Finding]) -> Path:
+    """Build the snapshots and write them, with the findings, under the extract's `derived/` folder."""
+    build_snapshots(source, months)
+    folder = source.extract.root / DERIVED
+    folder.mkdir(exist_ok=True)
+    cur = source.cursor()
+    files = {}
+    try:
+        for name in SNAPSHOT_QUERIES:
+            table = snapshot_table(name)
+            path = folder / f"{table}.parquet"
+            cur.execute(f"COPY {ident(table)} TO '{_quoted(path)}' (FORMAT parquet)")
+            files[table] = hashlib.sha256(path.read_bytes()).hexdigest()
+    finally:
+        cur.close()
+    record = made_from(source, months) | {"files": files, "findings": [f.as_dict() for f in findings]}
+    written = folder / RECORD
+    written.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return written
+
+
+def attach(source: Source, months: int) -> list[Finding] | None:
+    """Attach the snapshots made at promotion and return the findings validation gave then; None (and
+    nothing attached) when there are none, or they were made from anything other than what is used now."""
+    folder = source.extract.root / DERIVED
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or any(record.get(k) != v for k, v in made_from(source, months).items()):
+        return None
+    files = record.get("files") or {}
+    paths = {table: folder / f"{table}.parquet" for table in map(snapshot_table, SNAPSHOT_QUERIES)}
+    if set(files) != set(paths) or not all(p.is_file() for p in paths.values()):
+        return None
+    db = source.db
+    with db.lock:
+        if source.schema not in db.snapshots:
+            source.hold_in_memory()
+            cur = source.cursor()
+            try:
+                for table, path in paths.items():
+                    cur.execute(
+                        f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT * FROM read_parquet($path)",
+                        {"path": str(path)},
+                    )
+            finally:
+                cur.close()
+            mark_built(source, months)
+    return [Finding(**{**f, "examples": tuple(f.get("examples", ()))}) for f in record.get("findings", [])]
+
+
+def _quoted(path: Path) -> str:
+    """A path inside a SQL string literal (COPY takes no bound value for its file)."""
+    return str(path).replace("'", "''")

@@ -1,0 +1,98 @@
+"""Snapshots made once, at promotion (`queries.derived`): written with the findings into the promoted
+extract, attached by the app instead of validating and building again, and never used when they were
+made from anything other than what is used now."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+from streamlit.testing.v1 import AppTest
+
+from queries import build_snapshots, run_query
+from queries.derived import RECORD, attach
+from unitload.db import open_source
+from unitload.promote import current_folder, promote
+from unitload.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+MONTHS = Settings().engine.snapshot_months
+
+
+@pytest.fixture(scope="module")
+def promoted(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("root")
+    promote(SAMPLE, root)
+    return current_folder(root)
+
+
+def test_promotion_writes_the_snapshots_and_the_findings(promoted):
+    record = json.loads((promoted / "derived" / RECORD).read_text())
+    assert sorted(record["files"]) == [
+        "snap_case_progress", "snap_exhibit_dates", "snap_first_holder", "snap_first_progress",
+        "snap_forensic_queue", "snap_officer_load",
+    ]  # fmt: skip
+    assert record["findings"] == [] and record["months"] == MONTHS
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("case_progress", {"months": 13}),
+        ("officer_load", {"months": 25}),
+        ("forensic_queue", {}),
+        ("attention_list", {}),
+    ],
+)
+def test_attached_snapshots_give_what_built_ones_give(promoted, name, params):
+    attached = open_source(promoted, Settings())
+    assert attach(attached, MONTHS) == []
+    assert attached.schema in attached.db.snapshots  # queries now read the attached tables
+    built = open_source(SAMPLE, Settings())
+    build_snapshots(built, MONTHS)
+    day = built.extract.as_of
+    expected = run_query(built, name, as_of=day, **params)
+    assert run_query(attached, name, as_of=day, **params).equals(expected)
+
+
+def test_derived_files_made_from_anything_else_are_not_used(promoted, tmp_path):
+    other = Settings.model_validate({"capacity": {"overload_pct": 120}})  # a metric setting the snapshots bind
+    assert attach(open_source(promoted, other), MONTHS) is None
+    assert attach(open_source(promoted, Settings()), MONTHS - 1) is None  # other month ends
+    changed = tmp_path / "changed"
+    shutil.copytree(promoted, changed)
+    manifest = json.loads((changed / "manifest.json").read_text())
+    (changed / "manifest.json").write_text(json.dumps(manifest | {"source": "edited after promotion"}))
+    assert attach(open_source(changed, Settings()), MONTHS) is None  # the extract is not the one they came from
+    missing = tmp_path / "missing"
+    shutil.copytree(promoted, missing)
+    (missing / "derived" / "snap_officer_load.parquet").unlink()
+    assert attach(open_source(missing, Settings()), MONTHS) is None
+    broken = tmp_path / "broken"
+    shutil.copytree(promoted, broken)
+    (broken / "derived" / RECORD).write_text("{not json")
+    assert attach(open_source(broken, Settings()), MONTHS) is None
+
+
+def test_the_app_opens_a_promoted_extract_without_validating_it_again(promoted, monkeypatch):
+    from unitload.app import environment
+
+    def refuse(source):
+        raise AssertionError("validated again on opening a promoted extract")
+
+    monkeypatch.setattr(environment, "validate", refuse)
+    monkeypatch.setenv("UNITLOAD_DATA", str(promoted.parent.parent))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric and at.title[0].value == "Monthly workload review"
+
+
+def test_a_folder_holding_derived_files_is_promoted_with_fresh_ones(promoted, tmp_path):
+    new = tmp_path / "new"
+    shutil.copytree(promoted, new)
+    (new / "derived" / "snap_officer_load.parquet").write_bytes(b"planted")  # never copied
+    root = tmp_path / "root"
+    promote(new, root)
+    assert attach(open_source(current_folder(root), Settings()), MONTHS) == []
