@@ -22,7 +22,9 @@ require(CHROMIUM, "chromium")
 def test_a_short_run_reports_browser_and_server_times(capsys):
     figures = load(SAMPLE, sessions=1, minutes=0.3, think=0.5)
     assert figures["errors"] == 0, capsys.readouterr().out
-    assert figures["pages"] >= 2  # a busy machine (CI runs two test workers) may finish only two steps
+    # a busy machine (CI runs two test workers, each with servers and browsers) may finish only the first
+    # step, a new server's first page, in the 18 seconds: seen once at 44 s with the machine loaded
+    assert figures["pages"] >= 1
     # every step the browser timed started a page run that the server recorded, and a run is never
     # longer on the server than the step that waited for it
     assert figures["server_runs"] >= figures["pages"]
