@@ -81,12 +81,6 @@ def officer_labels(source: Source, scope: Scope) -> dict[str, str]:
     return {officer: name for officer, name in rows if name and name != officer}
 
 
-def _who(names: dict[str, str], officer_id: str | None) -> str:
-    if officer_id is None:
-        return "no officer in charge"
-    return labelled(pl.DataFrame({"officer_id": [officer_id]}), names)["officer"][0]
-
-
 def digest(source: Source, scope: Scope, settings: Settings, month_end: dt.date) -> Digest:
     """The recipient's attention list at `month_end`, and the headline figures with their change."""
     names = officer_labels(source, scope)
@@ -97,13 +91,13 @@ def digest(source: Source, scope: Scope, settings: Settings, month_end: dt.date)
         (f.label, headline.shown(f, now), headline.change_text(f, now, before)) for f in headline.figures(settings)
     )
     items = []
-    for row in run_query(source, "attention_list", as_of=month_end).iter_rows(named=True):
+    for row in labelled(run_query(source, "attention_list", as_of=month_end), names).iter_rows(named=True):
         if row["item"] == "case":
-            title = f"Case {row['case_id']}, held by {_who(names, row['officer_id'])}"
+            title = f"Case {row['case_id']}, held by {row['officer'] or 'no officer in charge'}"
             link = view_link(settings, source, scope, "cases", as_of=month_end, case=row["case_id"])
             codes = (row["case_id"], *((row["officer_id"],) if row["officer_id"] else ()))
         else:
-            title = f"Officer {_who(names, row['officer_id'])}"
+            title = f"Officer {row['officer']}"
             link = view_link(settings, source, scope, "workload", as_of=month_end, officer=row["officer_id"])
             codes = (row["officer_id"],)
         reasons = "; ".join(REASONS.get(r, r.replace("_", " ")) for r in row["reasons"])
@@ -118,11 +112,11 @@ def breaches(source: Source, scope: Scope, settings: Settings, as_of: dt.date) -
 
     def case_line(row: dict, what: str) -> Item:
         link = view_link(settings, source, scope, "cases", as_of=as_of, case=row["case_id"])
-        title = f"Case {row['case_id']}, held by {_who(names, row['officer_id'])}"
+        title = f"Case {row['case_id']}, held by {row['officer'] or 'no officer in charge'}"
         codes = (row["case_id"], *((row["officer_id"],) if row["officer_id"] else ()))
         return Item(codes, title, what, f"no progressing action for {row['days_since_progress']} days", link)
 
-    cases = run_query(source, "case_progress", as_of=as_of)
+    cases = labelled(run_query(source, "case_progress", as_of=as_of), names)
     if rules.inherited_unprogressed_days:
         late = cases.filter(pl.col("inherited") & (pl.col("days_since_progress") > rules.inherited_unprogressed_days))
         for row in late.iter_rows(named=True):
@@ -134,26 +128,28 @@ def breaches(source: Source, scope: Scope, settings: Settings, as_of: dt.date) -
         for row in late.iter_rows(named=True):
             what = f"unprogressed for over {rules.case_unprogressed_days} days"
             found.append(Breach("case_unprogressed", row["case_id"], row["officer_id"], case_line(row, what)))
-    officers = run_query(source, "officer_load", as_of=as_of)
+    officers = labelled(run_query(source, "officer_load", as_of=as_of), names)
     if rules.long_term_absent_holding_cases:
         for row in officers.filter(pl.col("long_term_absent") & (pl.col("open_cases") > 0)).iter_rows(named=True):
             kind = (row["absence_kind"] or "reduced duties").replace("_", " ")
             since = f" since {row['absent_since']:%d %b %Y}" if row["absent_since"] else ""
             line = Item(
                 (row["officer_id"],),
-                f"Officer {_who(names, row['officer_id'])}",
+                f"Officer {row['officer']}",
                 f"long-term absent ({kind}{since}) and holding {row['open_cases']} open cases",
                 "their cases need another officer in charge or a decision to hold them",
                 view_link(settings, source, scope, "workload", as_of=as_of, officer=row["officer_id"]),
             )
             found.append(Breach("long_term_absent_holding_cases", row["officer_id"], row["officer_id"], line))
     if rules.welfare_contact_overdue:
-        welfare = run_query(source, "supervision_status", as_of=as_of).filter(pl.col("welfare_contact_overdue"))
+        welfare = labelled(run_query(source, "supervision_status", as_of=as_of), names).filter(
+            pl.col("welfare_contact_overdue")
+        )
         for row in welfare.iter_rows(named=True):
             gap = "never" if row["days_since_welfare"] is None else f"{row['days_since_welfare']} days ago"
             line = Item(
                 (row["officer_id"],),
-                f"Officer {_who(names, row['officer_id'])}",
+                f"Officer {row['officer']}",
                 f"long-term absent and no welfare contact within {settings.supervision.welfare_contact_days} days",
                 f"last welfare contact: {gap}",
                 view_link(settings, source, scope, "supervision", as_of=as_of),
