@@ -163,3 +163,46 @@ def pytest_sessionfinish(session, exitstatus):
     st.cache_resource.clear()
     close_all()
     gc.collect()
+
+
+def serve(data: Path, env: dict | None = None, port: int | None = None, secrets: Path | None = None):
+    """Run the dashboard on `data` (and the given secrets file) until the generator is closed.
+
+    The server is stopped however the generator ends: exhausted, closed (`.close()`, or dropped when
+    the loop over it raised), so no test leaves a server behind. Its output goes to a file, which a
+    server that does not start has its last lines quoted from.
+    """
+    import tempfile
+
+    from perf.server import free_port, start_server, stop_server
+
+    port = port or free_port()
+    with tempfile.TemporaryFile() as log:
+        try:
+            process = start_server(data, port, env=env, secrets=secrets, output=log, timeout=60)
+        except RuntimeError as exc:
+            log.seek(0)
+            raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}") from exc
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The dashboard on the sample extract, one per module that asks (modules run side by side)."""
+    yield from serve(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, one per module that asks (`playwright install` cannot download a browser here)."""
+    from playwright.sync_api import sync_playwright
+
+    from perf.server import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

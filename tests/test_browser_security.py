@@ -6,8 +6,10 @@ from urllib.parse import quote
 
 import polars as pl
 import pytest
-from test_browser import ROOT, browser, free_port, serve, wait_idle  # noqa: F401  (browser is a fixture)
+from browsing import wait_idle
+from conftest import ROOT, serve
 
+from perf.server import free_port
 from unitload import audit
 
 pytestmark = pytest.mark.browser

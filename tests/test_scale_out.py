@@ -6,10 +6,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import require
-from test_browser import ROOT, browser, free_port, serve, wait_idle  # noqa: F401  (browser is a fixture)
+from browsing import wait_idle
+from conftest import ROOT, require, serve
 
-from perf.server import CHROMIUM, stop_server, wait_healthy
+from perf.server import CHROMIUM, free_port, stop_server, wait_healthy
 from unitload import audit
 from unitload.promote import install
 

@@ -1,0 +1,61 @@
+"""What the browser test modules share: waits for a page's run, axe-core's check, and where output goes.
+
+Their fixtures (`server`, a dashboard on the sample; `browser`, Debian's Chromium) are in conftest.py and
+module-scoped, so each browser module has its own: pytest-xdist runs the modules side by side.
+"""
+
+from conftest import ROOT, require
+
+from perf.server import CHROMIUM
+
+require(CHROMIUM, "chromium")  # every module importing this drives the browser
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # git-ignored: for a reviewer to look at
+
+
+TRAIL = ROOT / "test-artifacts" / "audit" / "unitload-audit.jsonl"  # tests/local.toml, as the server reads it
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    return page
+
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def violations(page) -> list[tuple[str, str]]:
+    """axe-core's WCAG 2.0 to 2.2 A and AA violations on the page: (rule, element) pairs."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return [(v["id"], " ".join(map(str, n["target"]))) for v in found for n in v["nodes"]]
+
+
+def metrics(page, count: int = 11) -> list[str]:
+    """The page's headline figures, once `count` of them are drawn and the run has finished."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=stMetricValue]').length >= n && document.querySelector("
+        "'[data-test-script-state]')?.getAttribute('data-test-script-state') === 'notRunning'",
+        arg=count,
+        timeout=60_000,
+    )
+    return page.locator("[data-testid=stMetricValue]").all_inner_texts()
+
+
+def wait_idle(page) -> None:
+    """Until the page's script run has finished and drawn (not only begun: a new session's first run shows
+    placeholders until then)."""
+    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector("
+        "'[data-test-script-state]')?.getAttribute('data-test-script-state') === 'notRunning' && "
+        "!document.querySelector('[data-testid=stSkeleton]')",
+        timeout=60_000,
+    )
