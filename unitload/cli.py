@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from queries.catalogue import LIST_PARAMS, load_query, query_names
+from unitload.importing.command import import_command
 
 # A command imports what it needs when it runs (DuckDB, Polars, the generator, the pack, promotion, the
 # measuring tools in perf/): `unitload --help` loads none of them, and `unitload query` only its own.
@@ -144,18 +145,32 @@ def generate(
     ] = "unit",
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same data.")] = 42,
     as_of: Annotated[str, typer.Option("--as-of", help="Day the extract is taken, YYYY-MM-DD.")] = "2026-10-31",
+    as_exports: Annotated[
+        bool, typer.Option("--as-exports", help="Write it as two source systems' exports and their mappings.")
+    ] = False,
 ) -> None:
-    """Write a realistic synthetic extract (officers, cases, actions, forensic queue, manifest)."""
+    """Write a realistic synthetic extract (officers, cases, actions, forensic queue, manifest).
+
+    With --as-exports, the same data as a records system's and a duty system's exports (CSV, TSV, a
+    workbook) with the mapping files that `unitload import` turns back into the extract.
+    """
     from tqdm import tqdm
 
     from unitload.generate import SCALES, generate_extract
 
     if scale not in SCALES:
         raise UsageError(f"--scale must be one of {', '.join(SCALES)}, not {scale!r}")
-    summary = generate_extract(
-        out, scale=scale, seed=seed, as_of=_date(as_of, "--as-of"), progress=functools.partial(tqdm, disable=None)
-    )
+    day, bar = _date(as_of, "--as-of"), functools.partial(tqdm, disable=None)
+    if as_exports:
+        from unitload.importing.exports import generate_exports
+
+        typer.echo("\n".join(generate_exports(out, scale=scale, seed=seed, as_of=day, progress=bar)))
+        return
+    summary = generate_extract(out, scale=scale, seed=seed, as_of=day, progress=bar)
     typer.echo(f"wrote {out}: " + ", ".join(f"{n} {t}" for t, n in summary.items()))
+
+
+app.command("import")(import_command)
 
 
 @app.command()
@@ -371,7 +386,8 @@ def _known_errors() -> tuple[type[Exception], ...]:
     """The errors a command stops with in one line (their modules are loaded when a command raised them)."""
     from queries.catalogue import QueryError
     from unitload.extract import ExtractError
+    from unitload.importing.errors import MappingError, SourceError
     from unitload.scenario import ScenarioError
     from unitload.settings import SettingsError
 
-    return UsageError, ExtractError, SettingsError, QueryError, ScenarioError
+    return UsageError, ExtractError, SettingsError, QueryError, ScenarioError, MappingError, SourceError

@@ -1,0 +1,82 @@
+"""A mapping file: how one source system's exports become contract tables (docs/import.md)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from unitload.importing.errors import MappingError
+from unitload.schema import BY_NAME, TABLE_NAMES
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class History(_Strict):
+    """Rows are changes (an "OIC history", a working-pattern log): each row's `end` is the next row's `start`
+    for the same `key`, and the last row's stays open. A row whose `ended_by_blank` column is blank ends the
+    row before it and adds no row of its own."""
+
+    key: str
+    start: str
+    end: str
+    ended_by_blank: str | None = None
+
+
+class TableMapping(_Strict):
+    files: list[str] = Field(min_length=1)  # globs matched against the names of the exports given
+    sheet: str | None = None  # a workbook's sheet
+    header_row: int = Field(default=1, ge=1)  # the row holding the column names
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)  # default: tab for .tsv, else comma
+    keep: str | None = None  # an expression: the rows it is true for are kept (a totals row, other entries)
+    columns: dict[str, str]  # contract column -> expression over the export's columns
+    history: History | None = None
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
+
+
+class Mapping(_Strict):
+    system: str = Field(min_length=1)  # the source system's name, recorded in the manifest
+    maps: dict[str, dict[str, str]] = {}  # value maps: source value -> contract value ("" = no value)
+    tables: dict[str, TableMapping]
+
+    @model_validator(mode="after")
+    def _contract_names(self) -> Mapping:
+        for name, table in self.tables.items():
+            if name not in BY_NAME:
+                raise ValueError(f"tables.{name}: not a contract table (tables: {', '.join(TABLE_NAMES)})")
+            known = [c.name for c in BY_NAME[name].columns]
+            for column in table.columns:
+                if column not in known:
+                    raise ValueError(f"tables.{name}.columns.{column}: not a column of {name} ({', '.join(known)})")
+            history = table.history
+            for field in ("key", "start", "end", "ended_by_blank") if history else ():
+                value = getattr(history, field)
+                if value is not None and value not in known:
+                    raise ValueError(f"tables.{name}.history.{field}: {value!r} is not a column of {name}")
+            if history and history.end in table.columns:
+                raise ValueError(f"tables.{name}.columns.{history.end}: made by history; map it or derive it, not both")
+        return self
+
+
+def load_mapping(path: Path) -> Mapping:
+    """The mapping in `path`, or a MappingError naming the file, the key and what is wrong with it."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise MappingError(f"{path}: cannot be read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(f"{path}: not TOML ({exc})") from None
+    try:
+        return Mapping.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "".join(f"{'.' if n else ''}{p}" for n, p in enumerate(first["loc"]))
+        message = first["msg"].removeprefix("Value error, ")
+        raise MappingError(f"{path}: {where + ': ' if where else ''}{message}") from None
