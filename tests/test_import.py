@@ -229,6 +229,7 @@ def test_the_command_prints_what_it_wrote_or_each_problem_and_exits_1(tmp_path):
         ('date(col("Day"), "yyyy/dd/mm")', "unknown date format 'yyyy/dd/mm'"),
         ('map(col("Name"), "nowhere")', "no [maps.nowhere] in the mapping"),
         ('day_after(col("Day"))', "gives text, where date is needed"),
+        ('col("Day") == 1', "compares text with number"),
         ('col("Name"); DROP TABLE officers', "is not an expression"),
     ],
 )

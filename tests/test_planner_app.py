@@ -3,6 +3,7 @@ keys that hold the day, and the scenario's figures exactly the contract queries 
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 
@@ -195,8 +196,11 @@ def test_a_planner_run_past_query_seconds_says_so_and_the_view_is_still_recorded
     at = planner_page(monkeypatch, D(2026, 12, 31))
     assert time.monotonic() - started < 30
     stopped = [e.value for e in at.error if "stopped early" in e.value]
-    assert stopped == [
-        "This page stopped early: applying the scenario's changes was stopped after 1 s (engine.query_seconds); "
-        "narrow the filters or raise the limit."
-    ]
+    # the slow edits stop it; on a machine loaded by the rest of the suite a query before them may use the
+    # second first, and then that query is named
+    assert len(stopped) == 1 and re.fullmatch(
+        r"This page stopped early: (applying the scenario's changes|query '\w+') was stopped after 1 s "
+        r"\(engine.query_seconds\); narrow the filters or raise the limit\.",
+        stopped[0],
+    ), stopped
     assert [r["page"] for f in audit.files(trail) for r in audit.read(f) if r["event"] == "view"][-1] == "planner"

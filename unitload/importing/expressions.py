@@ -85,6 +85,8 @@ class Compiler:
             return _merged(~inner.expr, BOOL, [inner])
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq | ast.NotEq):
             left, right = self._node(node.left, place), self._node(node.comparators[0], place)
+            if left.kind != right.kind:
+                raise self._fail(place, f"{ast.unparse(node)!r} compares {left.kind} with {right.kind}")
             same = left.expr.eq_missing(right.expr)
             return _merged(same if isinstance(node.ops[0], ast.Eq) else ~same, BOOL, [left, right])
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
