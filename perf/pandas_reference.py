@@ -42,12 +42,14 @@ def absence_status(absences: pd.DataFrame, settings: Settings, day: pd.Timestamp
     """Per officer with an absence covering `day`: availability, absent, long_term_absent, absent_since and
     absence_kind, as DATA_CONTRACT.md section 3 (version 2) words them, spell by spell in pandas."""
     cap = settings.capacity
-    rows = absences.assign(reach=absences["last_day"].fillna(FAR)).sort_values(["officer_id", "first_day", "reach"])
-    before = rows.groupby("officer_id")["reach"].transform(lambda reach: reach.cummax().shift())
+    rows = absences.assign(reach=absences["last_day"].fillna(FAR), ongoing=absences["last_day"].isna())
+    rows = rows.sort_values(["officer_id", "first_day", "reach"])
+    reached = rows.groupby("officer_id")["reach"].cummax()  # vectorised: no Python function per group
+    before = reached.groupby(rows["officer_id"]).shift()
     starts = before.isna() | (rows["first_day"] > before + pd.Timedelta(days=1))
     rows["spell"] = starts.astype(int).groupby(rows["officer_id"]).cumsum()
     spells = rows.groupby(["officer_id", "spell"]).agg(
-        spell_from=("first_day", "min"), spell_to=("reach", "max"), ongoing=("last_day", lambda d: d.isna().any())
+        spell_from=("first_day", "min"), spell_to=("reach", "max"), ongoing=("ongoing", "any")
     )
     spells = spells[(spells["spell_from"] <= day) & (spells["spell_to"] >= day)].reset_index()
     ends = spells["spell_to"].where(~spells["ongoing"], day)
@@ -55,9 +57,8 @@ def absence_status(absences: pd.DataFrame, settings: Settings, day: pd.Timestamp
     covering = rows[(rows["first_day"] <= day) & (rows["reach"] >= day)].merge(spells, on=["officer_id", "spell"])
     covering["reduction"] = covering["capacity_reduction"].clip(upper=1.0)
     covering["reducing"] = covering["kind"].isin(cap.reducing_kinds) | (covering["spell_days"] >= cap.long_absence_days)
-    status = covering.groupby("officer_id").agg(
-        spell_from=("spell_from", "first"), absent=("reduction", lambda r: bool((r >= 1.0).any()))
-    )
+    covering["full"] = covering["reduction"] >= 1.0
+    status = covering.groupby("officer_id").agg(spell_from=("spell_from", "first"), absent=("full", "any"))
     reduction = covering[covering["reducing"]].groupby("officer_id")["reduction"].max()
     status["availability"] = 1.0 - status.index.map(reduction).fillna(0.0)
     status["long_term_absent"] = status["availability"] == 0
