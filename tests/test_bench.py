@@ -35,5 +35,8 @@ def test_the_bench_command_prints_its_figures():
     out = done.stdout
     assert "cores, Python" in out and "supervision" in out and "24-month trend" in out
     assert "officer_load: pandas" in out and "equal rows" in out and "peak memory" in out
+    assert "unitload --help: " in out and "unitload query officer_load (sample): " in out  # start, beside 0.5 s
+    assert "promoted extract (unitload promote " in out and "opened by a new process: first page " in out
+    assert " live " in out and " open " in out and " start " in out  # each figure beside its target's verdict
     # Streamlit's warnings for pages run outside a server would bury the figures, one per page run
     assert "missing ScriptRunContext" not in done.stderr and "No runtime found" not in done.stderr
