@@ -18,6 +18,7 @@ before = months.row(-2, named=True) if months.height > 1 else {}
 officers = page.with_names(app.query(source, "workload_officers", **filters.params))
 
 figures = headline.figures(settings)
+link = app.view_links()
 for tile, figure in zip(app.tiles(len(figures)), figures, strict=True):
     delta = headline.change(figure, now, before)
     tile.metric(
@@ -31,10 +32,12 @@ for tile, figure in zip(app.tiles(len(figures)), figures, strict=True):
     if figure.people is not None and now[figure.column]:  # a count of people: who they are, one click away
         who = officers.filter(figure.people).sort("load_pct", descending=True, nulls_last=False)
         box = tile.popover(f"Who ({who.height})", key=f"overview_who_{figure.column}", width="stretch")
-        for row in who.iter_rows(named=True):
+        lines = []
+        for row in who.iter_rows(named=True):  # one list, not an element per officer (a force counts hundreds)
             load = "no capacity" if row["load_pct"] is None else f"{row['load_pct']:.0f} %"
-            link = app.view_link("workload", officer=row["officer_id"], anchor="one-officer")
-            box.markdown(f"[{app.escaped(row['officer'])}]({link}) · {app.escaped(row['team'])} · {load}")
+            to = link("workload", officer=row["officer_id"], anchor="one-officer")
+            lines.append(f"- [{app.escaped(row['officer'])}]({to}) · {app.escaped(row['team'])} · {load}")
+        box.markdown("\n".join(lines))
 st.caption(
     "Changes are against the previous month end; red means worse. Hover over the ? beside a figure for its "
     "definition; “Who” lists the officers a figure counts."
@@ -46,9 +49,9 @@ if attention.is_empty():
     st.success("Nothing in this scope needs a decision this month.")
 else:
     links = [
-        app.view_link("cases", case=c, anchor="case-timeline")
+        link("cases", case=c, anchor="case-timeline")
         if item == "case"
-        else app.view_link("workload", officer=o, anchor="one-officer")
+        else link("workload", officer=o, anchor="one-officer")
         for item, c, o in attention.select("item", "case_id", "officer_id").iter_rows()
     ]
     shown = page.with_names(attention).with_columns(
@@ -76,13 +79,18 @@ else:
         f"{attention.height} items, most urgent first; the first {first} (group “first”) have an inherited "
         f"unprogressed case or a long-term absent holder, or hold one. {page.term('attention list')}"
     )
-    with st.expander("Every reason in full"):
+    # Made when opened, as one list: a force's thousands of items drawn on every run, one element each, took
+    # seconds of each Overview run and made the page heavy in the browser.
+    box = st.expander("Every reason in full", key="overview_reasons", on_change="rerun")
+    if box.open:
+        lines = []
         for row in shown.iter_rows(named=True):
             what = row["case_id"] if row["item"] == "case" else row["officer"]
-            st.markdown(
-                f"{row['rank']}\\. [**{row['item']} {app.escaped(what)}**]({row['link']}) "
+            lines.append(
+                f"{row['rank']}. [**{row['item']} {app.escaped(what)}**]({row['link']}) "
                 f"({app.escaped(row['reasons'])}): {app.escaped(row['detail'])}"
             )
+        box.markdown("\n".join(lines))  # one numbered list: read as a list, one element
 
 st.download_button(
     "Monthly pack (HTML)",

@@ -97,7 +97,7 @@ def test_overview_headline_figures_and_attention_list(monkeypatch):
     assert all(m.help for m in at.metric), "every headline figure carries its definition"
     who = {p.proto.popover.label: p for p in at.get("popover") if p.proto.popover.label.startswith("Who")}
     part_timers = who["Who (1)"].markdown  # the part-timer at full load, one click from the tile
-    assert len(part_timers) == 1 and part_timers[0].value.startswith("[P1019](workload?")
+    assert len(part_timers) == 1 and part_timers[0].value.startswith("- [P1019](workload?")
     attention = frame_with(at, "detail")
     stalled = attention[attention["reasons"].str.contains("inherited unprogressed")]
     assert stalled["case_id"].to_list() == ["C000836", "C000873"] and stalled["rank"].to_list() == [1, 2]
@@ -108,6 +108,8 @@ def test_overview_headline_figures_and_attention_list(monkeypatch):
     part_timer = officers[officers["officer"] == "P1019"].iloc[0]
     assert part_timer["reasons"] == "part time full load; sustained overload; overloaded"
     assert "no monthly supervision for 985 days" in part_timer["detail"]
+    reasons = next(e for e in at.expander if e.label == "Every reason in full")
+    assert not reasons.markdown  # made when opened (tests/test_browser.py opens it): a force has thousands
 
 
 def test_workload_page_numbers_equal_the_officer_load_query(monkeypatch, sample):

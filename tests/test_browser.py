@@ -170,3 +170,19 @@ def test_a_server_started_for_a_test_stops_when_its_generator_is_closed():
     running.close()
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/_stcore/health", timeout=5)
+
+
+def test_every_reason_in_full_is_one_numbered_list_made_when_opened(server, browser):
+    page = open_page(browser, f"{server}/")
+    try:
+        wait_idle(page)
+        box = page.locator("[data-testid=stExpander]", has_text="Every reason in full")
+        assert not box.locator("li").count()  # nothing sent until it is opened
+        box.locator("summary").click()
+        box.locator("ol > li").first.wait_for(timeout=60_000)
+        wait_idle(page)
+        items = box.locator("ol > li")
+        assert items.count() > 20  # every item of the sample's attention list, in rank order
+        assert items.first.inner_text().startswith("case C000836 (inherited unprogressed")
+    finally:
+        page.close()

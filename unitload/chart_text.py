@@ -73,8 +73,10 @@ def described(fig: go.Figure, what: str = "") -> str:
     names = [n for n in dict.fromkeys(_strip(n, bands) for n in series_names(fig)) if not n.startswith("series ")]
     shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
     sentence = f"{' and '.join(kinds).capitalize()} chart" + (f" of {shown}" if shown else "")
+    if any(_repeats(trace) for trace in fig.data):  # a table of points (a row each): no span to say
+        return (f"{what}: " if what else "") + sentence + "."
     table = chart_table(fig)
-    if table.height and table.columns[0] not in ("series",):
+    if table.height:
         first, last = table[table.columns[0]][0], table[table.columns[0]][-1]
         sentence += f", {table.columns[0]} from {first} to {last}" if first != last else f", {first}"
         sentence += f" ({table.height} rows in the table below)"

@@ -22,7 +22,7 @@ from unitload.app.filters import Filters, names_visible, notice_unknown, sidebar
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
 from unitload.app.page import PageContext, figure_page, rerun_fragment, tiles
 from unitload.app.run import loaded, pin_extract, sidebar, start, this_run
-from unitload.app.share import view_link
+from unitload.app.share import view_link, view_links
 from unitload.app.signin import sign_in
 from unitload.app.text import escaped
 
@@ -58,5 +58,6 @@ __all__ = [
     "this_run",
     "tiles",
     "view_link",
+    "view_links",
     "with_names",
 ]

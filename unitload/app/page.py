@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -53,7 +52,7 @@ class PageContext:
         note = figure.layout.title.text if figure.layout.title else None
         if note:  # a note above the chart as text: it wraps on a phone, and no toolbar covers it
             where.caption(note)
-            figure = go.Figure(figure).update_layout(title=None, margin_t=30)
+            figure.update_layout(title=None, margin_t=30)  # in place: a page builds its figures each run
         config = {"displayModeBar": False, "displaylogo": False}  # its buttons covered titles and legends
         drawn = where.plotly_chart(
             figure, key=key, alt=chart_text.described(figure, what), config=config | kwargs.pop("config", {}), **kwargs

@@ -32,6 +32,16 @@ KEPT = ("month", "unit", "teams", "extract")  # the sidebar's choices and the pi
 def view_link(path: str, anchor: str | None = None, **params: str) -> str:
     """A relative link to `path` (a page's url path) with this view's month, unit, teams and extract, the
     given parameters (an officer, a case), and the section to open scrolled to."""
+    return view_links()(path, anchor, **params)
+
+
+def view_links():
+    """`view_link` with this view's choices read once: for a table of thousands of links (reading the query
+    parameters for each one took most of a force's Overview run)."""
     kept = [(k, v) for k in KEPT for v in st.query_params.get_all(k) if v]
-    query = urlencode(kept + [(k, v) for k, v in params.items() if v is not None])
-    return f"{path}?{query}" + (f"#{anchor}" if anchor else "")
+
+    def link(path: str, anchor: str | None = None, **params: str) -> str:
+        query = urlencode(kept + [(k, v) for k, v in params.items() if v is not None])
+        return f"{path}?{query}" + (f"#{anchor}" if anchor else "")
+
+    return link
