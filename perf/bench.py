@@ -82,7 +82,7 @@ WIDGET_VALUES = {"month": _month_end, "unit": str, "teams": lambda team: [team]}
 _components: list = []  # AppTest's component registry, made once as a server makes it at start-up
 
 
-def _run(page: str, params: dict[str, str]) -> float:
+def time_page(page: str, params: dict[str, str]) -> float:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     if _components:  # otherwise each AppTest rescans every installed package's metadata (0.2 s a run)
         at._bidi_component_manager = _components[0]
@@ -127,7 +127,7 @@ def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repea
         + figures.check("open", promoted["first_page"], TARGETS["open"])
     )
     start = time.perf_counter()
-    _run("data_definitions", {})  # opens the extract: bind, validate, month-end snapshots
+    time_page("data_definitions", {})  # opens the extract: bind, validate, month-end snapshots
     figures.add(f"open extract unpromoted (bind, validate, snapshots, first page): {time.perf_counter() - start:.2f} s")
     source = open_source(data)
     teams = run_query(source, "teams")
@@ -138,8 +138,8 @@ def bench(data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repea
     for page in pages:
         clear_queries()  # the query cache: this page's first run after the extract was opened
         st.cache_data.clear()
-        cold = _run(page, {})
-        warm = [_run(page, params) for params in warm_filters for _ in range(repeat)]
+        cold = time_page(page, {})
+        warm = [time_page(page, params) for params in warm_filters for _ in range(repeat)]
         verdict = (
             figures.check("cold", cold, TARGETS["cold"]) + ", " + figures.check("warm", max(warm), TARGETS["warm"])
         )

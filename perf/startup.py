@@ -24,9 +24,9 @@ UNITLOAD = [sys.executable, "-m", "unitload"]
 FIRST_PAGE = """
 import json, time
 started = time.perf_counter()
-from perf.bench import _run
+from perf.bench import time_page
 imported = time.perf_counter()
-took = _run("overview", {})
+took = time_page("overview", {})
 print(json.dumps({"imports": imported - started, "first_page": took}))
 """
 

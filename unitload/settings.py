@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from unitload.roles import ACCESS_ROLES, BY_NAME
+from unitload.tomlfile import load_model
 
 RISK_GRADES = ("very_high", "high", "medium", "low")
 COMPLEXITIES = (1, 2, 3)
@@ -282,16 +282,4 @@ def load_settings(path: str | Path | None = None) -> Settings:
     """Read a settings TOML file (None gives the defaults); errors name the file and key."""
     if path is None:
         return Settings()
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SettingsError(f"{path}: cannot read settings file ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
-    try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
-        raise SettingsError(f"{path}: setting {key}: {first['msg']}") from None
+    return load_model(Path(path), Settings, SettingsError, "settings file", key="setting ")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from unitload.importing.errors import MappingError
 from unitload.schema import BY_NAME, TABLE_NAMES
+from unitload.tomlfile import load_model
 
 
 class _Strict(BaseModel):
@@ -67,16 +67,4 @@ class Mapping(_Strict):
 
 def load_mapping(path: Path) -> Mapping:
     """The mapping in `path`, or a MappingError naming the file, the key and what is wrong with it."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MappingError(f"{path}: cannot be read ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"{path}: not TOML ({exc})") from None
-    try:
-        return Mapping.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = "".join(f"{'.' if n else ''}{p}" for n, p in enumerate(first["loc"]))
-        message = first["msg"].removeprefix("Value error, ")
-        raise MappingError(f"{path}: {where + ': ' if where else ''}{message}") from None
+    return load_model(path, Mapping, MappingError, "the mapping")
