@@ -59,3 +59,19 @@ def wait_idle(page) -> None:
         "!document.querySelector('[data-testid=stSkeleton]')",
         timeout=60_000,
     )
+
+
+def opened_when_asked(page, label: str, content: str, keyboard: bool = False):
+    """An expander whose content is made only when it is opened: none of `content` inside before, some after
+    it is opened (with Enter on its summary when `keyboard`, else a click). Returns the expander."""
+    wait_idle(page)
+    box = page.locator("[data-testid=stExpander]", has_text=label)
+    assert not box.locator(content).count()  # nothing sent until it is opened
+    if keyboard:
+        box.locator("summary").focus()
+        page.keyboard.press("Enter")
+    else:
+        box.locator("summary").click()
+    box.locator(content).first.wait_for(timeout=60_000)
+    wait_idle(page)
+    return box

@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
-from browsing import SCREENSHOTS, open_page, violations, wait_idle
+from browsing import SCREENSHOTS, open_page, opened_when_asked, violations, wait_idle
 from conftest import ROOT, serve
 
 from perf.server import CHROMIUM
@@ -115,13 +115,7 @@ def test_a_charts_data_table_opens_from_the_keyboard(server, browser):
     """Under each chart, its data as a table: made when opened, here with the keyboard alone."""
     page = open_page(browser, f"{server}/workload")
     try:
-        wait_idle(page)
-        box = page.locator("[data-testid=stExpander]", has_text="Load per officer: its data as a table")
-        assert not box.locator("[data-testid=stDataFrame]").count()  # nothing sent until it is opened
-        box.locator("summary").focus()
-        page.keyboard.press("Enter")
-        box.locator("[data-testid=stDataFrame]").wait_for(timeout=60_000)
-        wait_idle(page)
+        box = opened_when_asked(page, "Load per officer: its data as a table", "[data-testid=stDataFrame]", True)
         assert box.get_by_role("button", name="Download").count() == 1  # the audited downloads, as any table
     finally:
         page.close()
@@ -175,12 +169,7 @@ def test_a_server_started_for_a_test_stops_when_its_generator_is_closed():
 def test_every_reason_in_full_is_one_numbered_list_made_when_opened(server, browser):
     page = open_page(browser, f"{server}/")
     try:
-        wait_idle(page)
-        box = page.locator("[data-testid=stExpander]", has_text="Every reason in full")
-        assert not box.locator("li").count()  # nothing sent until it is opened
-        box.locator("summary").click()
-        box.locator("ol > li").first.wait_for(timeout=60_000)
-        wait_idle(page)
+        box = opened_when_asked(page, "Every reason in full", "ol > li")
         items = box.locator("ol > li")
         assert items.count() > 20  # every item of the sample's attention list, in rank order
         assert items.first.inner_text().startswith("case C000836 (inherited unprogressed")
