@@ -13,7 +13,7 @@ from conftest import SAMPLE
 
 from queries import run_query
 from unitload.db import open_source
-from unitload.importing.errors import ImportFailed, MappingError
+from unitload.importing.errors import ImportFailed, MappingError, SourceError
 from unitload.importing.expressions import Compiler
 from unitload.importing.mapping import load_mapping
 from unitload.importing.run import import_exports
@@ -274,3 +274,24 @@ def test_generated_exports_import_back_to_the_same_figures(tmp_path):
     finally:
         before.db.close()
         after.db.close()
+
+
+def test_a_parquet_export_reads_as_the_csv_does(tmp_path):
+    """A table exported as Parquet (typed columns: the dates as dates) converts to the same rows as the CSV."""
+    exports = edited(tmp_path, "duty/supervision.csv", lambda t: t)
+    csv = exports / "duty" / "supervision.csv"
+    frame = pl.read_csv(csv).with_columns(pl.col("Date").str.strptime(pl.Date, "%d/%m/%Y"))
+    frame.write_parquet(exports / "duty" / "supervision.parquet")
+    csv.unlink()
+    mapping = duty_mapping(tmp_path, 'files = "supervision*.csv"', 'files = "supervision*.parquet"')
+    out = imported(tmp_path, exports, (RMS, mapping))
+    expected = imported(tmp_path / "csv")
+    assert sorted(map(str, table(out, "supervision"))) == sorted(map(str, table(expected, "supervision")))
+
+
+def test_a_workbook_without_the_sheet_named_stops_with_one_line(tmp_path):
+    mapping = duty_mapping(tmp_path, 'sheet = "Staff"', 'sheet = "Staff list"')
+    message = r"^duty.xlsx: no sheet 'Staff list' \(its sheets: Staff, Working patterns\)$"
+    with pytest.raises(SourceError, match=message):
+        import_exports([RMS, mapping], [EXPORTS], tmp_path / "extract", extracted_at=TAKEN)
+    assert not (tmp_path / "extract").exists()
