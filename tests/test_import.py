@@ -295,3 +295,34 @@ def test_a_workbook_without_the_sheet_named_stops_with_one_line(tmp_path):
     with pytest.raises(SourceError, match=message):
         import_exports([RMS, mapping], [EXPORTS], tmp_path / "extract", extracted_at=TAKEN)
     assert not (tmp_path / "extract").exists()
+
+
+def test_functions_give_the_values_the_docs_promise():
+    """Evaluated on a frame of export text: hours, dates, maps, first() and row keys (docs/import.md)."""
+    frame = pl.DataFrame(
+        {
+            "H": ["24 hrs", "0.5", "22.5", "37.5 hours", "1.0"],
+            "D": ["01/02/2026", "2026-03-04 14:05", "45230", " ", "03 Apr 2026"],
+            "M": ["lts", " Annual Leave ", "LTS", None, "Not recorded"],
+            "_row": [2, 3, 4, 5, 6],
+            "_file_no": [1, 1, 1, 1, 2],
+        }
+    )
+    maps = {"absence": {"LTS": "long_term_sickness", "Annual Leave": "annual_leave", "Not recorded": ""}}
+    compiler = Compiler("m.toml: tables.x", ["H", "D", "M"], maps)
+
+    def values(expression: str) -> list:
+        return frame.select(compiler.compile(expression, "columns.c").expr.alias("v"))["v"].to_list()
+
+    assert values('hours(col("H"), 40)') == [24.0, 20.0, 22.5, 37.5, 40.0]
+    assert values('date(col("D"), "dd/mm/yyyy", "excel", "dd mon yyyy")') == [
+        D(2026, 2, 1),
+        D(2026, 3, 4),
+        D(2023, 10, 31),
+        None,
+        D(2026, 4, 3),
+    ]
+    mapped = ["long_term_sickness", "annual_leave", "long_term_sickness", None, None]  # "" maps to no value
+    assert values('map(col("M"), "absence")') == mapped
+    assert values('first(number(col("H")), 1)') == [1.0, 0.5, 22.5, 1.0, 1.0]
+    assert values('row_key("A{x}")') == ["A{x}1-2", "A{x}1-3", "A{x}1-4", "A{x}1-5", "A{x}2-6"]

@@ -281,7 +281,8 @@ def _row_key(self: Compiler, args, place) -> Compiled:
     """A stable id for a source with none: the prefix, the file's number among the table's files, the row."""
     self._arity(args, 1, 1, "row_key", place)
     prefix = self._literal(args[0], place, "row_key()'s prefix")
-    return Compiled(pl.format(prefix + "{}-{}", pl.col("_file_no"), pl.col("_row")), TEXT)
+    parts = [pl.lit(prefix), pl.col("_file_no").cast(pl.String), pl.lit("-"), pl.col("_row").cast(pl.String)]
+    return Compiled(pl.concat_str(parts), TEXT)
 
 
 FUNCTIONS = {
