@@ -37,7 +37,7 @@ def matching(patterns: list[str], files: list[Path]) -> list[Path]:
 
 
 def convert(name: str, spec: TableMapping, mapping: Mapping, where: str, files: list[Path], errors: list[str]):
-    """The table `name` from `files` as `spec` says, its row errors added to `errors`; None if none can be made."""
+    """The table `name` from `files` as `spec` says; each failing row is added to `errors` as one line."""
     frames = [
         read(path, sheet=spec.sheet, header_row=spec.header_row, delimiter=spec.delimiter, file_no=n)
         for n, path in enumerate(files, start=1)
