@@ -82,3 +82,29 @@ def test_sample_has_unallocated_cases_and_absent_holders(sample):
     assert cases["unallocated"].sum() >= 1
     assert cases["oic_absent"].sum() >= 1
     assert cases["unprogressed"].sum() >= 10
+
+
+@pytest.mark.slow
+def test_a_region_is_its_forces_made_side_by_side_with_ids_apart(tmp_path, monkeypatch):
+    """Each force of a region comes from a process (and a random stream) of its own and writes its own file of
+    each table; ids carry the force, so the tables join as one extract that passes validation."""
+    from unitload import generate
+    from unitload.db import open_source
+    from unitload.validate import validate
+
+    tiny = generate.Scale(("POLIT",), 1, 4, 1, 2, 40, 12, forces=2)
+    monkeypatch.setitem(generate.SCALES, "tiny-region", tiny)
+    counts = generate_extract(tmp_path / "region", scale="tiny-region", seed=3, as_of=dt.date(2026, 10, 31))
+    assert sorted(p.name for p in (tmp_path / "region" / "cases").iterdir()) == ["F1.parquet", "F2.parquet"]
+    source = open_source(tmp_path / "region")
+    assert not [f for f in validate(source) if f.severity == "error"]
+    officers = run_query(source, "officer_load")
+    assert set(officers["unit"]) == {"F1-POLIT", "F2-POLIT"}
+    cases = pl.read_parquet(tmp_path / "region" / "cases" / "*.parquet")
+    assert cases.height == counts["cases"] and cases["case_id"].n_unique() == cases.height
+    assert set(cases["case_id"].str.slice(0, 3)) == {"F1-", "F2-"}
+    # the forces differ (streams of their own), and the same seed makes the same region again
+    by_force = cases.group_by(cases["case_id"].str.slice(0, 3)).len().sort("case_id")["len"].to_list()
+    again = generate_extract(tmp_path / "again", scale="tiny-region", seed=3, as_of=dt.date(2026, 10, 31))
+    assert again == counts and by_force[0] != by_force[1]
+    assert pl.read_parquet(tmp_path / "again" / "cases" / "*.parquet").equals(cases)

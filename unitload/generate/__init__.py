@@ -7,8 +7,13 @@ and those cases then see no progressing action for about 20 and 31 months.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing
+import os
+import queue
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +23,7 @@ import pyarrow.parquet as pq
 
 from unitload.extract import write_manifest
 from unitload.generate.cases import (
+    COMPLEXITY_P,
     OFFENCES,
     RISK_P,
     RISKS,
@@ -53,29 +59,26 @@ class Scale:
     years: int
     cases_per_team_year: float
     median_case_days: float
+    forces: int = 1  # forces side by side, each made by a process of its own from a random stream of its own
 
 
+FORCE_UNITS = ("POLIT", "CID-N", "CID-S", "CID-E", "CID-W", "PVP")
 SCALES = {
     "unit": Scale(("POLIT",), 3, 9, 4, 5, 116, 12),
-    "force": Scale(("POLIT", "CID-N", "CID-S", "CID-E", "CID-W", "PVP"), 5, 46, 8, 10, 667, 30),
-    # four forces side by side: unit codes carry their force (F1-POLIT ... F4-PVP), same shape each
-    "region": Scale(
-        tuple(f"F{f}-{u}" for f in range(1, 5) for u in ("POLIT", "CID-N", "CID-S", "CID-E", "CID-W", "PVP")),
-        5,
-        46,
-        8,
-        10,
-        667,
-        30,
-    ),
+    "force": Scale(FORCE_UNITS, 5, 46, 8, 10, 667, 30),
+    # four forces sharing a digital forensic unit's region: each force's unit codes, officer and case ids carry
+    # it (F1-POLIT, P101001, F1-C000001 ...); each has the force's shape
+    "region": Scale(FORCE_UNITS, 5, 46, 8, 10, 667, 30, forces=4),
 }
 
 
 class BatchWriter:
-    """One Parquet file per table, appended in row groups so that large scales stream."""
+    """One Parquet file per table (`<table>.parquet`, or `<table>/<part>.parquet` for one force of a region),
+    appended in row groups so that large scales stream."""
 
-    def __init__(self, root: Path, batch_rows: int = 250_000):
+    def __init__(self, root: Path, part: str | None = None, batch_rows: int = 250_000):
         self.root = root
+        self.part = part
         self.batch_rows = batch_rows
         self.pending: dict[str, list[dict]] = {}
         self.writers: dict[str, pq.ParquetWriter] = {}
@@ -90,7 +93,9 @@ class BatchWriter:
         rows = self.pending.pop(table, [])
         batch = frame(table, rows).to_arrow()
         if table not in self.writers:
-            self.writers[table] = pq.ParquetWriter(self.root / f"{table}.parquet", batch.schema)
+            path = self.root / f"{table}.parquet" if self.part is None else self.root / table / f"{self.part}.parquet"
+            path.parent.mkdir(exist_ok=True)
+            self.writers[table] = pq.ParquetWriter(path, batch.schema)
         if rows:
             self.writers[table].write_table(pa.Table.from_batches(batch.to_batches(), batch.schema))
         self.counts[table] = self.counts.get(table, 0) + len(rows)
@@ -110,17 +115,67 @@ def generate_extract(out: str | Path, *, scale: str = "unit", seed: int = 42, as
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    rng = np.random.default_rng(seed)
+    teams = len(shape.units) * shape.teams_per_unit * shape.forces
+    bar = progress(total=teams, desc="teams", unit="team") if progress else None
+    tick = bar.update if bar else _no_tick
+    try:
+        if shape.forces == 1:
+            counts = make_force(out, shape, seed, as_of, tick, scripted=scale == "unit")
+        else:
+            counts = _make_forces(out, shape, seed, as_of, tick)
+    finally:
+        if bar:
+            bar.close()
+    write_manifest(
+        out,
+        f"{scale}-seed{seed}-{as_of.isoformat()}",
+        dt.datetime.combine(as_of, dt.time(6, 0)),
+        f"unitload generate --scale {scale} --seed {seed}",
+    )
+    return counts
+
+
+def _no_tick(teams: int) -> None:
+    pass
+
+
+def _make_forces(out: Path, shape: Scale, seed: int, as_of: dt.date, tick) -> dict[str, int]:
+    """Each force of a region in a process of its own (as many at once as there are cores), each writing its
+    own file of every table; the bar moves as any of them finishes a team."""
+    forces = range(1, shape.forces + 1)
+    context = multiprocessing.get_context("spawn")  # not fork: Polars and DuckDB hold threads and locks
+    with context.Manager() as manager, ProcessPoolExecutor(min(len(forces), os.cpu_count() or 1), context) as pool:
+        done = manager.Queue()
+        running = [pool.submit(make_force, out, shape, seed, as_of, done.put, force) for force in forces]
+        while not all(f.done() for f in running):
+            with contextlib.suppress(queue.Empty):
+                tick(done.get(timeout=0.5))
+        counts: dict[str, int] = {}
+        for future in running:
+            for table, n in future.result().items():
+                counts[table] = counts.get(table, 0) + n
+        while not done.empty():
+            tick(done.get())
+    return counts
+
+
+def make_force(
+    out: Path, shape: Scale, seed: int, as_of: dt.date, tick, force: int | None = None, scripted: bool = False
+) -> dict[str, int]:
+    """Write one force's tables into `out`: the whole extract, or with `force` (1, 2, ...) that force of a region
+    under `<table>/F<force>.parquet`, from the stream seeded by (seed, force). Calls `tick(1)` for every team.
+    `scripted`: the unit scale's second team plays out the pattern of `scripted.py`."""
+    rng = np.random.default_rng(seed if force is None else [seed, force])
     start = as_of.replace(year=as_of.year - shape.years)
-    writer = BatchWriter(out)
-    ids = Ids()
+    writer = BatchWriter(out, None if force is None else f"F{force}")
+    ids = Ids("" if force is None else f"F{force}-")
     names = Names(rng)
-    staff_no = iter(range(1001, 100_000))
-    teams = [(unit, t) for unit in shape.units for t in range(shape.teams_per_unit)]
+    first_no = 1001 if force is None else force * 100_000 + 1001
+    staff_no = iter(range(first_no, first_no + 98_999))
+    units = shape.units if force is None else tuple(f"F{force}-{unit}" for unit in shape.units)
     # supervision draws from a stream of its own, so adding it left every other table as it was
-    supervision_rng = np.random.default_rng([seed, 10])
-    bar = progress(total=len(teams), desc="teams", unit="team") if progress else None
-    for unit in shape.units:
+    supervision_rng = np.random.default_rng([seed, 10] if force is None else [seed, force, 10])
+    for unit in units:
         manager = _officer(next(staff_no), names, "DI", "manager", unit, f"{unit}-HQ", None, start, rng)
         examiners = [
             _officer(
@@ -135,40 +190,30 @@ def generate_extract(out: str | Path, *, scale: str = "unit", seed: int = 42, as
         writer.add("supervision", supervision_rows(supervision_rng, examiners, start, as_of))
         for t in range(shape.teams_per_unit):
             team_name = f"{unit}-{chr(ord('A') + t)}"
-            scripted = Scripted(as_of) if scale == "unit" and t == 1 else None
+            script = Scripted(as_of) if scripted and t == 1 else None
             staff = _team(
-                writer, rng, ids, names, staff_no, shape, unit, team_name, manager, examiners, start, as_of, scripted
+                writer, rng, ids, names, staff_no, shape, unit, team_name, manager, examiners, start, as_of, script
             )
-            lapsed = {scripted.part_timer.officer_id: scripted.cover_day + dt.timedelta(days=45)} if scripted else {}
+            lapsed = {script.part_timer.officer_id: script.cover_day + dt.timedelta(days=45)} if script else {}
             late_plan = (
                 next(
                     (
                         o.officer_id
                         for o in staff[1:]
                         if o.left_on is None  # a colleague in the same team
-                        and o not in (scripted.part_timer, scripted.colleague)
+                        and o not in (script.part_timer, script.colleague)
                     ),
                     None,
                 )
-                if scripted
+                if script
                 else None
             )
             writer.add(
                 "supervision",
                 supervision_rows(supervision_rng, staff, start, as_of, lapsed=lapsed, late_plan=late_plan),
             )
-            if bar:
-                bar.update(1)
-    if bar:
-        bar.close()
-    counts = writer.close()
-    write_manifest(
-        out,
-        f"{scale}-seed{seed}-{as_of.isoformat()}",
-        dt.datetime.combine(as_of, dt.time(6, 0)),
-        f"unitload generate --scale {scale} --seed {seed}",
-    )
-    return counts
+            tick(1)
+    return writer.close()
 
 
 def _officer(number, names, rank, role, unit, team, supervisor, start, rng, joined=None) -> Officer:
@@ -292,15 +337,15 @@ def _cases(rng, ids, shape, unit, team, start, as_of) -> list[Case]:
         years_in = (day - start).days / 365.0
         rate = shape.cases_per_team_year / 365.0 * (1 + 0.05 * years_in) * (1.3 if day.weekday() < 5 else 0.25)
         for _ in range(rng.poisson(rate)):
-            risk = RISKS[rng.choice(4, p=RISK_P)]
-            complexity = int(rng.choice([1, 2, 3], p=[0.7, 0.25, 0.05]))
+            risk = RISKS[RISK_P.draw(rng)]
+            complexity = 1 + COMPLEXITY_P.draw(rng)
             length = rng.lognormal(np.log(shape.median_case_days), 0.8) * (1 + 0.6 * (complexity - 1))
             closed = day + dt.timedelta(days=max(3, int(length)))
             number = ids.next_case()
             cases.append(
                 Case(
                     case_id=number,
-                    case_ref=f"44PL{int(number[1:]):06d}{day.year % 100:02d}",
+                    case_ref=ids.case_ref(day),
                     unit=unit,
                     team=team,
                     opened_on=day,

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import polars as pl
 
+from unitload.extract import open_extract
+from unitload.schema import TABLE_NAMES
+
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
 RISK = {"very_high": "Very High", "high": "High", "medium": "Medium", "low": "Low"}
 COMPLEXITY = {1: "Standard", 2: "Complex", 3: "Major"}
@@ -92,7 +95,8 @@ def generate_exports(out: Path, *, scale: str, seed: int, as_of: dt.date, progre
 
 def write_exports(extract: Path, out: Path) -> dict[str, int]:
     """Write the extract in `extract` as the two systems' exports under `out`, with their mappings."""
-    tables = {p.stem: pl.read_parquet(p) for p in sorted(extract.glob("*.parquet"))}
+    made = open_extract(extract)  # a region's tables are a file per force
+    tables = {name: pl.read_parquet(files) for name in TABLE_NAMES if (files := made.files(name))}
     rms, duty = out / "rms", out / "duty"
     rms.mkdir(parents=True, exist_ok=True)
     duty.mkdir(parents=True, exist_ok=True)
