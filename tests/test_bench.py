@@ -26,7 +26,8 @@ def test_the_pandas_baseline_equals_the_named_query(sample, name, as_of):
 @pytest.mark.slow
 def test_the_bench_command_prints_its_figures():
     done = subprocess.run(
-        [sys.executable, "-m", "unitload", "bench", "--data", str(SAMPLE), "--page", "supervision", "--repeat", "1"],
+        [sys.executable, "-m", "unitload", "bench", "--data", str(SAMPLE), "--page", "supervision", "--repeat", "1"]
+        + ["--targets", "region"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -38,5 +39,16 @@ def test_the_bench_command_prints_its_figures():
     assert "unitload --help: " in out and "unitload query officer_load (sample): " in out  # start, beside 0.5 s
     assert "promoted extract (unitload promote " in out and "opened by a new process: first page " in out
     assert " live " in out and " open " in out and " start " in out  # each figure beside its target's verdict
+    assert "(targets for a region)" in out and "peak memory serving" in out and "peak_mb " in out  # 4 GB checked
     # Streamlit's warnings for pages run outside a server would bury the figures, one per page run
     assert "missing ScriptRunContext" not in done.stderr and "No runtime found" not in done.stderr
+
+
+def test_the_bench_refuses_targets_it_does_not_know():
+    done = subprocess.run(
+        [sys.executable, "-m", "unitload", "bench", "--data", str(SAMPLE), "--targets", "planet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "--targets must be one of force, region, not 'planet'" in done.stderr

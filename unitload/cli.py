@@ -286,15 +286,19 @@ def bench(
     page: Annotated[list[str] | None, typer.Option("--page", help="Only these pages (repeatable).")] = None,
     repeat: Annotated[int, typer.Option("--repeat", help="Runs of each warm filter set.")] = 3,
     pandas: Annotated[bool, typer.Option("--pandas/--no-pandas", help="Compare with pandas.")] = True,
+    targets: Annotated[str, typer.Option("--targets", help="Targets to check: force or region.")] = "force",
 ) -> None:
     """Time every page's server-side work cold and warm, the 24-month trend and pandas; print peak memory."""
-    from perf.bench import PAGES
+    from perf.bench import PAGES, TARGETS
     from perf.bench import bench as run_bench
+
+    if targets not in TARGETS:
+        raise UsageError(f"--targets must be one of {', '.join(TARGETS)}, not {targets!r}")
 
     unknown = sorted(set(page or ()) - set(PAGES))
     if unknown:
         raise UsageError(f"--page must be among {', '.join(PAGES)}, not {', '.join(unknown)}")
-    run_bench(data, tuple(page) if page else PAGES, pandas=pandas, repeat=repeat)
+    run_bench(data, tuple(page) if page else PAGES, pandas=pandas, repeat=repeat, scale=targets)
 
 
 @app.command()
