@@ -108,3 +108,29 @@ def test_a_region_is_its_forces_made_side_by_side_with_ids_apart(tmp_path, monke
     again = generate_extract(tmp_path / "again", scale="tiny-region", seed=3, as_of=dt.date(2026, 10, 31))
     assert again == counts and by_force[0] != by_force[1]
     assert pl.read_parquet(tmp_path / "again" / "cases" / "*.parquet").equals(cases)
+
+
+def test_an_officer_who_leaves_at_once_still_leaves_after_joining():
+    """A stay drawn under a day (seen once in a region's 9,118 officers) must not give left_on == joined_on."""
+    import numpy as np
+
+    from unitload.generate import _slot
+    from unitload.generate.staff import Names, Officer
+
+    class Brief:  # numpy's stream, but the first holder stays eight years and their successor a few minutes
+        def __init__(self):
+            self.rng = np.random.default_rng(1)
+            self.stays = iter([8.0, 0.0001])
+
+        def exponential(self, scale):
+            return next(self.stays, 50.0)
+
+        def __getattr__(self, name):
+            return getattr(self.rng, name)
+
+    rng = Brief()
+    sergeant = Officer("P1", "S", "DS", "supervisor", "U", "U-A", None, dt.date(2015, 1, 1))
+    people = _slot(rng, Names(rng), iter(range(2, 10_000)), "U", "U-A", sergeant, dt.date(2016, 10, 31),
+                   dt.date(2026, 10, 31), None)  # fmt: skip
+    assert len(people) == 3 and people[1].joined_on > dt.date(2016, 10, 31)  # the successor joined in the window
+    assert all(p.left_on is None or p.left_on > p.joined_on for p in people)

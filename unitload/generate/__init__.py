@@ -314,7 +314,8 @@ def _slot(rng, names, staff_no, unit, team, sergeant, start, as_of, role) -> lis
             next(staff_no), names, rank, "investigator", unit, team, sergeant.officer_id, start, rng, joined
         )
         years_left = rng.exponential(1 / 0.08)
-        leave = officer.joined_on + dt.timedelta(days=int(years_left * 365))
+        # at least a day in post (a stay drawn under a day made left_on equal joined_on, which validation rejects)
+        leave = officer.joined_on + dt.timedelta(days=max(1, int(years_left * 365)))
         if role is None and leave < as_of and leave > start:
             officer.left_on = weekday_on_or_after(leave)
         part_time = role == "part_timer" or (role is None and rng.random() < 0.22)
