@@ -22,12 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "unit"
 UNITLOAD = [sys.executable, "-m", "unitload"]
 FIRST_PAGE = """
-import json, time
+import json, resource, time
 started = time.perf_counter()
-from perf.bench import time_page
+from perf.bench import PAGES, time_page
 imported = time.perf_counter()
 took = time_page("overview", {})
-print(json.dumps({"imports": imported - started, "first_page": took}))
+for page in PAGES:  # then every page once, as a replica's first visitors would ask for them
+    time_page(page, {})
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"imports": imported - started, "first_page": took, "peak_mb": peak}))
 """
 
 
@@ -49,7 +52,8 @@ def command_start(runs: int = 3) -> dict[str, float]:
 
 
 def promoted_open(data: Path, settings: Path) -> dict[str, float]:
-    """Promote `data` into a new root, then open it in a fresh process and draw the Overview once."""
+    """Promote `data` into a new root, then open it in a fresh process and draw the Overview once (timed), then
+    every page once: that process's peak memory is a replica's serving one extract."""
     with tempfile.TemporaryDirectory(prefix="unitload-promoted-") as folder:
         root = Path(folder) / "root"
         start = time.perf_counter()

@@ -39,7 +39,7 @@ def test_the_bench_command_prints_its_figures():
     assert "unitload --help: " in out and "unitload query officer_load (sample): " in out  # start, beside 0.5 s
     assert "promoted extract (unitload promote " in out and "opened by a new process: first page " in out
     assert " live " in out and " open " in out and " start " in out  # each figure beside its target's verdict
-    assert "(targets for a region)" in out and "peak memory serving" in out and "peak_mb " in out  # 4 GB checked
+    assert "(targets for a region)" in out and "after every page once: " in out and "peak_mb " in out  # 4 GB
     # Streamlit's warnings for pages run outside a server would bury the figures, one per page run
     assert "missing ScriptRunContext" not in done.stderr and "No runtime found" not in done.stderr
 
