@@ -57,6 +57,14 @@ create or replace macro absence_on(as_of, months, long_absence_days, reducing_ki
         select month_index, d from month_ends(as_of, months)
     ),
 
+    away as (
+        -- only the officers with a row covering a day asked for: a spell is rows that overlap or touch, so it
+        -- covers a day only if one of its rows does (the rest of the table need not be made into spells)
+        select distinct a.officer_id
+        from absences as a
+        join calendar as cal on in_closed(a.first_day, a.last_day, cal.d)
+    ),
+
     ordered as (
         -- each row with the furthest day any row before it (by first day) reaches; an ongoing row reaches
         -- every later day
@@ -70,6 +78,7 @@ create or replace macro absence_on(as_of, months, long_absence_days, reducing_ki
                 rows between unbounded preceding and 1 preceding
             ) as reached
         from absences
+        semi join away using (officer_id)
     ),
 
     numbered as (
