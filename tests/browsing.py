@@ -16,8 +16,9 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # git-ignored: for a revi
 TRAIL = ROOT / "test-artifacts" / "audit" / "unitload-audit.jsonl"  # tests/local.toml, as the server reads it
 
 
-def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+def open_page(desk, url: str):
+    """A new tab of the `desk` profile on `url`, once its first run has drawn the page's title."""
+    page = desk.new_page()
     page.goto(url)
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)

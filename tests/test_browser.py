@@ -33,8 +33,8 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[0].replace("?", "-") or "overview" for p in PAGES])
-def test_page_renders_its_charts(server, browser, path, title, charts):
-    page = open_page(browser, f"{server}/{path}")
+def test_page_renders_its_charts(server, desk, path, title, charts):
+    page = open_page(desk, f"{server}/{path}")
     try:
         assert page.locator("h1").first.inner_text() == title
         if charts:
@@ -63,13 +63,13 @@ def test_page_renders_its_charts(server, browser, path, title, charts):
         ("cases?extract=unit-seed42-2026-10-31&case=C000836#case-timeline", "Case timeline"),
     ],
 )
-def test_an_attention_list_link_opens_scrolled_to_its_officer_or_case(server, browser, link, heading):
+def test_an_attention_list_link_opens_scrolled_to_its_officer_or_case(server, desk, link, heading):
     """The Overview's links keep the extract (and month and teams) and open at the item's section.
 
     (A new server's very first request, forwarded through the frame, loses the section: the tests'
     server has answered others first.)"""
-    open_page(browser, f"{server}/data").close()
-    page = open_page(browser, f"{server}/{link}")
+    open_page(desk, f"{server}/data").close()
+    page = open_page(desk, f"{server}/{link}")
     try:
         target = page.get_by_role("heading", name=heading)
         page.wait_for_function(
@@ -84,8 +84,8 @@ def test_an_attention_list_link_opens_scrolled_to_its_officer_or_case(server, br
         page.close()
 
 
-def test_every_page_opens_from_the_navigation(server, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def test_every_page_opens_from_the_navigation(server, desk):
+    page = desk.new_page()
     try:
         page.goto(f"{server}/")
         wait_idle(page)
@@ -111,9 +111,9 @@ def test_every_page_opens_from_the_navigation(server, browser):
         page.close()
 
 
-def test_a_charts_data_table_opens_from_the_keyboard(server, browser):
+def test_a_charts_data_table_opens_from_the_keyboard(server, desk):
     """Under each chart, its data as a table: made when opened, here with the keyboard alone."""
-    page = open_page(browser, f"{server}/workload")
+    page = open_page(desk, f"{server}/workload")
     try:
         box = opened_when_asked(page, "Load per officer: its data as a table", "[data-testid=stDataFrame]", True)
         assert box.get_by_role("button", name="Download").count() == 1  # the audited downloads, as any table
@@ -121,9 +121,9 @@ def test_a_charts_data_table_opens_from_the_keyboard(server, browser):
         page.close()
 
 
-def test_the_overview_works_from_the_keyboard_alone(server, browser):
+def test_the_overview_works_from_the_keyboard_alone(server, desk):
     """Tab to the part-timers' "Who" button, open it, tab to the officer, open their section: no mouse."""
-    page = open_page(browser, f"{server}/")
+    page = open_page(desk, f"{server}/")
     try:
         wait_idle(page)
         focused = ""
@@ -166,8 +166,8 @@ def test_a_server_started_for_a_test_stops_when_its_generator_is_closed():
         urllib.request.urlopen(f"{url}/_stcore/health", timeout=5)
 
 
-def test_every_reason_in_full_is_one_numbered_list_made_when_opened(server, browser):
-    page = open_page(browser, f"{server}/")
+def test_every_reason_in_full_is_one_numbered_list_made_when_opened(server, desk):
+    page = open_page(desk, f"{server}/")
     try:
         box = opened_when_asked(page, "Every reason in full", "ol > li")
         items = box.locator("ol > li")
