@@ -66,17 +66,18 @@ case_figures as (
 ),
 
 forensic_figures as (
+    -- the item's case's unit (forensic_queue carries it), and the team of its officer in charge when the case is
+    -- open on D (case_progress); a closed case's items count under its unit and no team
     select
         q.as_of,
         q.month_index,
-        coalesce(p.unit, c.unit) as unit,
+        q.unit,
         p.oic_team as team,
         count(*) as forensic_items,
         max(q.age_days) as forensic_oldest_days
     from forensic_queue as q
     left join case_progress as p on p.case_id = q.case_id and p.as_of = q.as_of
-    left join cases as c on c.case_id = q.case_id
-    group by q.as_of, q.month_index, coalesce(p.unit, c.unit), p.oic_team
+    group by q.as_of, q.month_index, q.unit, p.oic_team
 ),
 
 combined as (
