@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-from-lock
 DATA ?= sample_data/unit
 PORT ?= 8501
 
-.PHONY: run test lint format bench load sample lock clean system docs
+.PHONY: run test lint format bench bench-region load sample lock clean system docs
 
 # What the browser and scale-out tests need beyond Python: Debian's Chromium and nginx. `make test`
 # installs them when run as root (CI, a fresh container); otherwise it stops with the command to run.
@@ -28,6 +28,14 @@ $(FORCE)/manifest.json: | $(STAMP)
 
 bench: $(STAMP) $(FORCE)/manifest.json  ## page, trend and pandas timings at force scale (generates it once)
 	$(BIN)/unitload bench --data $(FORCE)
+
+REGION ?= /tmp/unitload-region
+
+$(REGION)/manifest.json: | $(STAMP)
+	$(BIN)/unitload generate --scale region --seed 1 --out $(REGION)
+
+bench-region: $(STAMP) $(REGION)/manifest.json  ## the same at region scale, four forces (generates it once, about 7 min)
+	$(BIN)/unitload bench --data $(REGION) --targets region
 
 load: $(STAMP) $(FORCE)/manifest.json  ## 20 browser sessions against one server at force scale (not in make test)
 	$(BIN)/unitload load --data $(FORCE) --sessions 20 --minutes 3

@@ -114,7 +114,7 @@ def test_an_officer_who_leaves_at_once_still_leaves_after_joining():
     """A stay drawn under a day (seen once in a region's 9,118 officers) must not give left_on == joined_on."""
     import numpy as np
 
-    from unitload.generate import _slot
+    from unitload.generate import post_holders
     from unitload.generate.staff import Names, Officer
 
     class Brief:  # numpy's stream, but the first holder stays eight years and their successor a few minutes
@@ -130,7 +130,7 @@ def test_an_officer_who_leaves_at_once_still_leaves_after_joining():
 
     rng = Brief()
     sergeant = Officer("P1", "S", "DS", "supervisor", "U", "U-A", None, dt.date(2015, 1, 1))
-    people = _slot(rng, Names(rng), iter(range(2, 10_000)), "U", "U-A", sergeant, dt.date(2016, 10, 31),
+    people = post_holders(rng, Names(rng), iter(range(2, 10_000)), "U", "U-A", sergeant, dt.date(2016, 10, 31),
                    dt.date(2026, 10, 31), None)  # fmt: skip
     assert len(people) == 3 and people[1].joined_on > dt.date(2016, 10, 31)  # the successor joined in the window
     assert all(p.left_on is None or p.left_on > p.joined_on for p in people)

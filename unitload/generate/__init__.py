@@ -252,7 +252,7 @@ def _team(writer, rng, ids, names, staff_no, shape, unit, team_name, manager, ex
     investigators = []
     for slot in range(shape.investigators_per_team):
         role = scripted.role_of(slot) if scripted else None
-        people = _slot(rng, names, staff_no, unit, team_name, sergeant, start, as_of, role)
+        people = post_holders(rng, names, staff_no, unit, team_name, sergeant, start, as_of, role)
         if role:
             scripted.cast(role, people[0])
         investigators += people
@@ -304,7 +304,7 @@ def _team(writer, rng, ids, names, staff_no, shape, unit, team_name, manager, ex
     return staff
 
 
-def _slot(rng, names, staff_no, unit, team, sergeant, start, as_of, role) -> list[Officer]:
+def post_holders(rng, names, staff_no, unit, team, sergeant, start, as_of, role) -> list[Officer]:
     """The people who fill one investigator post over the years, with gaps between them."""
     people = []
     joined = None
