@@ -75,9 +75,9 @@ def nav_labels(page) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["", "workload", "cases", "forensics", "supervision", "planner", "data"])
-def test_signed_out_every_page_shows_only_the_sign_in(signed_server, browser, path):  # noqa: F811
+def test_signed_out_every_page_shows_only_the_sign_in(signed_server, desk, path):  # noqa: F811
     url, _ = signed_server
-    page = browser.new_page()
+    page = desk.new_page()  # no one signs in in this profile: each sign-in below has a profile of its own
     try:
         page.goto(f"{url}/{path}")
         page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
@@ -181,8 +181,8 @@ def hostile_server(tmp_path_factory):
         f"cases?case={quote(PLANTED)}&teams={quote(f'[x]({LINK})')}",
     ],
 )
-def test_text_from_the_data_is_inert(hostile_server, browser, path):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def test_text_from_the_data_is_inert(hostile_server, desk, path):  # noqa: F811
+    page = desk.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
