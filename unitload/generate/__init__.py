@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import queue
 import shutil
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,13 +151,12 @@ def _make_forces(out: Path, shape: Scale, seed: int, as_of: dt.date, tick) -> di
         while not all(f.done() for f in running):
             with contextlib.suppress(queue.Empty):
                 tick(done.get(timeout=0.5))
-        counts: dict[str, int] = {}
+        counts = Counter()
         for future in running:
-            for table, n in future.result().items():
-                counts[table] = counts.get(table, 0) + n
+            counts.update(future.result())
         while not done.empty():
             tick(done.get())
-    return counts
+    return dict(counts)
 
 
 def make_force(

@@ -76,8 +76,8 @@ class Officer:
     left_on: dt.date | None = None
     contracts: list[tuple[dt.date, dt.date | None, float]] = field(default_factory=list)
     absences: list[tuple[dt.date, dt.date | None, str, float]] = field(default_factory=list)
-    _absent_key: tuple[list, int] | None = field(default=None, init=False, repr=False, compare=False)
-    _absent_cache: tuple[frozenset[int], dt.date | None] = field(
+    _absent_for: tuple[list, int] | None = field(default=None, init=False, repr=False, compare=False)
+    _absent_days: tuple[frozenset[int], dt.date | None] = field(
         default=(frozenset(), None), init=False, repr=False, compare=False
     )
 
@@ -92,25 +92,23 @@ class Officer:
 
     def absent(self, day: dt.date) -> bool:
         """A full-day absence covers the day (closed interval)."""
-        days, open_from = self._absent_days()
-        return day.toordinal() in days or (open_from is not None and day >= open_from)
-
-    def _absent_days(self) -> tuple[frozenset[int], dt.date | None]:
-        """Every day of a full-day absence, and the first day of one with no end: made once for the list as it
-        stands (the simulation asks for each officer on each day; the list is replaced or added to, not edited)."""
-        key = (self.absences, len(self.absences))  # the list itself (held, so its id is not reused) and its length
-        if self._absent_key is None or self._absent_key[0] is not key[0] or self._absent_key[1] != key[1]:
+        # the simulation asks for each officer on each day: the days are made once for the list as it stands
+        # (it is replaced or added to, never edited in place; holding it keeps its identity from being reused)
+        if (
+            self._absent_for is None
+            or self._absent_for[0] is not self.absences
+            or self._absent_for[1] != len(self.absences)
+        ):
             days, open_from = set(), None
             for first, last, _, reduction in self.absences:
-                if reduction < 1.0:
-                    continue
-                if last is None:
+                if reduction >= 1.0 and last is None:
                     open_from = first if open_from is None else min(open_from, first)
-                else:
+                elif reduction >= 1.0:
                     days.update(range(first.toordinal(), last.toordinal() + 1))
-            self._absent_cache = (frozenset(days), open_from)
-            self._absent_key = key
-        return self._absent_cache
+            self._absent_days = (frozenset(days), open_from)
+            self._absent_for = (self.absences, len(self.absences))
+        days, open_from = self._absent_days
+        return day.toordinal() in days or (open_from is not None and day >= open_from)
 
     def row(self) -> dict:
         keys = ("officer_id", "display_name", "rank", "role", "unit", "team", "supervisor_id", "joined_on", "left_on")
