@@ -31,13 +31,9 @@ select * replace (
 from base_snap_forensic_queue
 where case_id in (select case_id from cases);
 
-create or replace view snap_first_holder as
-select * replace (case when officer_id in (select officer_id from officers) then team end as team)
-from base_snap_first_holder
-where case_id in (select case_id from cases);
-
-create or replace view snap_first_progress as
-select * from base_snap_first_progress
+create or replace view snap_first_action as
+select * replace (case when first_officer_id in (select officer_id from officers) then team end as team)
+from base_snap_first_action
 where case_id in (select case_id from cases);
 
 create or replace view snap_exhibit_dates as

@@ -58,8 +58,7 @@ SNAPSHOT_QUERIES = (
     "case_progress",
     "officer_load",
     "forensic_queue",
-    "first_progress",
-    "first_holder",
+    "first_action",
     "exhibit_dates",
 )
 SERIES = ("as_of", "months")  # the parameters that pick a snapshot's days, not its values

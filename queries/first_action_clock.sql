@@ -1,11 +1,9 @@
 -- purpose: The risk-graded first-action clock of every case: a new case must see a progressing
 --   action within first_action_days of its risk grade (settings) of being opened.
 -- grain: one row per case opened on or before $as_of (and on or after $opened_since when given)
--- uses: first_progress, first_holder
+-- uses: first_action
 -- parameters:
 --   $as_of                DATE       the as-of day
---   $risk_grades          VARCHAR[]  risk grades, in the order of $first_action_days
---   $first_action_days    INTEGER[]  days allowed per risk grade
 --   $units                VARCHAR[]  units to include; null for every unit
 --   $teams                VARCHAR[]  teams to include (team of the first officer in charge); null for all
 --   $opened_since         DATE       only cases opened on or after this day; null for every case
@@ -30,24 +28,22 @@ params as (
 
 clocked as (
     select
-        c.case_id,
-        c.unit,
-        h.team,
-        c.risk_grade,
-        c.opened_on,
-        cast(date_trunc('month', c.opened_on) as date) as opened_month,
-        $first_action_days[list_position($risk_grades, c.risk_grade)] as clock_days,
-        c.opened_on + clock_days as due_on,
-        case when f.first_progress_on <= params.d then f.first_progress_on end as first_progress_on,
-        case when f.first_progress_on <= params.d then f.first_progress_on - c.opened_on end
+        a.case_id,
+        a.unit,
+        a.team,
+        a.risk_grade,
+        a.opened_on,
+        a.opened_month,
+        a.clock_days,
+        a.due_on,
+        case when a.first_progress_on <= params.d then a.first_progress_on end as first_progress_on,
+        case when a.first_progress_on <= params.d then a.first_progress_on - a.opened_on end
             as days_to_first_progress,
         params.d
-    from cases as c
+    from first_action as a
     cross join params
-    left join first_progress as f on f.case_id = c.case_id
-    left join first_holder as h on h.case_id = c.case_id
-    where c.opened_on <= params.d
-        and (cast($opened_since as date) is null or c.opened_on >= cast($opened_since as date))
+    where a.opened_on <= params.d
+        and (cast($opened_since as date) is null or a.opened_on >= cast($opened_since as date))
 ),
 
 final as (
