@@ -38,10 +38,11 @@ def view_link(path: str, anchor: str | None = None, **params: str) -> str:
 def view_links():
     """`view_link` with this view's choices read once: for a table of thousands of links (reading the query
     parameters for each one took most of a force's Overview run)."""
-    kept = [(k, v) for k in KEPT for v in st.query_params.get_all(k) if v]
+    kept = urlencode([(k, v) for k in KEPT for v in st.query_params.get_all(k) if v])  # encoded once
 
     def link(path: str, anchor: str | None = None, **params: str) -> str:
-        query = urlencode(kept + [(k, v) for k, v in params.items() if v is not None])
+        own = urlencode([(k, v) for k, v in params.items() if v is not None])
+        query = "&".join(part for part in (kept, own) if part)  # as urlencode joins the pairs of both
         return f"{path}?{query}" + (f"#{anchor}" if anchor else "")
 
     return link
