@@ -44,6 +44,30 @@ def test_first_action_clock(build, risk, opened, actions, status, days):
     assert (got["clock_status"], got["days_to_first_progress"]) == (status, days)
 
 
+def test_first_action_holds_what_the_clock_needs_on_any_day(build):
+    # C1: first held by A (team T1), then B; progress before opening does not count, the first after
+    # it does even beyond the as-of day (first_action_clock cuts it at its day). C2: never allocated.
+    source = build(
+        cases=[case("C1", D(2026, 6, 10), risk="high"), case("C2", D(2026, 7, 3), risk="low")],
+        assignments=[assign("C1", "A", D(2026, 6, 10), D(2026, 6, 20)), assign("C1", "B", D(2026, 6, 20))],
+        actions=[
+            action("X1", "C1", D(2026, 6, 9)),  # the day before it was opened
+            action("X2", "C1", D(2026, 6, 12), "victim_update"),  # not a progressing type
+            action("X3", "C1", D(2026, 7, 2), "arrest"),
+        ],
+        officers=[officer("A", team="T1"), officer("B", team="T2")],
+        contracts=[contract("A"), contract("B")],
+    )
+    got = {r["case_id"]: r for r in run_query(source, "first_action").to_dicts()}
+    one = got["C1"]
+    assert (one["first_officer_id"], one["team"], one["opened_month"]) == ("A", "T1", D(2026, 6, 1))
+    assert (one["clock_days"], one["due_on"], one["first_progress_on"]) == (7, D(2026, 6, 17), D(2026, 7, 2))
+    never = got["C2"]
+    assert (never["first_officer_id"], never["team"], never["first_progress_on"]) == (None, None, None)
+    assert (never["clock_days"], never["due_on"]) == (30, D(2026, 8, 2))
+    assert run_query(source, "first_action").height == 2  # one row per case
+
+
 def test_first_action_days_come_from_settings(build):
     strict = Settings.model_validate({"progress": {"first_action_days": {"low": 3}}})
     source = build(
