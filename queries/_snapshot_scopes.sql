@@ -3,6 +3,9 @@
 -- scope's schema, where `officers` and `cases` are the scope's views and `base_snap_<name>` the
 -- extract's snapshot tables. tests/test_queries.py checks every view against the live queries.
 --
+-- workload_groups has no view here: its totals per unit and team are not a filter of the extract's
+-- (queries/snapshots.py, WHOLE_EXTRACT_ONLY), so a team scope computes it from the views below.
+--
 -- A case held on D by an officer outside the scope shows that officer by id only: no team, not absent,
 -- not long-term absent, not left (the scope's views hold none of that officer's rows).
 create or replace view snap_case_progress as

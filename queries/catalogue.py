@@ -58,6 +58,7 @@ SNAPSHOT_QUERIES = (
     "case_progress",
     "officer_load",
     "forensic_queue",
+    "workload_groups",  # after the three it is made from: built from their snapshot tables
     "first_action",
     "exhibit_dates",
 )

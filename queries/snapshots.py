@@ -10,12 +10,27 @@ from __future__ import annotations
 # SQL text here is built only from identifiers of fixed lists (schema names made by db and scopes,
 # the snapshot table names of SNAPSHOT_QUERIES), quoted by ident(); values are bound parameters.
 # ruff: noqa: S608
-from queries.catalogue import QUERY_DIR, SERIES, SNAPSHOT_QUERIES, NamedQuery, load_query, snapshot_table
+import dataclasses
+
+from queries.catalogue import (
+    QUERY_DIR,
+    SERIES,
+    SNAPSHOT_QUERIES,
+    NamedQuery,
+    composed,
+    load_query,
+    parameter_names,
+    snapshot_table,
+)
 from unitload.db import SnapshotSet, Source, ident
 from unitload.months import month_end_days
 
 KEEP_PREPARED = 2  # extracts kept with snapshots and tables in memory: the current one and the one before
 SCOPES_SQL = QUERY_DIR / "_snapshot_scopes.sql"
+# Snapshots of totals per unit and team: a team scope's own figures are not a filter of their rows (a
+# case of the scope held by another team's officer counts under no team there), so a team scope
+# computes these from its views of the other snapshots, which `_snapshot_scopes.sql` gives.
+WHOLE_EXTRACT_ONLY = frozenset({"workload_groups"})
 
 
 def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
@@ -35,21 +50,24 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
             return
         source.hold_in_memory()
         cur = source.cursor()
+        made: set[str] = set()
         for name in SNAPSHOT_QUERIES:
             query, table = load_query(name), ident(snapshot_table(name))
+            # made from the snapshots already made (same days, same values) where it uses them
+            reads = frozenset(made.intersection(query.uses))
+            sql = composed(name, reads) if reads else query.sql
+            made.add(name)
             if "months" not in query.parameters:
-                cur.execute(
-                    f"CREATE OR REPLACE TABLE {table} AS " + query.sql, {p: values[p] for p in query.parameters}
-                )
+                cur.execute(f"CREATE OR REPLACE TABLE {table} AS " + sql, {p: values[p] for p in parameter_names(sql)})
                 continue
             # a few days at a time: the same rows as one run over every day, in a fraction of the memory
             for n, start in enumerate(range(0, len(days), chunk)):
-                bound = {p: values[p] for p in query.parameters} | {
+                bound = {p: values[p] for p in parameter_names(sql)} | {
                     "as_of": days[start],
                     "months": len(days[start : start + chunk]),
                 }
                 into = f"CREATE OR REPLACE TABLE {table} AS " if n == 0 else f"INSERT INTO {table} "
-                cur.execute(into + query.sql, bound)
+                cur.execute(into + sql, bound)
         cur.close()
         mark_built(source, months)
 
@@ -59,7 +77,7 @@ def mark_built(source: Source, months: int) -> None:
     ends before it with the settings in force (call with the lock held, the tables made)."""
     days = month_end_days(source.extract.as_of, months)
     values = source.settings.sql_params() | {"as_of": source.extract.as_of, "months": months}
-    source.db.snapshots[source.schema] = SnapshotSet(frozenset(days), values)
+    source.db.snapshots[source.schema] = SnapshotSet(frozenset(days), values, frozenset(SNAPSHOT_QUERIES))
     _prepare(source)
 
 
@@ -76,7 +94,7 @@ def usable_snapshots(source: Source, query: NamedQuery, values: dict[str, object
         except (TypeError, ValueError, OverflowError):
             covered = False
     usable = set()
-    for used in (_used(query.name) | {query.name}) & set(SNAPSHOT_QUERIES):
+    for used in (_used(query.name) | {query.name}) & built.names:
         parameters = load_query(used).parameters
         same = all(values.get(p) == built.values.get(p) for p in parameters if p not in SERIES)
         if same and (covered or "months" not in parameters):
@@ -133,6 +151,8 @@ def scope_snapshots(cur, source: Source, schema: str, team_scoped: bool) -> None
         base = ident(source.schema) + "." + ident(snapshot_table(name))
         into = ident(("base_" if team_scoped else "") + snapshot_table(name))
         cur.execute("CREATE OR REPLACE VIEW " + into + " AS SELECT * FROM " + base)
+    built = source.db.snapshots[source.schema]
     if team_scoped:
         cur.execute(SCOPES_SQL.read_text(encoding="utf-8"))
-    source.db.snapshots[schema] = source.db.snapshots[source.schema]
+        built = dataclasses.replace(built, names=built.names - WHOLE_EXTRACT_ONLY)
+    source.db.snapshots[schema] = built

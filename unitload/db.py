@@ -44,6 +44,7 @@ class SnapshotSet:
 
     days: frozenset[dt.date]
     values: dict[str, object]
+    names: frozenset[str] = frozenset()  # the snapshot queries this schema may read
 
 
 class Database:
