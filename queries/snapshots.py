@@ -57,16 +57,17 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
             reads = frozenset(made.intersection(query.uses))
             sql = composed(name, reads) if reads else query.sql
             made.add(name)
+            fixed = {p: values[p] for p in parameter_names(sql)}
             if "months" not in query.parameters:
-                cur.execute(f"CREATE OR REPLACE TABLE {table} AS " + sql, {p: values[p] for p in parameter_names(sql)})
+                cur.execute("CREATE OR REPLACE TABLE " + table + " AS " + sql, fixed)
                 continue
             # a few days at a time: the same rows as one run over every day, in a fraction of the memory
             for n, start in enumerate(range(0, len(days), chunk)):
-                bound = {p: values[p] for p in parameter_names(sql)} | {
+                bound = fixed | {
                     "as_of": days[start],
                     "months": len(days[start : start + chunk]),
                 }
-                into = f"CREATE OR REPLACE TABLE {table} AS " if n == 0 else f"INSERT INTO {table} "
+                into = "CREATE OR REPLACE TABLE " + table + " AS " if n == 0 else "INSERT INTO " + table + " "
                 cur.execute(into + sql, bound)
         cur.close()
         mark_built(source, months)
@@ -148,6 +149,8 @@ def scope_snapshots(cur, source: Source, schema: str, team_scoped: bool) -> None
         return
     cur.execute("USE " + ident(schema))
     for name in SNAPSHOT_QUERIES:
+        if team_scoped and name in WHOLE_EXTRACT_ONLY:  # not read there: no view of it
+            continue
         base = ident(source.schema) + "." + ident(snapshot_table(name))
         into = ident(("base_" if team_scoped else "") + snapshot_table(name))
         cur.execute("CREATE OR REPLACE VIEW " + into + " AS SELECT * FROM " + base)
