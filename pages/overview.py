@@ -18,7 +18,6 @@ before = months.row(-2, named=True) if months.height > 1 else {}
 officers = page.with_names(app.query(source, "workload_officers", **filters.params))
 
 figures = headline.figures(settings)
-link = app.view_links()
 for tile, figure in zip(app.tiles(len(figures)), figures, strict=True):
     delta = headline.change(figure, now, before)
     tile.metric(
@@ -32,12 +31,18 @@ for tile, figure in zip(app.tiles(len(figures)), figures, strict=True):
     if figure.people is not None and now[figure.column]:  # a count of people: who they are, one click away
         who = officers.filter(figure.people).sort("load_pct", descending=True, nulls_last=False)
         box = tile.popover(f"Who ({who.height})", key=f"overview_who_{figure.column}", width="stretch")
-        lines = []
-        for row in who.iter_rows(named=True):  # one list, not an element per officer (a force counts hundreds)
-            load = "no capacity" if row["load_pct"] is None else f"{row['load_pct']:.0f} %"
-            to = link("workload", officer=row["officer_id"], anchor="one-officer")
-            lines.append(f"- [{app.escaped(row['officer'])}]({to}) · {app.escaped(row['team'])} · {load}")
-        box.markdown("\n".join(lines))
+        lines = who.select(  # one list, not an element per officer (a force counts hundreds, a region thousands)
+            pl.format(
+                "- [{}]({}) · {} · {}",
+                app.escaped_column(pl.col("officer")),
+                app.view_link_column("workload", "one-officer", officer=pl.col("officer_id")),
+                app.escaped_column(pl.col("team")),
+                pl.when(pl.col("load_pct").is_null())
+                .then(pl.lit("no capacity"))
+                .otherwise(pl.col("load_pct").round().cast(pl.Int64).cast(pl.String) + " %"),
+            )
+        )
+        box.markdown("\n".join(lines.to_series()))
 st.caption(
     "Changes are against the previous month end; red means worse. Hover over the ? beside a figure for its "
     "definition; “Who” lists the officers a figure counts."
@@ -48,14 +53,10 @@ attention = app.query(source, "attention_list", **filters.params)
 if attention.is_empty():
     st.success("Nothing in this scope needs a decision this month.")
 else:
-    links = [
-        link("cases", case=c, anchor="case-timeline")
-        if item == "case"
-        else link("workload", officer=o, anchor="one-officer")
-        for item, c, o in attention.select("item", "case_id", "officer_id").iter_rows()
-    ]
     shown = page.with_names(attention).with_columns(
-        link=pl.Series(links, dtype=pl.String),
+        link=pl.when(pl.col("item") == "case")
+        .then(app.view_link_column("cases", "case-timeline", case=pl.col("case_id")))
+        .otherwise(app.view_link_column("workload", "one-officer", officer=pl.col("officer_id"))),
         reasons=pl.col("reasons").list.eval(pl.element().str.replace_all("_", " ")).list.join("; "),
         priority=pl.when(pl.col("priority")).then(pl.lit("first")).otherwise(pl.lit("")),
     )
@@ -83,14 +84,18 @@ else:
     # seconds of each Overview run and made the page heavy in the browser.
     box = st.expander("Every reason in full", key="overview_reasons", on_change="rerun")
     if box.open:
-        lines = []
-        for row in shown.iter_rows(named=True):
-            what = row["case_id"] if row["item"] == "case" else row["officer"]
-            lines.append(
-                f"{row['rank']}. [**{row['item']} {app.escaped(what)}**]({row['link']}) "
-                f"({app.escaped(row['reasons'])}): {app.escaped(row['detail'])}"
+        lines = shown.select(
+            pl.format(
+                "{}. [**{} {}**]({}) ({}): {}",
+                "rank",
+                "item",
+                app.escaped_column(pl.when(pl.col("item") == "case").then("case_id").otherwise("officer")),
+                "link",
+                app.escaped_column(pl.col("reasons")),
+                app.escaped_column(pl.col("detail")),
             )
-        box.markdown("\n".join(lines))  # one numbered list: read as a list, one element
+        )
+        box.markdown("\n".join(lines.to_series()))  # one numbered list: read as a list, one element
 
 st.download_button(
     "Monthly pack (HTML)",

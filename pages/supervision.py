@@ -26,10 +26,8 @@ risk = app.query(source, "at_risk", **filters.params)
 if risk.is_empty():
     st.success("Nobody in this scope is overloaded or holding unprogressed cases with an overdue supervision.")
 else:
-    link = app.view_links()
-    links = [link("workload", officer=o, anchor="one-officer") for o in risk["officer_id"]]
     shown = app.with_names(source, app.with_names(source, risk), "supervisor_id", "sergeant").with_columns(
-        link=pl.Series(links, dtype=pl.String)
+        link=app.view_link_column("workload", "one-officer", officer=pl.col("officer_id"))
     )
     page.table(
         shown.select(

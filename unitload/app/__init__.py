@@ -22,9 +22,9 @@ from unitload.app.filters import Filters, names_visible, notice_unknown, sidebar
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
 from unitload.app.page import PageContext, figure_page, rerun_fragment, tiles
 from unitload.app.run import loaded, pin_extract, sidebar, start, this_run
-from unitload.app.share import view_link, view_links
+from unitload.app.share import view_link_column
 from unitload.app.signin import sign_in
-from unitload.app.text import escaped
+from unitload.app.text import escaped, escaped_column
 
 __all__ = [
     "ICON",
@@ -35,6 +35,7 @@ __all__ = [
     "clear_queries",
     "downloads",
     "escaped",
+    "escaped_column",
     "figure_page",
     "forward_diverted",
     "loaded",
@@ -57,7 +58,6 @@ __all__ = [
     "table",
     "this_run",
     "tiles",
-    "view_link",
-    "view_links",
+    "view_link_column",
     "with_names",
 ]

@@ -3,8 +3,9 @@ A link holds only ids, codes and dates."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
+import polars as pl
 import streamlit as st
 
 from unitload.app.frame import audit
@@ -29,20 +30,31 @@ def _link_shown() -> None:
 KEPT = ("month", "unit", "teams", "extract")  # the sidebar's choices and the pinned extract, kept by every link
 
 
-def view_link(path: str, anchor: str | None = None, **params: str) -> str:
-    """A relative link to `path` (a page's url path) with this view's month, unit, teams and extract, the
-    given parameters (an officer, a case), and the section to open scrolled to."""
-    return view_links()(path, anchor, **params)
+def _kept() -> str:
+    """This view's kept choices as a link's query, encoded."""
+    return urlencode([(k, v) for k in KEPT for v in st.query_params.get_all(k) if v])
 
 
-def view_links():
-    """`view_link` with this view's choices read once: for a table of thousands of links (reading the query
-    parameters for each one took most of a force's Overview run)."""
-    kept = urlencode([(k, v) for k in KEPT for v in st.query_params.get_all(k) if v])  # encoded once
+def view_link_column(path: str, anchor: str | None = None, **params: pl.Expr) -> pl.Expr:
+    """A relative link to `path` (a page's url path) for every row of a frame: this view's month, unit, teams
+    and extract, the given parameters from the row's columns (an officer, a case; a null one is left out),
+    and the section to open scrolled to. Made without a Python call per row (a region's Overview lists
+    tens of thousands)."""
+    own = [pl.lit(quote_plus(key) + "=") + _quoted(value) for key, value in params.items()]
+    kept = _kept()
+    query = pl.concat_str(([pl.lit(kept)] if kept else []) + own, separator="&", ignore_nulls=True)
+    return pl.concat_str([pl.lit(path + "?"), query, pl.lit("#" + anchor if anchor else "")])
 
-    def link(path: str, anchor: str | None = None, **params: str) -> str:
-        own = urlencode([(k, v) for k, v in params.items() if v is not None])
-        query = "&".join(part for part in (kept, own) if part)  # as urlencode joins the pairs of both
-        return f"{path}?{query}" + (f"#{anchor}" if anchor else "")
 
-    return link
+def _quoted(value: pl.Expr) -> pl.Expr:
+    """`quote_plus` of each value, as `urlencode` writes it."""
+    return value.cast(pl.String).map_batches(_quoted_values, return_dtype=pl.String)
+
+
+def _quoted_values(values: pl.Series) -> pl.Series:
+    # ids are almost always letters, digits and `_.-~`, which quote_plus leaves as they are: only the others
+    # go through Python
+    unsafe = values.str.contains(r"[^A-Za-z0-9_.\-~]").fill_null(False).arg_true()
+    if unsafe.is_empty():
+        return values
+    return values.scatter(unsafe, [quote_plus(v) for v in values.gather(unsafe)])

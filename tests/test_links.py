@@ -1,0 +1,60 @@
+"""Links to other views and data text inside Markdown, made for every row of a frame at once."""
+
+from urllib.parse import urlencode
+
+import polars as pl
+from streamlit.testing.v1 import AppTest
+
+from unitload.app.text import escaped, escaped_column
+
+
+def test_escaped_column_escapes_every_markdown_character_as_escaped_does():
+    given = ["P1019", "O'Brien (DC)", "a_b*c*", "[x](y)", "#1 | 2", "<b>", "~$:!`{}", "back\\slash", "", None]
+    got = pl.select(escaped_column(pl.Series(given))).to_series().to_list()
+    assert got[:9] == [
+        "P1019",
+        "O'Brien \\(DC\\)",
+        "a\\_b\\*c\\*",
+        "\\[x\\]\\(y\\)",
+        "\\#1 \\| 2",
+        "\\<b\\>",
+        "\\~\\$\\:\\!\\`\\{\\}",
+        "back\\\\slash",
+        "",
+    ]
+    assert got[:9] == [escaped(text) for text in given[:9]]
+    assert got[9] is None
+
+
+def _links_page():
+    import polars as pl
+    import streamlit as st
+
+    from unitload.app.share import view_link_column
+
+    rows = pl.DataFrame({"officer": ["P1", "P 1/ä", None, "a&b=c"], "case": ["C1", None, None, "x#y"]})
+    links = rows.select(view_link_column("workload", "one-officer", officer=pl.col("officer"), case=pl.col("case")))
+    for link in links.to_series():
+        st.text(link)
+
+
+def test_a_link_keeps_this_views_choices_then_the_rows_values_encoded_and_leaves_out_a_null():
+    at = AppTest.from_function(_links_page)
+    at.query_params["month"] = "2026-09-30"
+    at.query_params["teams"] = ["POLIT A", "POLIT-B"]
+    at.query_params["officer"] = "P9"  # not a kept choice: the row's own officer is linked to
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    kept = "month=2026-09-30&teams=POLIT+A&teams=POLIT-B"
+    assert [t.value for t in at.text] == [
+        f"workload?{kept}&officer=P1&case=C1#one-officer",
+        f"workload?{kept}&officer=P+1%2F%C3%A4#one-officer",
+        f"workload?{kept}#one-officer",
+        f"workload?{kept}&officer=a%26b%3Dc&case=x%23y#one-officer",
+    ]
+    assert (
+        at.text[1].value
+        == "workload?"
+        + urlencode([("month", "2026-09-30"), ("teams", "POLIT A"), ("teams", "POLIT-B"), ("officer", "P 1/ä")])
+        + "#one-officer"
+    )
