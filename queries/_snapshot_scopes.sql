@@ -42,3 +42,9 @@ where case_id in (select case_id from cases);
 create or replace view snap_exhibit_dates as
 select * from base_snap_exhibit_dates
 where case_id in (select case_id from cases);
+
+-- the live query joins the scope's officers for the line manager's own manager: one of another team is none
+create or replace view snap_officer_supervision as
+select * replace (case when supervisor_id in (select officer_id from officers) then inspector_id end as inspector_id)
+from base_snap_officer_supervision
+where officer_id in (select officer_id from officers);

@@ -61,6 +61,7 @@ SNAPSHOT_QUERIES = (
     "workload_groups",  # after the three it is made from: built from their snapshot tables
     "first_action",
     "exhibit_dates",
+    "officer_supervision",
 )
 SERIES = ("as_of", "months")  # the parameters that pick a snapshot's days, not its values
 
@@ -166,6 +167,12 @@ def _header(sql: str) -> dict[str, list[str]]:
     return sections
 
 
+def extract_values(source: Source) -> dict[str, object]:
+    """The values a run takes from the extract itself: its as-of day, and whether it holds the optional
+    supervision table."""
+    return {"as_of": source.extract.as_of, "supervision_recorded": "supervision" in source.present}
+
+
 def bind_params(source: Source, query: NamedQuery, params: dict[str, object]) -> dict[str, object]:
     """The values for every `$name` of the query: given ones first, then settings and the as-of day.
 
@@ -174,14 +181,7 @@ def bind_params(source: Source, query: NamedQuery, params: dict[str, object]) ->
     unused = sorted(set(params) - set(query.parameters))
     if unused:
         raise QueryError(f"query {query.name!r} takes no parameter(s) {unused}; it takes {list(query.parameters)}")
-    pool = (
-        source.settings.sql_params()
-        | DEFAULTS
-        | {
-            "as_of": source.extract.as_of,
-            "supervision_recorded": "supervision" in source.present,  # the optional table was in the extract
-        }
-    )
+    pool = source.settings.sql_params() | DEFAULTS | extract_values(source)
     values = {}
     for name in query.parameters:
         if name in params:  # given explicitly; None is a value here (e.g. "no team filter")

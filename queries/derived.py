@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from queries.catalogue import QUERY_DIR, SNAPSHOT_QUERIES, snapshot_table
-from queries.snapshots import build_snapshots, mark_built
+from queries.snapshots import build_snapshots, mark_built, snapshot_values
 from unitload.db import Source, ident
 from unitload.extract import DERIVED
 from unitload.findings import Finding
@@ -35,7 +35,7 @@ def made_from(source: Source, months: int) -> dict[str, object]:
     code = hashlib.sha256()
     for path in [*sorted(QUERY_DIR.glob("*.sql")), *CODE]:
         code.update(path.name.encode() + b"\0" + path.read_bytes())
-    values = source.settings.sql_params() | {"as_of": source.extract.as_of, "months": months}
+    values = snapshot_values(source, months)
     return {
         "manifest": hashlib.sha256((source.extract.root / "manifest.json").read_bytes()).hexdigest(),
         "code": code.hexdigest(),

@@ -18,6 +18,7 @@ from queries.catalogue import (
     SNAPSHOT_QUERIES,
     NamedQuery,
     composed,
+    extract_values,
     load_query,
     parameter_names,
     snapshot_table,
@@ -44,7 +45,7 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
     if source.schema in db.snapshots or source.extract.as_of is None:
         return
     days = month_end_days(source.extract.as_of, months)
-    values = source.settings.sql_params() | {"as_of": source.extract.as_of, "months": months}
+    values = snapshot_values(source, months)
     with db.lock:
         if source.schema in db.snapshots:
             return
@@ -73,11 +74,16 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
         mark_built(source, months)
 
 
+def snapshot_values(source: Source, months: int) -> dict[str, object]:
+    """The values snapshots are made with: the settings', the extract's, and `months` month ends."""
+    return source.settings.sql_params() | extract_values(source) | {"months": months}
+
+
 def mark_built(source: Source, months: int) -> None:
     """Note that the source's schema holds its snapshot tables, for the as-of day and `months - 1` month
     ends before it with the settings in force (call with the lock held, the tables made)."""
     days = month_end_days(source.extract.as_of, months)
-    values = source.settings.sql_params() | {"as_of": source.extract.as_of, "months": months}
+    values = snapshot_values(source, months)
     source.db.snapshots[source.schema] = SnapshotSet(frozenset(days), values, frozenset(SNAPSHOT_QUERIES))
     _prepare(source)
 

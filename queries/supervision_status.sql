@@ -1,14 +1,8 @@
 -- purpose: Whether each officer is being seen: last monthly supervision, welfare check and
 --   psychological assessment, open action plans (dates and kinds only, never content).
 -- grain: one row per officer in post on $as_of (with a line manager or not), within the chosen units and teams
+-- uses: officer_supervision
 -- parameters:
---   $as_of                          DATE       the as-of day D
---   $monthly_supervision_days       INTEGER    more days than this since a monthly supervision = overdue
---   $psychological_assessment_days  INTEGER    more days than this since an assessment = overdue
---   $welfare_contact_days           INTEGER    a long-term absent officer should have a welfare_check this often
---   $long_absence_days              INTEGER    an absence spell this many days long, or longer, is long-term
---   $reducing_kinds                 VARCHAR[]  absence kinds that reduce capacity from their first day
---   $supervision_recorded           BOOLEAN    the extract has a supervision table (else nothing is flagged)
 --   $units                          VARCHAR[]  units to include; null for every unit
 --   $teams                          VARCHAR[]  teams to include; null for every team
 -- columns:
@@ -35,65 +29,10 @@
 --   welfare_contact_overdue long-term absent and no welfare_check with D - welfare_contact_days < held_on <= D
 --                           (false without the table)
 with
-params as (
-    select cast($as_of as date) as d
-),
-
-in_post as (
-    select o.officer_id, o.unit, o.team, o.role, o.supervisor_id, o.joined_on, m.supervisor_id as inspector_id
-    from officers as o
-    cross join params
-    left join officers as m on m.officer_id = o.supervisor_id
-    where in_half_open(o.joined_on, o.left_on, params.d)
-),
-
-absence as (
-    select * from absence_on($as_of, 1, $long_absence_days, $reducing_kinds)
-),
-
-held as (
-    select
-        s.officer_id,
-        max(s.held_on) filter (where s.kind = 'monthly_supervision') as last_supervision_on,
-        max(s.held_on) filter (where s.kind = 'welfare_check') as last_welfare_on,
-        max(s.held_on) filter (where s.kind = 'psychological_assessment') as last_assessment_on,
-        count(*) filter (where s.kind = 'action_plan_opened') as plans_opened,
-        count(*) filter (where s.kind = 'action_plan_closed') as plans_closed,
-        max(s.held_on) filter (where s.kind = 'action_plan_opened') as last_plan_opened
-    from supervision as s, params
-    where s.held_on <= params.d
-    group by s.officer_id
-),
-
 final as (
-    select
-        i.officer_id,
-        i.unit,
-        i.team,
-        i.role,
-        i.supervisor_id,
-        i.inspector_id,
-        h.last_supervision_on,
-        params.d - coalesce(h.last_supervision_on, i.joined_on) as days_since_supervision,
-        $supervision_recorded and days_since_supervision > $monthly_supervision_days as supervision_overdue,
-        h.last_welfare_on,
-        params.d - coalesce(h.last_welfare_on, i.joined_on) as days_since_welfare,
-        h.last_assessment_on,
-        params.d - coalesce(h.last_assessment_on, i.joined_on) as days_since_assessment,
-        $supervision_recorded and days_since_assessment > $psychological_assessment_days as assessment_overdue,
-        greatest(coalesce(h.plans_opened, 0) - coalesce(h.plans_closed, 0), 0) as open_action_plans,
-        case when open_action_plans > 0 then h.last_plan_opened end as action_plan_open_since,
-        params.d - action_plan_open_since as action_plan_age_days,
-        coalesce(a.long_term_absent, false) as long_term_absent,
-        a.absence_kind,
-        a.absent_since,
-        $supervision_recorded and coalesce(a.long_term_absent, false)
-            and coalesce(h.last_welfare_on <= params.d - $welfare_contact_days, true) as welfare_contact_overdue
-    from in_post as i
-    cross join params
-    left join held as h on h.officer_id = i.officer_id
-    left join absence as a on a.officer_id = i.officer_id
-    where in_scope(i.unit, i.team, cast($units as varchar[]), cast($teams as varchar[]))
+    select * exclude (as_of, month_index)
+    from officer_supervision
+    where month_index = 0 and in_scope(unit, team, cast($units as varchar[]), cast($teams as varchar[]))
 )
 
 select * from final

@@ -244,6 +244,7 @@ def test_a_scope_reads_the_snapshots_as_its_views_would_compute_them(snapshotted
     fast, live = snapshotted
     scope = role_scope("inspector", "i", teams) if teams else role_scope("analyst", "a")
     names = ("workload_months", "attention_list", "officer_rollup", "forensic_backlog", "first_action_clock")
+    names += ("supervision_status", "at_risk", "supervision_rollup")
     for name in names + ("stage_pace", "turnaround", "turnaround_monthly"):
         params = {"months": 3} if "months" in load_query(name).parameters else {}
         same_rows(
@@ -279,6 +280,34 @@ def test_a_team_scope_sees_no_holder_of_another_team_live_or_from_snapshots(buil
         assert held == [(None, None) if scoped else ("B1", "TB"), ("A1", "TA")], source.schema
         first = run_query(source, "first_action_clock", as_of=as_of)["team"].to_list()
         assert first == [None if scoped else "TB"], source.schema
+
+
+def test_a_team_scope_sees_a_line_managers_manager_only_through_a_manager_of_its_teams(build):
+    """A1's sergeant is of TA, A2's of TB, both managed by I1 of TI: TA's scope knows A1's inspector, not
+    A2's (it holds no row of A2's sergeant), as its views compute it and as its snapshot views give it."""
+    from queries import build_snapshots
+    from unitload.access import role_scope
+
+    tables = dict(
+        officers=[
+            officer("I1", team="TI", role="inspector"),
+            officer("SA", team="TA", role="sergeant", supervisor_id="I1"),
+            officer("SB", team="TB", role="sergeant", supervisor_id="I1"),
+            officer("A1", team="TA", supervisor_id="SA"),
+            officer("A2", team="TA", supervisor_id="SB"),
+        ],
+        cases=[case("C1")],
+        assignments=[assign("C1", "A1")],
+    )
+    fast, live = build(**tables), build(**tables)
+    build_snapshots(fast, months=2)
+    team = role_scope("inspector", "i", ("TA",))
+    for source in (fast, live, scoped_source(fast, team), scoped_source(live, team)):
+        scoped = source.schema.startswith("r_")
+        for day in (D(2026, 9, 30), fast.extract.as_of):
+            seen = run_query(source, "supervision_status", as_of=day, teams=["TA"])
+            got = dict(seen.select("officer_id", "inspector_id").iter_rows())
+            assert got == {"A1": "I1", "A2": None if scoped else "I1", "SA": None}, (source.schema, day)
 
 
 def test_used_queries_are_composed_without_their_closing_sort():
