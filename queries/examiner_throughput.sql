@@ -31,7 +31,10 @@ work as (
             as downloads_completed,
         count(*) filter (where e.examined_on > w.starts_after and e.examined_on <= w.ends_on) as examined
     from exhibits as e, window_days as w
-    where e.examiner_id is not null
+    where e.examiner_id is not null and (
+        e.download_completed_on > w.starts_after and e.download_completed_on <= w.ends_on
+        or e.examined_on > w.starts_after and e.examined_on <= w.ends_on
+    )
     group by e.examiner_id
 ),
 

@@ -178,3 +178,20 @@ def test_examiner_throughput_is_fte_adjusted(build):
     assert row["examined"] == 6 and row["downloads_completed"] == 6
     assert row["examined_per_fte_week"] == pytest.approx(6 / (row["available_fte"] * 12))
     assert "A" not in got["examiner_id"].to_list()
+
+
+def test_an_officer_who_is_no_examiner_is_listed_only_for_work_in_the_window(build):
+    """The window is the 12 weeks ending on D, 7 April (exclusive) to 30 June: B's download on the first
+    day after it and C's examination on D count, A's work the day before it does not."""
+    starts_after = END - dt.timedelta(weeks=12)
+    tables = dict(BASE) | {
+        "officers": BASE["officers"] + [officer("B"), officer("C")],
+        "exhibits": [
+            exhibit("E1", download_completed_on=starts_after, examined_on=starts_after, examiner_id="A"),
+            exhibit("E2", download_completed_on=starts_after + dt.timedelta(days=1), examiner_id="B"),
+            exhibit("E3", download_completed_on=D(2026, 3, 2), examined_on=END, examiner_id="C"),
+        ],
+    }
+    got = run_query(build(**tables), "examiner_throughput", as_of=END, throughput_weeks=12)
+    rows = {r["examiner_id"]: (r["downloads_completed"], r["examined"]) for r in got.iter_rows(named=True)}
+    assert rows == {"B": (1, 0), "C": (0, 1), "X": (0, 0)}  # X is an examiner in post: listed with none
