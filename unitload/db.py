@@ -60,6 +60,9 @@ class Database:
                 "autoload_known_extensions": False,
                 "threads": engine.threads,
                 "memory_limit": engine.memory_limit,
+                # no automatic checkpoint: one compresses every table held in memory (a second at force
+                # scale), and it fell on whichever request happened to cross the 16 MiB of changes
+                "checkpoint_threshold": "1TB",
             },
         )
         self._con.execute("SET allowed_directories = $dirs", {"dirs": [str(self.root) + "/"]})
