@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from queries.catalogue import QUERY_DIR, SNAPSHOT_QUERIES, snapshot_table
-from queries.snapshots import build_snapshots, mark_built, snapshot_values
+from queries.snapshots import AHEAD, AHEAD_OF, build_snapshots, mark_built, snapshot_values
 from unitload.db import Source, ident
 from unitload.extract import DERIVED
 from unitload.findings import Finding
@@ -41,6 +41,7 @@ def made_from(source: Source, months: int) -> dict[str, object]:
         "code": code.hexdigest(),
         "values": json.dumps(values, default=str, sort_keys=True),
         "months": months,
+        "ahead": sorted(AHEAD_OF) + [AHEAD],  # what else the snapshot tables hold (queries.snapshots)
     }
 
 

@@ -24,7 +24,7 @@ from queries.catalogue import (
     snapshot_table,
 )
 from unitload.db import SnapshotSet, Source, ident
-from unitload.months import month_end_days
+from unitload.months import month_end_after, month_end_days
 
 KEEP_PREPARED = 2  # extracts kept with snapshots and tables in memory: the current one and the one before
 SCOPES_SQL = QUERY_DIR / "_snapshot_scopes.sql"
@@ -32,6 +32,10 @@ SCOPES_SQL = QUERY_DIR / "_snapshot_scopes.sql"
 # case of the scope held by another team's officer counts under no team there), so a team scope
 # computes these from its views of the other snapshots, which `_snapshot_scopes.sql` gives.
 WHOLE_EXTRACT_ONLY = frozenset({"workload_groups"})
+# officer_load is also made at the AHEAD month ends after the as-of day: the planner's baseline projection
+# (unitload.planner.projection) reads them, which at region scale took 1.7 s of the planner's first run
+AHEAD = 12
+AHEAD_OF = frozenset({"officer_load"})
 
 
 def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
@@ -70,6 +74,9 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
                 }
                 into = "CREATE OR REPLACE TABLE " + table + " AS " if n == 0 else "INSERT INTO " + table + " "
                 cur.execute(into + sql, bound)
+            if name in AHEAD_OF:
+                ahead = {"as_of": month_end_after(source.extract.as_of, AHEAD), "months": AHEAD}
+                cur.execute("INSERT INTO " + table + " " + sql, fixed | ahead)
         cur.close()
         mark_built(source, months)
 
@@ -84,7 +91,10 @@ def mark_built(source: Source, months: int) -> None:
     ends before it with the settings in force (call with the lock held, the tables made)."""
     days = month_end_days(source.extract.as_of, months)
     values = snapshot_values(source, months)
-    source.db.snapshots[source.schema] = SnapshotSet(frozenset(days), values, frozenset(SNAPSHOT_QUERIES))
+    ahead = month_end_days(month_end_after(source.extract.as_of, AHEAD), AHEAD)
+    source.db.snapshots[source.schema] = SnapshotSet(
+        frozenset(days), values, frozenset(SNAPSHOT_QUERIES), ahead=frozenset(ahead)
+    )
     _prepare(source)
 
 
@@ -94,17 +104,18 @@ def usable_snapshots(source: Source, query: NamedQuery, values: dict[str, object
     built = source.db.snapshots.get(source.schema)
     if not built:
         return frozenset()
-    covered = False
+    asked: set | None = None
     if "as_of" in values and "months" in values:
         try:
-            covered = set(month_end_days(values["as_of"], int(values["months"]))) <= built.days
+            asked = set(month_end_days(values["as_of"], int(values["months"])))
         except (TypeError, ValueError, OverflowError):
-            covered = False
+            asked = None
     usable = set()
     for used in (_used(query.name) | {query.name}) & built.names:
         parameters = load_query(used).parameters
         same = all(values.get(p) == built.values.get(p) for p in parameters if p not in SERIES)
-        if same and (covered or "months" not in parameters):
+        held = built.days | built.ahead if used in AHEAD_OF else built.days
+        if same and ("months" not in parameters or asked is not None and asked <= held):
             usable.add(used)
     return frozenset(usable)
 

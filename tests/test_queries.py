@@ -237,6 +237,27 @@ def test_snapshots_are_passed_over_when_days_or_settings_differ(snapshotted):
         same_rows(run_query(fast, query.name, **params), run_query(live, query.name, **params))
 
 
+def test_the_planners_baseline_projection_reads_officer_load_made_ahead_and_gives_the_live_rows(snapshotted):
+    from queries import bind_params
+    from queries.snapshots import AHEAD, usable_snapshots
+    from unitload.months import month_end_after
+    from unitload.planner import projection
+    from unitload.scenario import Scenario
+
+    fast, live = snapshotted
+    as_of, query = fast.extract.as_of, load_query("officer_load")
+    ahead = {"as_of": month_end_after(as_of, AHEAD), "months": AHEAD}
+    assert usable_snapshots(fast, query, bind_params(fast, query, ahead)) == {"officer_load"}
+    got = projection(fast, Scenario(), AHEAD)
+    assert got["as_of"].unique().sort().to_list()[0] == month_end_after(as_of, 1)  # the month end after D first
+    same_rows(got, projection(live, Scenario(), AHEAD))
+    # a month end beyond them, and the other series, are not held ahead: computed live
+    beyond = {"as_of": month_end_after(as_of, AHEAD + 1), "months": AHEAD}
+    assert not usable_snapshots(fast, query, bind_params(fast, query, beyond))
+    progress = load_query("case_progress")
+    assert not usable_snapshots(fast, progress, bind_params(fast, progress, ahead))
+
+
 @pytest.mark.parametrize("teams", [None, ("POLIT-A",), ("POLIT-B", "POLIT-DFU")])
 def test_a_scope_reads_the_snapshots_as_its_views_would_compute_them(snapshotted, teams):
     from unitload.access import role_scope

@@ -45,6 +45,7 @@ class SnapshotSet:
     days: frozenset[dt.date]
     values: dict[str, object]
     names: frozenset[str] = frozenset()  # the snapshot queries this schema may read
+    ahead: frozenset[dt.date] = frozenset()  # month ends after the as-of day, held by queries.snapshots.AHEAD_OF
 
 
 class Database:

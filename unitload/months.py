@@ -36,6 +36,12 @@ def month_end(day: dt.date) -> dt.date:
     return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
+def month_end_after(day: dt.date, months: int) -> dt.date:
+    """The last day of the month `months` months after `day`'s: the planner's projection runs to it."""
+    index = day.year * 12 + day.month - 1 + months
+    return month_end(dt.date(index // 12, index % 12 + 1, 1))
+
+
 def month_label(day: dt.date) -> str:
     """A review month's name, e.g. "October 2026": also its value in links."""
     return f"{day:%B %Y}"

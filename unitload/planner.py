@@ -23,7 +23,7 @@ from queries import check_time, run_query, time_limit
 from unitload import edits
 from unitload.db import Source, ident
 from unitload.forecast import FAN_PERCENTILES, MonteCarlo, monte_carlo
-from unitload.months import month_end
+from unitload.months import month_end, month_end_after
 from unitload.scenario import ExaminersChange, MoveCasesChange, NewPostChange, Scenario
 
 CONTRACT_COLUMNS = (  # officer_load's columns of DATA_CONTRACT.md section 4, then the plan's own
@@ -131,7 +131,7 @@ def projection(source: Source, scenario: Scenario, months: int = 12) -> pl.DataF
     What the extract already knows counts as on any day: booked leave, contract changes, leavers. Open
     cases are carried forward as they stand (no new cases, no closures beyond those recorded).
     """
-    last = month_end(_months_after(source.extract.as_of, months))
+    last = month_end_after(source.extract.as_of, months)
     with time_limit(source.settings.engine.query_seconds):
         rows = run_query(edited(source, scenario), "officer_load", as_of=last, months=months)
     return rows.filter(pl.col("caseholder")).sort("as_of", "officer_id")
@@ -158,11 +158,6 @@ def backlog_by_month(forecast: MonteCarlo, as_of: dt.date, days: list[dt.date]) 
         week = (day - as_of).days // 7
         out.append(None if median is None or week > forecast.horizon_weeks else float(median[week]))
     return out
-
-
-def _months_after(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def rebalance_moves(source: Source, on: dt.date, target_pct: float) -> list[Proposed]:
