@@ -6,28 +6,27 @@
 --   $units                          VARCHAR[]  units to include; null for every unit
 --   $teams                          VARCHAR[]  teams to include; null for every team
 -- columns:
---   officer_id              officer key
---   unit                    the officer's unit
---   team                    the officer's team
---   role                    the officer's role
---   supervisor_id           line manager (the sergeant, for investigators); null when none
---   inspector_id            the line manager's line manager
---   last_supervision_on     latest monthly_supervision held on or before D; null when none
---   days_since_supervision  D - last_supervision_on, or D - joined_on when there is none
---   supervision_overdue     days_since_supervision > monthly_supervision_days (false without the table)
---   last_welfare_on         latest welfare_check on or before D
---   days_since_welfare      D - last_welfare_on, or D - joined_on when there is none
---   last_assessment_on      latest psychological_assessment on or before D
---   days_since_assessment   D - last_assessment_on, or D - joined_on when there is none
---   assessment_overdue      days_since_assessment > psychological_assessment_days (false without the table)
---   open_action_plans       action plans opened on or before D less those closed on or before D (at least 0)
---   action_plan_open_since  the latest opening, when a plan is open
---   action_plan_age_days    D - action_plan_open_since
---   long_term_absent        as officer_load: availability 0 on D
---   absence_kind            as officer_load, when absent
---   absent_since            as officer_load, when absent
---   welfare_contact_overdue long-term absent and no welfare_check with D - welfare_contact_days < held_on <= D
---                           (false without the table)
+--   officer_id               as officer_supervision
+--   unit                     as officer_supervision
+--   team                     as officer_supervision
+--   role                     as officer_supervision
+--   supervisor_id            as officer_supervision
+--   inspector_id             as officer_supervision
+--   last_supervision_on      as officer_supervision
+--   days_since_supervision   as officer_supervision
+--   supervision_overdue      as officer_supervision
+--   last_welfare_on          as officer_supervision
+--   days_since_welfare       as officer_supervision
+--   last_assessment_on       as officer_supervision
+--   days_since_assessment    as officer_supervision
+--   assessment_overdue       as officer_supervision
+--   open_action_plans        as officer_supervision
+--   action_plan_open_since   as officer_supervision
+--   action_plan_age_days     as officer_supervision
+--   long_term_absent         as officer_supervision
+--   absence_kind             as officer_supervision
+--   absent_since             as officer_supervision
+--   welfare_contact_overdue  as officer_supervision
 with
 final as (
     select * exclude (as_of, month_index)
