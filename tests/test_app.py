@@ -96,8 +96,15 @@ def test_overview_headline_figures_and_attention_list(monkeypatch):
     assert figures["Officers overloaded"].value == "5 of 27"  # P1010 on leave is 167 % on 0.4 FTE, not on leave
     assert all(m.help for m in at.metric), "every headline figure carries its definition"
     who = {p.proto.popover.label: p for p in at.get("popover") if p.proto.popover.label.startswith("Who")}
+    assert sorted(who) == ["Who (1)", "Who (3)", "Who (5)"]
+    assert not any(p.markdown for p in who.values())  # made when opened
+    at.session_state["overview_who_part_time_full_load"] = True  # as a click on "Who (1)" does
+    at.run()
+    who = {p.proto.popover.label: p for p in at.get("popover") if p.proto.popover.label.startswith("Who")}
     part_timers = who["Who (1)"].markdown  # the part-timer at full load, one click from the tile
     assert len(part_timers) == 1 and part_timers[0].value.startswith("- [P1019](workload?")
+    assert part_timers[0].value.endswith(" · POLIT-B · 188 %")  # officer_load: 187.5 % on 0.6 FTE
+    assert not who["Who (5)"].markdown  # only the list opened is made
     attention = frame_with(at, "detail")
     stalled = attention[attention["reasons"].str.contains("inherited unprogressed")]
     assert stalled["case_id"].to_list() == ["C000836", "C000873"] and stalled["rank"].to_list() == [1, 2]
