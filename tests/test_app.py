@@ -230,6 +230,11 @@ def linked_scenario(at: AppTest) -> dict:
 def test_planner_builds_a_scenario_through_the_widgets(monkeypatch):
     at = run_app(monkeypatch, page="planner.py")
     before = {m.label: m.value for m in at.metric}
+    assert not any(m.key == "planner_move_cases" for m in at.multiselect)  # a region has 60,000 open cases
+    assert not any(s.key == "planner_absence_officer" for s in at.selectbox)
+    at.session_state["tab"] = "Absence or leaver"  # as a click on the tab does: only the open tab's form is made
+    at.run()
+    assert not any(s.key == "planner_hours_officer" for s in at.selectbox)
     at.selectbox(key="planner_absence_officer").set_value("P1017")
     at.button(key="FormSubmitter:planner_absence-Add").click()
     at.run()
@@ -247,6 +252,8 @@ def test_planner_builds_a_scenario_through_the_widgets(monkeypatch):
             "capacity_reduction": 1.0,
         }
     ]  # the contract's JSON form, in the link
+    at.session_state["tab"] = "Rebalance"
+    at.run()
     at.toggle(key="planner_propose").set_value(True).run()  # a proposal: nothing changes until it is accepted
     assert {m.label: m.value for m in at.metric}["Holding cases with no capacity"] == "1"
     moves = frame_with(at, "why")
