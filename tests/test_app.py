@@ -195,6 +195,15 @@ def test_case_page_filters_and_timeline(monkeypatch):
     assert len(at.get("plotly_chart")) == charts + 1  # the case's timeline
 
 
+def test_the_case_picker_offers_the_longest_unprogressed_and_takes_any_case_typed(monkeypatch, sample):
+    at = run_app(monkeypatch, page="cases.py")
+    picker = at.selectbox(key="case")
+    stale = run_query(sample, "case_ageing")["case_id"].to_list()
+    assert picker.options == stale  # a unit's open cases: every one, longest without progress first
+    assert picker.proto.accept_new_options  # past 5,000 (a region holds 60,000) any other is typed
+    assert picker.help.startswith(f"Lists the {len(stale)} open cases longest without progress")
+
+
 def test_case_link_opens_its_timeline(monkeypatch):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()
