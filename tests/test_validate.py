@@ -145,6 +145,21 @@ def test_finding_counts_rows_and_names_examples(tmp_path):
     assert finding.examples == ("case_id=C1", "case_id=C1")
 
 
+def test_a_check_that_cannot_run_is_a_finding_and_the_rest_of_its_table_still_run(tmp_path, monkeypatch):
+    """A table's checks run as one query; when one of them cannot run, each runs alone, so the failing check
+    is named and every other finding of the table keeps its row count and examples."""
+    from unitload import validate as validation
+    from unitload.checks import Check
+
+    unreadable = Check(ERROR, "cases", "case_ref", "always_fails", "never shown", "cast(t.case_ref as integer) > 0")
+    monkeypatch.setattr(validation, "RULE_CHECKS", [*validation.RULE_CHECKS, unreadable])
+    found = findings_for(tmp_path, _add("cases", case("C1")))
+    failed = next(f for f in found if f.rule == "always_fails")
+    assert failed.message.startswith("could not be checked: Conversion Error") and failed.rows == 0
+    duplicate = next(f for f in found if f.rule == "unique")
+    assert (duplicate.table, duplicate.rows, duplicate.examples) == ("cases", 2, ("case_id=C1", "case_id=C1"))
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [

@@ -120,7 +120,7 @@ def validate(
 
     source = open_source(data, load_settings(settings))
     findings = validate_source(
-        source, progress=lambda items: tqdm(items, desc="checks", unit="check", leave=False, disable=None)
+        source, progress=lambda items: tqdm(items, desc="checks", unit="table", leave=False, disable=None)
     )
     if fmt == "json":
         typer.echo(json.dumps([f.as_dict() for f in findings], indent=1))

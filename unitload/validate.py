@@ -9,6 +9,8 @@ from __future__ import annotations
 # SQL text here is built only from identifiers of the fixed contract lists, quoted by ident();
 # every value is a bound parameter. ruff's S608 cannot tell the two apart.
 # ruff: noqa: S608
+import re
+
 import duckdb
 
 from unitload.checks import RULE_CHECKS, Check, contract_checks, date_checks, key_expr
@@ -20,15 +22,26 @@ from unitload.schema import BY_NAME, TABLES
 EXAMPLES = 5
 
 
-def _run(source: Source, check: Check, as_of, extracted_on) -> Finding | None:
+def _rows_sql(check: Check) -> str:
+    """The example key of every row of `check.table` breaking the check (alias k)."""
     table = BY_NAME[check.table]
-    rows_sql = f"select {key_expr(table)} as k from {check.source or ident(table.name)} as t where {check.where}"
-    sql = f"select count(*), list(k order by k)[1:{EXAMPLES}] from ({rows_sql})"
+    return f"select {key_expr(table)} as k from {check.source or ident(table.name)} as t where {check.where}"
+
+
+def _values(check: Check, as_of, extracted_on) -> dict:
+    """The check's bound values: its own, and the extract's day where its condition reads it."""
     params = dict(check.params)
-    if "$as_of" in check.where:
+    text = check.where + check.source
+    if "$as_of" in text:
         params["as_of"] = as_of
-    if "$extracted_on" in check.where:
+    if "$extracted_on" in text:
         params["extracted_on"] = extracted_on
+    return params
+
+
+def _run(source: Source, check: Check, as_of, extracted_on) -> Finding | None:
+    sql = f"select count(*), list(k order by k)[1:{EXAMPLES}] from ({_rows_sql(check)})"
+    params = _values(check, as_of, extracted_on)
     cur = source.cursor()
     try:
         count, examples = cur.sql(sql, params=params or None).fetchall()[0]
@@ -36,9 +49,34 @@ def _run(source: Source, check: Check, as_of, extracted_on) -> Finding | None:
         return Finding(ERROR, check.table, check.column, check.rule, 0, f"could not be checked: {exc}")
     finally:
         cur.close()
+    return _finding(check, count, examples)
+
+
+def _finding(check: Check, count: int, examples) -> Finding | None:
     if not count:
         return None
     return Finding(check.severity, check.table, check.column, check.rule, count, check.message, tuple(examples))
+
+
+_PARAM = re.compile(r"\$([a-z_]+)")
+
+
+def _run_table(source: Source, checks: list[Check], as_of, extracted_on) -> list[Finding]:
+    """The checks of one table as one query (a branch each, its own values renamed apart), which spares a
+    round trip per check; when it fails (a value that cannot be read), each check alone, to say which."""
+    branches, params = [], {}
+    for n, check in enumerate(checks):
+        params |= {f"c{n}_{name}": value for name, value in _values(check, as_of, extracted_on).items()}
+        rows = _PARAM.sub(f"$c{n}_\\1", _rows_sql(check))
+        branches.append(f"select {n} as n, count(*) as c, list(k order by k)[1:{EXAMPLES}] as e from ({rows})")
+    cur = source.cursor()
+    try:
+        found = cur.sql(" union all ".join(branches), params=params or None).fetchall()
+    except duckdb.Error:
+        return [f for check in checks if (f := _run(source, check, as_of, extracted_on))]
+    finally:
+        cur.close()
+    return [f for n, count, examples in sorted(found) if (f := _finding(checks[n], count, examples))]
 
 
 def manifest_findings(source: Source) -> list[Finding]:
@@ -157,10 +195,11 @@ def validate(source: Source, progress=None) -> list[Finding]:
     ]
     if extracted_on is None:
         checks = [c for c in checks if "$extracted_on" not in c.where and "$as_of" not in c.where]
-    for check in progress(checks) if progress else checks:
-        finding = _run(source, check, as_of, extracted_on)
-        if finding:
-            findings.append(finding)
+    by_table: dict[str, list[Check]] = {}
+    for check in checks:
+        by_table.setdefault(check.table, []).append(check)
+    for group in progress(list(by_table.values())) if progress else by_table.values():
+        findings += _run_table(source, group, as_of, extracted_on)
     return sorted(findings, key=lambda f: (f.severity != ERROR, f.table, f.column, f.rule))
 
 
