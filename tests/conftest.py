@@ -195,24 +195,55 @@ def server():
     yield from serve(SAMPLE)
 
 
+class Browser:
+    """Debian's Chromium as the tests drive it: every new profile prefers reduced motion (no CSS animation
+    to draw: about a tenth of a page load's Chromium CPU), as a user may ask; otherwise Playwright's Browser."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        return self._browser.new_context(**({"reduced_motion": "reduce"} | options))
+
+    def new_page(self, **options):
+        return self._browser.new_page(**({"reduced_motion": "reduce"} | options))
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium, one per module that asks (`playwright install` cannot download a browser here)."""
+def chromium(tmp_path_factory):
+    """One Chromium per module that asks (`playwright install` cannot download a browser here), started
+    with a profile on disk: the `desk` profile. Unlike the browser's other, in-memory profiles, it keeps
+    V8's compiled code of Streamlit's and Plotly's scripts, so a new tab does not compile them again
+    (about a quarter of a page load's Chromium CPU)."""
     from playwright.sync_api import sync_playwright
 
     from perf.server import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        desk = playwright.chromium.launch_persistent_context(
+            tmp_path_factory.mktemp("profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1440, "height": 900},
+            reduced_motion="reduce",
+        )
+        yield desk
+        desk.close()
 
 
 @pytest.fixture(scope="module")
-def desk(browser):
+def browser(chromium):
+    """The module's Chromium, for tests that need a fresh profile each (`new_context`, `new_page`)."""
+    return Browser(chromium.browser)
+
+
+@pytest.fixture(scope="module")
+def desk(chromium):
     """One browser profile at a desktop's size for a module's pages that need no fresh one: its tabs share
-    the HTTP cache, so each new page does not fetch and compile Streamlit's and Plotly's scripts again
-    (about a second a page on two cores). Each tab is still a session of its own on the server."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    yield context
-    context.close()
+    the HTTP cache and the compiled scripts, so each new page does not fetch and compile Streamlit's and
+    Plotly's scripts again (about a second a page on two cores). Each tab is still a session of its own on
+    the server."""
+    return chromium
