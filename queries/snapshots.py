@@ -36,12 +36,16 @@ WHOLE_EXTRACT_ONLY = frozenset({"workload_groups"})
 # (unitload.planner.projection) reads them, which at region scale took 1.7 s of the planner's first run
 AHEAD = 12
 AHEAD_OF = frozenset({"officer_load"})
+# cases × month ends computed in one statement: six month ends at force scale (250,000 cases), whose
+# memory was measured (docs/performance.md); a smaller extract takes more month ends at once
+CASE_DAYS = 6 * 250_000
 
 
-def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
+def build_snapshots(source: Source, months: int = 37, chunk: int | None = None) -> None:
     """Precompute the snapshot queries for the extract's as-of day and the `months - 1` month ends before it.
 
-    First the extract's tables marked `in_memory` are copied into memory (`Source.hold_in_memory`).
+    First the extract's tables marked `in_memory` are copied into memory (`Source.hold_in_memory`). The
+    month ends are computed `chunk` at a time (by default as many as `CASE_DAYS` allows).
     Tables in the source's own schema, made once; later runs that use these queries on covered days
     and with the same settings read them instead of recomputing.
     """
@@ -55,6 +59,7 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
             return
         source.hold_in_memory()
         cur = source.cursor()
+        chunk = chunk or days_per_chunk(cur, len(days))
         made: set[str] = set()
         for name in SNAPSHOT_QUERIES:
             query, table = load_query(name), ident(snapshot_table(name))
@@ -79,6 +84,14 @@ def build_snapshots(source: Source, months: int = 37, chunk: int = 6) -> None:
                 cur.execute("INSERT INTO " + table + " " + sql, fixed | ahead)
         cur.close()
         mark_built(source, months)
+
+
+def days_per_chunk(cur, days: int) -> int:
+    """Month ends computed in one statement: as many as keep cases × days within CASE_DAYS, never under
+    six. Each statement has a cost of its own, so a unit's extract (2,000 cases) is made in one (the
+    sample: 1.2 s in chunks of six, 0.35 s in one); a force's (250,000) and a region's, six at a time."""
+    cases = cur.sql('select count(*) from "cases"').fetchall()[0][0]
+    return max(6, min(days, CASE_DAYS // max(cases, 1)))
 
 
 def snapshot_values(source: Source, months: int) -> dict[str, object]:

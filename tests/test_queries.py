@@ -199,6 +199,27 @@ def same_rows(got: pl.DataFrame, expected: pl.DataFrame) -> None:
     assert_frame_equal(got, expected, check_exact=False, rel_tol=1e-12, abs_tol=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("cases", "days", "chunk"),
+    [
+        (0, 37, 37),  # no cases: every month end at once
+        (1_951, 37, 37),  # the sample
+        (40_540, 37, 37),  # 40,540 x 37 = 1,499,980 case-days: within CASE_DAYS
+        (40_541, 37, 36),  # one more case: one month end fewer
+        (40_541, 13, 13),  # never more month ends than asked for
+        (250_000, 37, 6),  # a force: six at a time, as before
+        (1_000_000, 37, 6),  # a region: never under six
+    ],
+)
+def test_a_snapshot_statement_takes_as_many_month_ends_as_its_cases_allow(cases, days, chunk):
+    from queries.snapshots import CASE_DAYS, days_per_chunk
+
+    con = duckdb.connect()
+    con.execute(f"create table cases as select range as case_id from range({cases})")
+    assert CASE_DAYS == 1_500_000
+    assert days_per_chunk(con, days) == chunk
+
+
 @pytest.fixture(scope="module")
 def snapshotted():
     """The sample with its snapshots built for 13 month ends, beside a source without any."""
