@@ -220,6 +220,23 @@ def test_a_snapshot_statement_takes_as_many_month_ends_as_its_cases_allow(cases,
     assert days_per_chunk(con, days) == chunk
 
 
+def test_snapshots_made_in_one_statement_hold_the_rows_made_six_month_ends_at_a_time():
+    from queries import build_snapshots
+    from queries.catalogue import SNAPSHOT_QUERIES, snapshot_table
+    from unitload.db import open_source
+
+    made = {chunk: open_source(SAMPLE) for chunk in (6, None)}  # None: the sample's 13 month ends at once
+    for chunk, source in made.items():
+        build_snapshots(source, months=13, chunk=chunk)
+    for name in SNAPSHOT_QUERIES:  # a stored month_index counts within its statement: reads take the calendar's
+        six, one = (
+            s.cursor().sql(f'select * from "{snapshot_table(name)}"').pl().drop("month_index", strict=False)
+            for s in made.values()
+        )
+        assert len(six) > 0
+        assert_frame_equal(six.sort(six.columns), one.sort(one.columns), check_exact=True)
+
+
 @pytest.fixture(scope="module")
 def snapshotted():
     """The sample with its snapshots built for 13 month ends, beside a source without any."""
