@@ -215,7 +215,7 @@ def test_a_snapshot_statement_takes_as_many_month_ends_as_its_cases_allow(cases,
     from queries.snapshots import CASE_DAYS, days_per_chunk
 
     con = duckdb.connect()
-    con.execute(f"create table cases as select range as case_id from range({cases})")
+    con.execute("create table cases as select range as case_id from range($n)", {"n": cases})
     assert CASE_DAYS == 1_500_000
     assert days_per_chunk(con, days) == chunk
 
@@ -223,14 +223,14 @@ def test_a_snapshot_statement_takes_as_many_month_ends_as_its_cases_allow(cases,
 def test_snapshots_made_in_one_statement_hold_the_rows_made_six_month_ends_at_a_time():
     from queries import build_snapshots
     from queries.catalogue import SNAPSHOT_QUERIES, snapshot_table
-    from unitload.db import open_source
+    from unitload.db import ident, open_source
 
     made = {chunk: open_source(SAMPLE) for chunk in (6, None)}  # None: the sample's 13 month ends at once
     for chunk, source in made.items():
         build_snapshots(source, months=13, chunk=chunk)
     for name in SNAPSHOT_QUERIES:  # a stored month_index counts within its statement: reads take the calendar's
         six, one = (
-            s.cursor().sql(f'select * from "{snapshot_table(name)}"').pl().drop("month_index", strict=False)
+            s.cursor().sql("select * from " + ident(snapshot_table(name))).pl().drop("month_index", strict=False)
             for s in made.values()
         )
         assert len(six) > 0
