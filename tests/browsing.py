@@ -16,13 +16,23 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # git-ignored: for a revi
 TRAIL = ROOT / "test-artifacts" / "audit" / "unitload-audit.jsonl"  # tests/local.toml, as the server reads it
 
 
-def open_page(desk, url: str):
-    """A new tab of the `desk` profile on `url`, once its first run has drawn the page's title."""
-    page = desk.new_page()
-    page.goto(url)
-    page.wait_for_selector("h1", timeout=60_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    return page
+# How often a wait below asks the page again, in milliseconds. Playwright's default asks on every animation
+# frame, which keeps a headless Chromium drawing frames at 60 a second for as long as a test waits.
+POLL = 100
+
+
+def visit(tab, url: str):
+    """`tab` on `url`, once its first run has drawn the page's title. Each visit is a new document, so a new
+    session on the server, as a new tab would be; a link differing only in its #section from the open page
+    would only scroll, so the tab leaves the page first."""
+    if "#" in url and tab.url.split("#")[0] == url.split("#")[0]:
+        tab.goto("about:blank")
+    tab.goto(url)
+    tab.wait_for_selector("h1", timeout=60_000)
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000, polling=POLL
+    )
+    return tab
 
 
 AXE_OPTIONS = {
@@ -46,6 +56,7 @@ def metrics(page, count: int = 11) -> list[str]:
         "'[data-test-script-state]')?.getAttribute('data-test-script-state') === 'notRunning'",
         arg=count,
         timeout=60_000,
+        polling=POLL,
     )
     return page.locator("[data-testid=stMetricValue]").all_inner_texts()
 
@@ -59,6 +70,7 @@ def wait_idle(page) -> None:
         "'[data-test-script-state]')?.getAttribute('data-test-script-state') === 'notRunning' && "
         "!document.querySelector('[data-testid=stSkeleton]')",
         timeout=60_000,
+        polling=POLL,
     )
 
 

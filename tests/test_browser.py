@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
-from browsing import SCREENSHOTS, open_page, opened_when_asked, violations, wait_idle
+from browsing import POLL, SCREENSHOTS, opened_when_asked, violations, visit, wait_idle
 from conftest import ROOT, serve
 
 from perf.server import CHROMIUM
@@ -33,27 +33,25 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[0].replace("?", "-") or "overview" for p in PAGES])
-def test_page_renders_its_charts(server, desk, path, title, charts):
-    page = open_page(desk, f"{server}/{path}")
-    try:
-        assert page.locator("h1").first.inner_text() == title
-        if charts:
-            # every chart is on the page and has drawn at least one trace of data
-            page.wait_for_function(
-                "n => { const charts = [...document.querySelectorAll('.js-plotly-plot')];"
-                " return charts.length >= n && charts.every(c => c.querySelector('g.trace, g.hm, image')); }",
-                arg=charts,
-                timeout=60_000,
-            )
-        assert page.locator("[data-testid='stException']").count() == 0
-        assert "encountered an error" not in page.content()
-        assert "Page not found" not in page.content()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        name = path.replace("?", "-").replace("=", "-") or "overview"
-        page.screenshot(path=SCREENSHOTS / f"{name}-1440.png", full_page=True)
-        assert violations(page) == []  # WCAG 2.0 to 2.2 A and AA at a desktop width
-    finally:
-        page.close()
+def test_page_renders_its_charts(server, tab, path, title, charts):
+    page = visit(tab, f"{server}/{path}")
+    assert page.locator("h1").first.inner_text() == title
+    if charts:
+        # every chart is on the page and has drawn at least one trace of data
+        page.wait_for_function(
+            "n => { const charts = [...document.querySelectorAll('.js-plotly-plot')];"
+            " return charts.length >= n && charts.every(c => c.querySelector('g.trace, g.hm, image')); }",
+            arg=charts,
+            timeout=60_000,
+            polling=POLL,
+        )
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "encountered an error" not in page.content()
+    assert "Page not found" not in page.content()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = path.replace("?", "-").replace("=", "-") or "overview"
+    page.screenshot(path=SCREENSHOTS / f"{name}-1440.png", full_page=True)
+    assert violations(page) == []  # WCAG 2.0 to 2.2 A and AA at a desktop width
 
 
 @pytest.mark.parametrize(
@@ -63,67 +61,63 @@ def test_page_renders_its_charts(server, desk, path, title, charts):
         ("cases?extract=unit-seed42-2026-10-31&case=C000836#case-timeline", "Case timeline"),
     ],
 )
-def test_an_attention_list_link_opens_scrolled_to_its_officer_or_case(server, desk, link, heading):
+def test_an_attention_list_link_opens_scrolled_to_its_officer_or_case(server, tab, link, heading):
     """The Overview's links keep the extract (and month and teams) and open at the item's section.
 
     (A new server's very first request, forwarded through the frame, loses the section: the tests'
     server has answered others first.)"""
-    open_page(desk, f"{server}/data").close()
-    page = open_page(desk, f"{server}/{link}")
-    try:
-        target = page.get_by_role("heading", name=heading)
+    visit(tab, f"{server}/data")
+    page = visit(tab, f"{server}/{link}")
+    target = page.get_by_role("heading", name=heading)
+    page.wait_for_function(
+        "() => { const main = document.querySelector('[data-testid=stMain]');"
+        " return (main ? main.scrollTop : 0) + window.scrollY > 500; }",
+        timeout=30_000,
+        polling=POLL,
+    )
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < 1000  # in view
+    assert page.url.endswith(link.split("?")[1])  # the link's view and section stay in the address
+
+
+def test_every_page_opens_from_the_navigation(server, tab):
+    page = visit(tab, f"{server}/")
+    wait_idle(page)
+    for title, heading in (
+        ("Officer workload", "Officer workload"),
+        ("Case progression", "Case progression"),
+        ("Forensic backlog", "Forensic backlog"),
+        ("Supervision and welfare", "Supervision and welfare"),
+        ("Staffing planner", "Staffing planner"),
+        ("Data & definitions", "Data & definitions"),
+        ("Overview", "Monthly workload review"),
+    ):
+        page.locator("[data-testid=stSidebarNav]").get_by_text(title, exact=True).click()
         page.wait_for_function(
-            "() => { const main = document.querySelector('[data-testid=stMain]');"
-            " return (main ? main.scrollTop : 0) + window.scrollY > 500; }",
-            timeout=30_000,
+            "t => document.querySelector('h1')?.innerText === t", arg=heading, timeout=60_000, polling=POLL
         )
-        box = target.bounding_box()
-        assert box is not None and 0 <= box["y"] < 1000  # in view
-        assert page.url.endswith(link.split("?")[1])  # the link's view and section stay in the address
-    finally:
-        page.close()
-
-
-def test_every_page_opens_from_the_navigation(server, desk):
-    page = desk.new_page()
-    try:
-        page.goto(f"{server}/")
         wait_idle(page)
-        for title, heading in (
-            ("Officer workload", "Officer workload"),
-            ("Case progression", "Case progression"),
-            ("Forensic backlog", "Forensic backlog"),
-            ("Supervision and welfare", "Supervision and welfare"),
-            ("Staffing planner", "Staffing planner"),
-            ("Data & definitions", "Data & definitions"),
-            ("Overview", "Monthly workload review"),
-        ):
-            page.locator("[data-testid=stSidebarNav]").get_by_text(title, exact=True).click()
-            page.wait_for_function("t => document.querySelector('h1')?.innerText === t", arg=heading, timeout=60_000)
-            wait_idle(page)
-            assert page.locator("[data-testid='stException']").count() == 0, title
-            if title not in ("Supervision and welfare", "Data & definitions"):
-                page.wait_for_function(
-                    "() => document.querySelector('.js-plotly-plot g.trace, .js-plotly-plot g.hm')", timeout=60_000
-                )
-            assert "extract=unit-seed42-2026-10-31" in page.url  # every page's link is pinned
-    finally:
-        page.close()
+        assert page.locator("[data-testid='stException']").count() == 0, title
+        if title not in ("Supervision and welfare", "Data & definitions"):
+            page.wait_for_function(
+                "() => document.querySelector('.js-plotly-plot g.trace, .js-plotly-plot g.hm')",
+                timeout=60_000,
+                polling=POLL,
+            )
+        assert "extract=unit-seed42-2026-10-31" in page.url  # every page's link is pinned
 
 
-def test_a_charts_data_table_opens_from_the_keyboard(server, desk):
+def test_a_charts_data_table_opens_from_the_keyboard(server, tab):
     """Under each chart, its data as a table: made when opened, here with the keyboard alone."""
-    page = open_page(desk, f"{server}/workload")
-    try:
-        box = opened_when_asked(page, "Load per officer: its data as a table", "[data-testid=stDataFrame]", True)
-        assert box.get_by_role("button", name="Download").count() == 1  # the audited downloads, as any table
-    finally:
-        page.close()
+    page = visit(tab, f"{server}/workload")
+    box = opened_when_asked(page, "Load per officer: its data as a table", "[data-testid=stDataFrame]", True)
+    assert box.get_by_role("button", name="Download").count() == 1  # the audited downloads, as any table
 
 
-def test_the_overview_works_from_the_keyboard_alone(server, desk):
+def test_the_overview_works_from_the_keyboard_alone(server, tab):
     """Tab to the part-timers' "Who" button, open it, tab to the officer, open their section: no mouse."""
-    page = open_page(desk, f"{server}/")
+    page = visit(tab, f"{server}/")
+    target = page
     try:
         wait_idle(page)
         focused = ""
@@ -147,7 +141,8 @@ def test_the_overview_works_from_the_keyboard_alone(server, desk):
         target.wait_for_url("**/workload?*officer=P1019*", timeout=60_000)
         target.get_by_role("heading", name="One officer").wait_for(timeout=60_000)
     finally:
-        page.close()
+        if target is not page:  # the link opened a tab of its own: the module's tab stays
+            target.close()
 
 
 def test_chromium_is_debians(browser):
@@ -166,12 +161,9 @@ def test_a_server_started_for_a_test_stops_when_its_generator_is_closed():
         urllib.request.urlopen(f"{url}/_stcore/health", timeout=5)
 
 
-def test_every_reason_in_full_is_one_numbered_list_made_when_opened(server, desk):
-    page = open_page(desk, f"{server}/")
-    try:
-        box = opened_when_asked(page, "Every reason in full", "ol > li")
-        items = box.locator("ol > li")
-        assert items.count() > 20  # every item of the sample's attention list, in rank order
-        assert items.first.inner_text().startswith("case C000836 (inherited unprogressed")
-    finally:
-        page.close()
+def test_every_reason_in_full_is_one_numbered_list_made_when_opened(server, tab):
+    page = visit(tab, f"{server}/")
+    box = opened_when_asked(page, "Every reason in full", "ol > li")
+    items = box.locator("ol > li")
+    assert items.count() > 20  # every item of the sample's attention list, in rank order
+    assert items.first.inner_text().startswith("case C000836 (inherited unprogressed")

@@ -4,7 +4,7 @@ phone's width and in the pack, and no request leaving the machine."""
 from pathlib import Path
 
 import pytest
-from browsing import SCREENSHOTS, TRAIL, metrics, violations, wait_idle
+from browsing import POLL, SCREENSHOTS, TRAIL, metrics, violations, visit, wait_idle
 from conftest import ROOT
 
 from unitload import audit
@@ -16,16 +16,17 @@ VIEWS = ["", "workload", "cases", "forensics", "supervision", "planner", "data",
          "cases?case=C000836"]  # fmt: skip
 
 
-def test_every_page_meets_wcag_2_2_aa_on_a_phone(server, browser):
+def test_every_page_meets_wcag_2_2_aa_on_a_phone(server, tab):
     """Every page, a selected officer and a selected case at a phone's width (the desktop width is checked as
     each page's charts are); each screenshot is kept under test-artifacts/ for a reviewer."""
     width, height = 390, 844
-    page = browser.new_page(viewport={"width": width, "height": height})
+    desktop = tab.viewport_size
+    page = tab
+    page.set_viewport_size({"width": width, "height": height})
     found = {}
     try:
         for view in VIEWS:
-            page.goto(f"{server}/{view}")
-            page.wait_for_selector("h1", timeout=60_000)
+            visit(page, f"{server}/{view}")
             wait_idle(page)
             if view == "":  # a new server's first page: its run may not have begun drawing the tiles yet
                 metrics(page, 8)
@@ -40,16 +41,16 @@ def test_every_page_meets_wcag_2_2_aa_on_a_phone(server, browser):
                 )
                 assert tops[0] == tops[1] < tops[2] == tops[3] < tops[4], tops
     finally:
-        page.close()
+        page.set_viewport_size(desktop)
     assert not any(found.values()), {view: v for view, v in found.items() if v}
 
 
-def test_the_monthly_pack_meets_wcag_2_2_aa(browser, sample, tmp_path):
+def test_the_monthly_pack_meets_wcag_2_2_aa(desk, sample, tmp_path):
     from unitload.report import monthly_pack
 
     path = tmp_path / "pack.html"
     path.write_text(monthly_pack(sample, sample.extract.as_of).html, encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page = desk.new_page()  # a file of its own: a tab of its own, at a desktop's size
     try:
         page.goto(path.as_uri())
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
@@ -74,79 +75,67 @@ def test_no_request_leaves_the_machine(server, browser):
         page.close()
 
 
-def test_downloading_a_table_as_csv(server, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
+def test_downloading_a_table_as_csv(server, tab):
+    page = visit(tab, f"{server}/supervision")
+    wait_idle(page)
+    before = len(audit.read(TRAIL))
+    page.locator("[data-testid=stPopover] button", has_text="Download").first.click()
+    with page.expect_download(timeout=60_000) as caught:
+        page.get_by_role("button", name="CSV", exact=True).first.click()
+    download = caught.value
+    assert download.suggested_filename == "supervision-risk-unit-seed42-2026-10-31-2026-10-31.csv"
+    lines = Path(download.path()).read_text().splitlines()
+    assert lines[:3] == ["# table: supervision-risk", "# extract: unit-seed42-2026-10-31", "# as of: 2026-10-31"]
+    assert any(line.startswith("# definition: supervision overdue: More than 35 days") for line in lines)
+    header = next(line for line in lines if not line.startswith("#"))
+    assert header.startswith("officer,team,sergeant,why")
+    assert any(line.startswith("P1019,POLIT-B,P1018,") for line in lines)
+    exports = [r for r in audit.read(TRAIL)[before:] if r["event"] == "export"]
+    rows = sum(1 for line in lines if not line.startswith("#")) - 1
+    assert [(r["what"], r["rows"], r["page"]) for r in exports] == [("supervision-risk.csv", rows, "supervision")]
+
+
+def test_copy_link_shows_this_views_address(server, tab):
+    page = visit(tab, f"{server}/workload?officer=P1019")
+    wait_idle(page)
+    before = len(audit.read(TRAIL))
+    page.get_by_role("button", name="Copy link").click()
+    code = page.locator("[data-testid=stCode]").last
+    code.wait_for(timeout=30_000)
+    shown = code.inner_text().strip()
+    assert shown.startswith(f"{server}/workload?") and "officer=P1019" in shown
+    assert "extract=unit-seed42-2026-10-31" in shown  # the link is pinned to the extract
+    wait_idle(page)
+    links = [r for r in audit.read(TRAIL)[before:] if r["event"] == "link"]
+    assert [(r["page"], r["what"]) for r in links] == [("workload", "link")]  # opening it is a disclosure
+
+
+def test_the_monthly_pack_opens_with_no_network(server, tab, tmp_path):
+    page = visit(tab, f"{server}/")
+    wait_idle(page)
+    before = len(audit.read(TRAIL))
+    with page.expect_download(timeout=60_000) as caught:
+        page.get_by_role("button", name="Monthly pack (HTML)").click()
+    assert caught.value.suggested_filename == "monthly-pack-unit-seed42-2026-10-31-2026-10-31.html"
+    packs = [r for r in audit.read(TRAIL)[before:] if r["event"] == "pack"]
+    assert [(r["page"], r["filters"]["as_of"]) for r in packs] == [("overview", "2026-10-31")]
+    pack = tmp_path / "pack.html"
+    caught.value.save_as(pack)
+    offline = page.context.new_page()  # a file of its own: a tab of its own
+    outside = []
+    offline.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else outside.append(r.url))
     try:
-        page.goto(f"{server}/supervision")
-        wait_idle(page)
-        before = len(audit.read(TRAIL))
-        page.locator("[data-testid=stPopover] button", has_text="Download").first.click()
-        with page.expect_download(timeout=60_000) as caught:
-            page.get_by_role("button", name="CSV", exact=True).first.click()
-        download = caught.value
-        assert download.suggested_filename == "supervision-risk-unit-seed42-2026-10-31-2026-10-31.csv"
-        lines = Path(download.path()).read_text().splitlines()
-        assert lines[:3] == ["# table: supervision-risk", "# extract: unit-seed42-2026-10-31", "# as of: 2026-10-31"]
-        assert any(line.startswith("# definition: supervision overdue: More than 35 days") for line in lines)
-        header = next(line for line in lines if not line.startswith("#"))
-        assert header.startswith("officer,team,sergeant,why")
-        assert any(line.startswith("P1019,POLIT-B,P1018,") for line in lines)
-        exports = [r for r in audit.read(TRAIL)[before:] if r["event"] == "export"]
-        rows = sum(1 for line in lines if not line.startswith("#")) - 1
-        assert [(r["what"], r["rows"], r["page"]) for r in exports] == [("supervision-risk.csv", rows, "supervision")]
-    finally:
-        context.close()
-
-
-def test_copy_link_shows_this_views_address(server, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
-        page.goto(f"{server}/workload?officer=P1019")
-        wait_idle(page)
-        before = len(audit.read(TRAIL))
-        page.get_by_role("button", name="Copy link").click()
-        code = page.locator("[data-testid=stCode]").last
-        code.wait_for(timeout=30_000)
-        shown = code.inner_text().strip()
-        assert shown.startswith(f"{server}/workload?") and "officer=P1019" in shown
-        assert "extract=unit-seed42-2026-10-31" in shown  # the link is pinned to the extract
-        wait_idle(page)
-        links = [r for r in audit.read(TRAIL)[before:] if r["event"] == "link"]
-        assert [(r["page"], r["what"]) for r in links] == [("workload", "link")]  # opening it is a disclosure
-    finally:
-        page.close()
-
-
-def test_the_monthly_pack_opens_with_no_network(server, browser, tmp_path):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/")
-        wait_idle(page)
-        before = len(audit.read(TRAIL))
-        with page.expect_download(timeout=60_000) as caught:
-            page.get_by_role("button", name="Monthly pack (HTML)").click()
-        assert caught.value.suggested_filename == "monthly-pack-unit-seed42-2026-10-31-2026-10-31.html"
-        packs = [r for r in audit.read(TRAIL)[before:] if r["event"] == "pack"]
-        assert [(r["page"], r["filters"]["as_of"]) for r in packs] == [("overview", "2026-10-31")]
-        pack = tmp_path / "pack.html"
-        caught.value.save_as(pack)
-        offline = context.new_page()
-        outside = []
-        offline.on(
-            "request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else outside.append(r.url)
-        )
         offline.goto(pack.as_uri())
         offline.wait_for_function(
             "() => [...document.querySelectorAll('.js-plotly-plot')].filter("
             "c => c.querySelector('g.trace, g.hm')).length === 4",
             timeout=60_000,
+            polling=POLL,
         )
         assert outside == []
         assert "Monthly workload pack, October 2026" in offline.content()
     finally:
-        context.close()
+        offline.close()
 
 
 def test_the_pack_prints_to_pdf_with_its_sections_on_pages_of_their_own(tmp_path):

@@ -6,13 +6,13 @@ import shutil
 from urllib.parse import quote
 
 import pytest
-from browsing import metrics, wait_idle
+from browsing import POLL, metrics, visit, wait_idle
 from conftest import ROOT, serve
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_scenario_link_reproduces_the_figures_in_a_fresh_browser(server, browser):
+def test_a_scenario_link_reproduces_the_figures_in_a_fresh_browser(server, tab, browser):
     scenario = quote(
         json.dumps(
             {
@@ -30,18 +30,16 @@ def test_a_scenario_link_reproduces_the_figures_in_a_fresh_browser(server, brows
     )
     link = f"{server}/planner?scenario={scenario}&on=31+December+2026&tab=Forensic+capacity"
     shown = []
-    for _ in range(2):  # two fresh browser contexts: nothing carried over but the link
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.goto(link)
-        page.wait_for_selector("text=Holding cases with no capacity", timeout=60_000)
-        page.wait_for_function(
-            "() => document.querySelectorAll('[data-testid=stMetricValue]').length >= 4", timeout=60_000
-        )
-        shown.append(metrics(page, 4))
-        assert "P1017 absent (long term sickness)" in page.content()
-        assert "tab=Forensic" in page.url and "on=31+December+2026" in page.url  # the day and the tab stay
-        context.close()
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        for page in (tab, fresh.new_page()):  # the module's tab, then a fresh browser: nothing carried over
+            page.goto(link)
+            page.wait_for_selector("text=Holding cases with no capacity", timeout=60_000)
+            shown.append(metrics(page, 4))
+            assert "P1017 absent (long term sickness)" in page.content()
+            assert "tab=Forensic" in page.url and "on=31+December+2026" in page.url  # the day and the tab stay
+    finally:
+        fresh.close()
     assert shown[0] == shown[1]
     assert shown[0][2] == "1"  # the absent officer's cases are held with no capacity
 
@@ -75,103 +73,98 @@ def heaviest_link(server: str) -> str:
     return f"{server}/planner?scenario={quote(json.dumps(scenario))}&compare={quote(json.dumps(kept))}"
 
 
-def test_a_heavy_planner_link_does_not_hold_up_another_users_page(server, browser):
+def test_a_heavy_planner_link_does_not_hold_up_another_users_page(server, tab):
     """While one session works through the heaviest planner link the link allows, another session's page is
     answered in full and with no error; the heavy one then finishes inside engine.query_seconds."""
     import time
 
-    heavy = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    heavy = tab
     start = time.monotonic()
     heavy.goto(heaviest_link(server), wait_until="commit")
     heavy.wait_for_selector("text=Scenario: heaviest", timeout=60_000)  # drawn early in the run: at work now
-    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    asked = time.monotonic()
-    other.goto(f"{server}/supervision")
-    other.wait_for_selector("h1:has-text('Supervision and welfare')", timeout=60_000)
-    metrics_or_tables = other.locator("[data-testid=stDataFrame]")
-    metrics_or_tables.first.wait_for(timeout=60_000)
-    answered = time.monotonic() - asked
-    assert not other.locator("[data-testid=stException]").count()
+    other = tab.context.new_page()  # another tab: a session of its own on the server
+    try:
+        asked = time.monotonic()
+        other.goto(f"{server}/supervision")
+        other.wait_for_selector("h1:has-text('Supervision and welfare')", timeout=60_000)
+        metrics_or_tables = other.locator("[data-testid=stDataFrame]")
+        metrics_or_tables.first.wait_for(timeout=60_000)
+        answered = time.monotonic() - asked
+        assert not other.locator("[data-testid=stException]").count()
+    finally:
+        other.close()
     heavy.wait_for_selector("text=The next 12 months", timeout=60_000)
     metrics(heavy, 4)
     print(f"another page drawn {answered:.2f} s after asking; the heavy link {time.monotonic() - start:.2f} s in all")
     assert "stopped early" not in heavy.content()  # the sample's heaviest link finishes inside the limit
     assert not heavy.locator("[data-testid=stException]").count()
-    heavy.context.close()
-    other.context.close()
 
 
-def test_a_link_with_changed_filters_shows_the_same_figures_in_a_fresh_browser(server, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.goto(f"{server}/")
+def test_a_link_with_changed_filters_shows_the_same_figures_in_a_fresh_browser(server, tab, browser):
+    page = visit(tab, f"{server}/")
     before = metrics(page)
     page.locator("[data-testid=stMultiSelect]").first.click()
     page.get_by_role("option", name="POLIT-B").click()
     page.keyboard.press("Escape")
     wait_idle(page)
-    page.wait_for_function("() => location.search.includes('teams=POLIT-B')", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('teams=POLIT-B')", timeout=30_000, polling=POLL)
     link, shown = page.url, metrics(page)
     assert shown != before
-    context.close()
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
     again = fresh.new_page()
-    again.goto(link)
-    wait_idle(again)
-    assert metrics(again) == shown
-    assert "POLIT-B" in again.locator("[data-testid=stMultiSelect]").first.inner_text()
-    fresh.close()
+    try:
+        again.goto(link)
+        wait_idle(again)
+        assert metrics(again) == shown
+        assert "POLIT-B" in again.locator("[data-testid=stMultiSelect]").first.inner_text()
+    finally:
+        fresh.close()
 
 
-def test_links_hold_only_ids_codes_and_dates(server, browser):
+def test_links_hold_only_ids_codes_and_dates(server, tab):
     import polars as pl
 
     sample = ROOT / "sample_data" / "unit"
     names = pl.read_parquet(sample / "officers.parquet")["display_name"].to_list()
     refs = pl.read_parquet(sample / "cases.parquet")["case_ref"].to_list()
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/")
+    page = visit(tab, f"{server}/")
+    wait_idle(page)
+    page.locator("[data-testid=stSidebar]").get_by_text("Show names").click()  # names on screen, not in links
+    wait_idle(page)
+    for path in (
+        "?teams=POLIT-B",
+        "workload?officer=P1019&workload_adjusted=false",
+        "cases?case=C000836&cases_group=officer+in+charge",
+        "forensics?forensics_priorities=urgent",
+        "supervision",
+        "planner?scenario="
+        + quote(
+            json.dumps({"changes": [{"change": "hours", "officer_id": "P1013", "from": "2026-11-01", "hours": 24}]})
+        ),
+        "data",
+    ):
+        page.goto(f"{server}/{path}")
         wait_idle(page)
-        page.locator("[data-testid=stSidebar]").get_by_text("Show names").click()  # names on screen, not in links
-        wait_idle(page)
-        for path in (
-            "?teams=POLIT-B",
-            "workload?officer=P1019&workload_adjusted=false",
-            "cases?case=C000836&cases_group=officer+in+charge",
-            "forensics?forensics_priorities=urgent",
-            "supervision",
-            "planner?scenario="
-            + quote(
-                json.dumps({"changes": [{"change": "hours", "officer_id": "P1013", "from": "2026-11-01", "hours": 24}]})
-            ),
-            "data",
-        ):
-            page.goto(f"{server}/{path}")
-            wait_idle(page)
-            from urllib.parse import unquote_plus
+        from urllib.parse import unquote_plus
 
-            query = unquote_plus(page.url.split("?", 1)[1]) if "?" in page.url else ""
-            assert not any(name in query for name in names), query
-            assert not any(ref in query for ref in refs), query
-            assert all(ch.isalnum() or ch in '=&_-.,~ :{}[]"' for ch in query), query  # a scenario is JSON
-    finally:
-        context.close()
+        query = unquote_plus(page.url.split("?", 1)[1]) if "?" in page.url else ""
+        assert not any(name in query for name in names), query
+        assert not any(ref in query for ref in refs), query
+        assert all(ch.isalnum() or ch in '=&_-.,~ :{}[]"' for ch in query), query  # a scenario is JSON
 
 
-def test_a_pinned_link_keeps_its_figures_when_a_newer_extract_arrives(browser, tmp_path):
+def test_a_pinned_link_keeps_its_figures_when_a_newer_extract_arrives(tab, browser, tmp_path):
     import json
 
     root = tmp_path / "extracts"
     shutil.copytree(ROOT / "sample_data" / "unit", root / "2026-10")
     for url in serve(root):
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/")
+        page = visit(tab, f"{url}/")
         before = metrics(page)
-        page.wait_for_function("() => location.search.includes('extract=unit-seed42-2026-10-31')", timeout=30_000)
+        page.wait_for_function(
+            "() => location.search.includes('extract=unit-seed42-2026-10-31')", timeout=30_000, polling=POLL
+        )
         link = page.url
-        page.close()
         newer = root / "2026-11"  # next month's extract lands beside it
         shutil.copytree(ROOT / "sample_data" / "unit", newer)
         manifest = json.loads((newer / "manifest.json").read_text())
@@ -179,10 +172,12 @@ def test_a_pinned_link_keeps_its_figures_when_a_newer_extract_arrives(browser, t
         (newer / "manifest.json").write_text(json.dumps(manifest))
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         again = context.new_page()
-        again.goto(link)
-        assert metrics(again) == before
-        banner = again.get_by_text("A newer extract, unit-seed42-2026-11-20, is available")
-        banner.wait_for(timeout=30_000)
-        href = again.get_by_role("link", name="open this view on the newest data").get_attribute("href")
-        assert "extract=unit-seed42-2026-11-20" in href
-        context.close()
+        try:
+            again.goto(link)
+            assert metrics(again) == before
+            banner = again.get_by_text("A newer extract, unit-seed42-2026-11-20, is available")
+            banner.wait_for(timeout=30_000)
+            href = again.get_by_role("link", name="open this view on the newest data").get_attribute("href")
+            assert "extract=unit-seed42-2026-11-20" in href
+        finally:
+            context.close()

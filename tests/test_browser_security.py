@@ -75,19 +75,16 @@ def nav_labels(page) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["", "workload", "cases", "forensics", "supervision", "planner", "data"])
-def test_signed_out_every_page_shows_only_the_sign_in(signed_server, desk, path):  # noqa: F811
+def test_signed_out_every_page_shows_only_the_sign_in(signed_server, tab, path):  # noqa: F811
     url, _ = signed_server
-    page = desk.new_page()  # no one signs in in this profile: each sign-in below has a profile of its own
-    try:
-        page.goto(f"{url}/{path}")
-        page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
-        wait_idle(page)
-        text = page.locator("[data-testid=stMain]").inner_text()
-        assert "Sign in with your organisation's account" in text
-        assert not page.locator(".js-plotly-plot").count() and not page.locator("[data-testid=stDataFrame]").count()
-        assert not nav_labels(page)
-    finally:
-        page.close()
+    page = tab  # no one signs in in this profile: each sign-in below has a profile of its own
+    page.goto(f"{url}/{path}")
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    wait_idle(page)
+    text = page.locator("[data-testid=stMain]").inner_text()
+    assert "Sign in with your organisation's account" in text
+    assert not page.locator(".js-plotly-plot").count() and not page.locator("[data-testid=stDataFrame]").count()
+    assert not nav_labels(page)
 
 
 def test_a_sergeant_sees_only_their_team(signed_server, browser):  # noqa: F811
@@ -181,10 +178,15 @@ def hostile_server(tmp_path_factory):
         f"cases?case={quote(PLANTED)}&teams={quote(f'[x]({LINK})')}",
     ],
 )
-def test_text_from_the_data_is_inert(hostile_server, desk, path):  # noqa: F811
-    page = desk.new_page()
+def test_text_from_the_data_is_inert(hostile_server, tab, path):  # noqa: F811
+    page = tab
     dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     try:
         page.goto(f"{hostile_server}/{path}")
         page.wait_for_selector("h1", timeout=60_000)
@@ -199,4 +201,4 @@ def test_text_from_the_data_is_inert(hostile_server, desk, path):  # noqa: F811
         assert page.locator('img[src="x"]').count() == 0
         assert page.locator('a[href^="javascript"]').count() == 0
     finally:
-        page.close()
+        page.remove_listener("dialog", dismiss)
