@@ -90,7 +90,7 @@ def days_per_chunk(cur, days: int) -> int:
     """Month ends computed in one statement: as many as keep cases × days within CASE_DAYS, never under
     six. Each statement has a cost of its own, so a unit's extract (2,000 cases) is made in one (the
     sample: 1.2 s in chunks of six, 0.35 s in one); a force's (250,000) and a region's, six at a time."""
-    cases = cur.sql('select count(*) from "cases"').fetchall()[0][0]
+    cases = cur.execute('select count(*) from "cases"').fetchall()[0][0]
     return max(6, min(days, CASE_DAYS // max(cases, 1)))
 
 

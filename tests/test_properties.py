@@ -87,6 +87,10 @@ class Recording:
         self._seen.append(text)
         return self._cursor.sql(text, params=params)
 
+    def execute(self, text, params=None):
+        self._seen.append(text)
+        return self._cursor.execute(text, params)
+
     def __getattr__(self, name):
         return getattr(self._cursor, name)
 

@@ -219,7 +219,7 @@ def _view_sql(cur, schema: str, table: Table, files: list[Path], root: Path) -> 
     source = f"read_parquet({file_list}, union_by_name = true)"
     shown = ", ".join(str(p.relative_to(root)) for p in files[:3])
     try:
-        described = cur.sql("DESCRIBE SELECT * FROM " + source).fetchall()
+        described = cur.execute("DESCRIBE SELECT * FROM " + source).fetchall()
     except duckdb.Error as exc:
         reason = str(exc).splitlines()[0]
         return empty, [

@@ -44,7 +44,7 @@ def _run(source: Source, check: Check, as_of, extracted_on) -> Finding | None:
     params = _values(check, as_of, extracted_on)
     cur = source.cursor()
     try:
-        count, examples = cur.sql(sql, params=params or None).fetchall()[0]
+        count, examples = cur.execute(sql, params).fetchall()[0]
     except duckdb.Error as exc:  # a value that cannot be read (e.g. a bad date inside a file)
         return Finding(ERROR, check.table, check.column, check.rule, 0, f"could not be checked: {exc}")
     finally:
@@ -71,7 +71,7 @@ def _run_table(source: Source, checks: list[Check], as_of, extracted_on) -> list
         branches.append(f"select {n} as n, count(*) as c, list(k order by k)[1:{EXAMPLES}] as e from ({rows})")
     cur = source.cursor()
     try:
-        found = cur.sql(" union all ".join(branches), params=params or None).fetchall()
+        found = cur.execute(" union all ".join(branches), params).fetchall()
     except duckdb.Error:
         return [f for check in checks if (f := _run(source, check, as_of, extracted_on))]
     finally:
@@ -131,7 +131,7 @@ def manifest_findings(source: Source) -> list[Finding]:
         if entry.rows is not None and table.name in source.present:
             cur = source.cursor()
             try:
-                actual = cur.sql("select count(*) from " + ident(table.name)).fetchall()[0][0]
+                actual = cur.execute("select count(*) from " + ident(table.name)).fetchall()[0][0]
             finally:
                 cur.close()
             if actual != entry.rows:
@@ -175,7 +175,7 @@ def _reads(source: Source, sql: str, why: bool = False) -> bool | str:
     """True (or, with `why`, "") when the query runs; else False (or the first line of the error)."""
     cur = source.cursor()
     try:
-        cur.sql(sql).fetchall()
+        cur.execute(sql).fetchall()
     except duckdb.Error as exc:
         return str(exc).splitlines()[0] if why else False
     finally:

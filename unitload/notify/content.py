@@ -75,7 +75,7 @@ def officer_labels(source: Source, scope: Scope) -> dict[str, str]:
         return {}
     cur = source.cursor()
     try:
-        rows = cur.sql("select officer_id, display_name from officers").fetchall()
+        rows = cur.execute("select officer_id, display_name from officers").fetchall()
     finally:
         cur.close()
     return {officer: name for officer, name in rows if name and name != officer}
@@ -174,7 +174,7 @@ def supervisor_chains(source: Source) -> dict[str, set[str]]:
     """Officer id -> every officer above them through supervisor_id (the whole extract; ids only)."""
     cur = source.cursor()
     try:
-        above = dict(cur.sql("select officer_id, supervisor_id from officers").fetchall())
+        above = dict(cur.execute("select officer_id, supervisor_id from officers").fetchall())
     finally:
         cur.close()
     chains = {}
