@@ -20,10 +20,10 @@ require(CHROMIUM, "chromium")
 
 
 def test_a_short_run_reports_browser_and_server_times(capsys):
-    figures = load(SAMPLE, sessions=1, minutes=0.3, think=0.5)
+    figures = load(SAMPLE, sessions=1, minutes=0.1, think=0.5)
     assert figures["errors"] == 0, capsys.readouterr().out
-    # a busy machine (CI runs two test workers, each with servers and browsers) may finish only the first
-    # step, a new server's first page, in the 18 seconds: seen once at 44 s with the machine loaded
+    # six seconds of steps: a busy machine (CI runs two test workers, each with servers and browsers) may
+    # finish only the first, which always runs to its end (seen once at 44 s with the machine loaded)
     assert figures["pages"] >= 1
     # every step the browser timed started a page run that the server recorded, and a run is never
     # longer on the server than the step that waited for it

@@ -89,27 +89,28 @@ def replicas(tmp_path_factory):
             server.close()
 
 
-def visit(browser, url: str, agent: str) -> str:  # noqa: F811
-    """Open the Data & definitions page (no charts to draw) as one user (the agent picks the replica);
-    the extract id in the sidebar."""
-    context = browser.new_context(user_agent=agent, viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
+def visit(tab, url: str, agent: str) -> str:  # noqa: F811
+    """Open the Data & definitions page (no charts to draw) as one user: the tab sends the user's agent (it
+    picks the replica) on every request of the visit, the page's and its socket's. The extract id in the
+    sidebar."""
+    devtools = tab.context.new_cdp_session(tab)
     try:
-        page.goto(f"{url}/data")
-        page.wait_for_selector("h1", timeout=60_000)
-        wait_idle(page)
-        return page.locator("[data-testid=stSidebar] strong").first.inner_text()
+        devtools.send("Network.setUserAgentOverride", {"userAgent": agent})  # for as long as it is attached
+        tab.goto(f"{url}/data")
+        tab.wait_for_selector("h1", timeout=60_000)
+        wait_idle(tab)
+        return tab.locator("[data-testid=stSidebar] strong").first.inner_text()
     finally:
-        context.close()
+        devtools.detach()
 
 
-def test_two_replicas_share_one_extract_root_and_both_follow_a_promotion(replicas, browser, tmp_path):  # noqa: F811
+def test_two_replicas_share_one_extract_root_and_both_follow_a_promotion(replicas, tab, tmp_path):  # noqa: F811
     url, root, trails = replicas
 
     def replica_of(agent: str) -> tuple[int, str]:
         """Which replica served this user's visit (the one whose audit trail grew), and the extract shown."""
         before = [len(audit.read(trail)) for trail in trails]
-        shown = visit(browser, url, agent)
+        shown = visit(tab, url, agent)
         grew = [
             n for n, (trail, count) in enumerate(zip(trails, before, strict=True)) if len(audit.read(trail)) > count
         ]
