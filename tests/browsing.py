@@ -1,7 +1,8 @@
 """What the browser test modules share: waits for a page's run, axe-core's check, and where output goes.
 
-Their fixtures (`server`, a dashboard on the sample; `browser`, Debian's Chromium) are in conftest.py and
-module-scoped, so each browser module has its own: pytest-xdist runs the modules side by side.
+Their fixtures (`server`, a dashboard on the sample; `browser`, Debian's Chromium; `tab`, the tab a module's
+tests take turns in) are in conftest.py and module-scoped, so each browser module has its own: pytest-xdist
+runs the modules side by side.
 """
 
 from conftest import ROOT, require
