@@ -149,6 +149,36 @@ def test_each_query_uses_its_own_cursor(sample):
     assert heights == [run_query(sample, n, **EXAMPLE_PARAMS.get(n, {})).height for n in query_names()] * 4
 
 
+def test_a_closed_database_refuses_cursors_and_closing_again_does_nothing():
+    from unitload.db import open_source
+
+    source = open_source(SAMPLE)
+    assert run_query(source, "table_counts").height == 8
+    source.db.close()
+    source.db.close()
+    with pytest.raises(duckdb.ConnectionException, match="is closed"):
+        run_query(source, "table_counts")
+
+
+def test_a_database_kept_to_the_end_is_let_go_and_duckdb_reports_no_leak():
+    """Streamlit's script module can keep the frame's extract past the interpreter's last collection; a
+    connection object still alive when DuckDB's bindings are torn down is reported in about 40 lines."""
+    import subprocess
+    import sys
+
+    kept = (
+        "import ctypes\n"
+        "from queries import run_query\n"
+        "from unitload.db import open_source\n"
+        f"source = open_source({str(SAMPLE)!r})\n"
+        "run_query(source, 'officer_load')\n"
+        "ctypes.pythonapi.Py_IncRef(ctypes.py_object(source.db))  # a holder Python cannot see, to the end\n"
+    )
+    done = subprocess.run([sys.executable, "-c", kept], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "leaked" not in done.stderr, done.stderr
+
+
 def test_calendar_is_the_as_of_day_then_earlier_month_ends(sample):
     days = sample.cursor().sql("select d from month_ends(DATE '2026-03-15', 4) order by month_index").fetchall()
     assert [d for (d,) in days] == [

@@ -54,7 +54,7 @@ class Database:
     def __init__(self, root: str | Path, engine: Engine | None = None):
         engine = engine or Engine()
         self.root = Path(root).resolve()
-        self._con = duckdb.connect(
+        con = duckdb.connect(
             ":memory:",
             config={
                 "autoinstall_known_extensions": False,
@@ -66,9 +66,10 @@ class Database:
                 "checkpoint_threshold": "1TB",
             },
         )
-        self._con.execute("SET allowed_directories = $dirs", {"dirs": [str(self.root) + "/"]})
-        self._con.execute("SET enable_external_access = false")
-        self._con.execute("SET lock_configuration = true")
+        con.execute("SET allowed_directories = $dirs", {"dirs": [str(self.root) + "/"]})
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        self._con: duckdb.DuckDBPyConnection | None = con  # None once closed (close)
         self.lock = threading.Lock()  # schema changes (DDL) on the shared connection, one at a time
         self.scenarios: dict[str, None] = {}  # scenario schemas, oldest first (Source.derive)
         self.scopes: dict[tuple[str, str], str] = {}  # (extract schema, scope key) -> scoped schema
@@ -79,10 +80,16 @@ class Database:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for each query, so that threads never share a result."""
-        return self._con.cursor()
+        con = self._con
+        if con is None:
+            raise duckdb.ConnectionException(f"the database over {self.root} is closed")
+        return con.cursor()
 
     def close(self) -> None:
-        self._con.close()
+        """Close the connection and let go of it (closing again does nothing)."""
+        con, self._con = self._con, None
+        if con is not None:
+            con.close()
 
     def bind(self, extract: Extract, settings: Settings) -> Source:
         """Create a schema of views over the extract's Parquet files and return it with its findings."""
@@ -110,7 +117,13 @@ class Database:
 
 @atexit.register
 def close_all() -> None:
-    """Close every connection while the interpreter is whole (else DuckDB's bindings report leaks)."""
+    """Close every database and let go of its connection while the interpreter is whole.
+
+    A connection object still alive when DuckDB's bindings are torn down is reported as a leak, with
+    every object of the bindings (about 40 lines). A database can outlive the interpreter's last
+    collection: Streamlit's script module keeps the frame's extract, and a cycle reached from it is
+    never collected. Closing alone leaves the object alive; letting go frees it now.
+    """
     for db in list(_OPEN):
         db.close()
 
