@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import warnings
 from urllib.parse import quote
 
 import polars as pl
@@ -24,8 +25,12 @@ USERS = {
 
 @pytest.fixture(scope="module")
 def provider():
+    import authlib.deprecate  # its import puts an "always" filter for its deprecations before pytest's
     import httpx
-    import oidc_provider_mock
+
+    with warnings.catch_warnings():  # the provider imports authlib's deprecated modules; the app does not
+        warnings.simplefilter("ignore", authlib.deprecate.AuthlibDeprecationWarning)
+        import oidc_provider_mock
 
     with oidc_provider_mock.run_server_in_thread() as server:
         url = f"http://localhost:{server.server_port}"
