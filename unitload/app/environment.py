@@ -102,8 +102,8 @@ def settle_heap() -> None:
 
 @atexit.register
 def _let_go() -> None:
-    """At exit, drop the cached extracts and their connections while the interpreter is whole: objects of
-    DuckDB's bindings still alive when its module is torn down are reported as leaks, one line each."""
+    """At exit, unfreeze the heap and drop the cached extracts while the interpreter is whole. Streamlit's
+    script module still holds the last run's extract; `db.close_all` then lets go of its connection."""
     gc.unfreeze()
     st.cache_resource.clear()
     gc.collect()
