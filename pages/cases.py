@@ -1,6 +1,7 @@
 """Case progression: ageing of open investigations, drifting and orphaned cases, and one case's timeline."""
 
 import datetime as dt
+import html
 
 import polars as pl
 import streamlit as st
@@ -162,7 +163,7 @@ page.chart(
 
 st.header("Case timeline", anchor="case-timeline")
 points = chart.selection.points if chart and chart.selection else []
-picked = [points[0]["customdata"][0]] if points else []
+picked = [html.unescape(points[0]["customdata"][0])] if points else []  # the chart's text is escaped
 for case_id in [*picked, *(c for c in chosen.values() if c)]:
     if case_id and case_id != st.session_state.get("_cases_last_pick"):
         st.session_state["_cases_last_pick"] = st.session_state["case"] = case_id
@@ -183,7 +184,7 @@ case_id = st.selectbox(
 )
 timeline = app.query(source, "case_timeline", as_of=filters.as_of, case_id=case_id) if case_id else None
 if case_id and timeline.is_empty():  # a link to a case this extract (or this user's scope) does not hold
-    st.warning(f"Case {case_id!r} is not in this extract or not within your view.")
+    st.warning(f"Case {app.escaped(case_id)} is not in this extract or not within your view.")
 elif case_id:
     start = max(timeline["starts_on"].min(), filters.as_of.replace(year=filters.as_of.year - 4))
     page.chart(

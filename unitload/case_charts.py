@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from unitload import palette
+from unitload.chart_markup import data_text
 from unitload.charts import (
     MUTED,
     OFFICER_LIMIT,
@@ -41,6 +42,7 @@ LOG_TICKS = dict(
 )
 
 
+@data_text
 def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: int, log: bool = True) -> go.Figure:
     """Each open case a point at its days since progress, one column per group, coloured by risk grade.
 
@@ -155,6 +157,7 @@ def _reference_label(y: float, text: str, colour: str, side: str, log: bool) -> 
     )
 
 
+@data_text
 def age_band_bars(bands: pl.DataFrame, *, measure: str) -> go.Figure:
     """Stacked bars of cases (or weighted load) per holder by age band.
 
@@ -187,6 +190,7 @@ def age_band_bars(bands: pl.DataFrame, *, measure: str) -> go.Figure:
     return go.Figure(traces, layout=noted(layout, note))
 
 
+@data_text
 def band_trend(trend: pl.DataFrame) -> go.Figure:
     """Unprogressed cases by age band at each month end, stacked."""
     order = trend.select("age_band", "age_band_index").unique().sort("age_band_index")["age_band"].to_list()
@@ -215,6 +219,7 @@ def band_trend(trend: pl.DataFrame) -> go.Figure:
     )
 
 
+@data_text
 def clock_share(monthly: pl.DataFrame) -> go.Figure:
     """Share of new cases meeting their first-action clock, by month opened, with the counts."""
     return go.Figure(
@@ -235,6 +240,7 @@ def clock_share(monthly: pl.DataFrame) -> go.Figure:
     )
 
 
+@data_text
 def case_timeline(rows: pl.DataFrame, *, start, end) -> go.Figure:
     """Actions as marks, holders, their absences and device stages as spans, on one time axis."""
     traces = []

@@ -17,6 +17,8 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
+from unitload.chart_markup import shown as as_shown
+
 KINDS = {"bar": "bar", "heatmap": "heatmap", "histogram": "histogram", "box": "box"}
 
 
@@ -37,7 +39,7 @@ def series_names(fig: go.Figure) -> list[str]:
             name = f"{following.name} (upper)"
         elif name and getattr(trace, "fill", None) == "tonexty" and not fig.data[index - 1].name:
             name = f"{name} (lower)"
-        names.append(name or (_axis_title(fig, trace, "y") if len(fig.data) == 1 else f"series {index + 1}"))
+        names.append(as_shown(name) or (_axis_title(fig, trace, "y") if len(fig.data) == 1 else f"series {index + 1}"))
     counts = Counter(names)  # one name in several panels: each said with its panel's axis
     return [
         f"{name}: {_panel(fig, trace)}" if counts[name] > 1 else name
@@ -200,7 +202,7 @@ def _shown(value):
         return int(value)
     if isinstance(value, float | np.floating):
         return round(float(value), 1)
-    return str(value).replace("<br>", "; ")
+    return as_shown(str(value).replace("<br>", "; "))  # as the chart shows it: data text was escaped
 
 
 def _frame(data: dict[str, list]) -> pl.DataFrame:

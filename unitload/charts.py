@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from unitload.chart_markup import data_text
 from unitload.palette import BLACK, GREEN, MUTED, NORMAL, OVER, PART_TIME, PURPLE, SKY_BLUE, VERMILLION, YELLOW
 
 
@@ -126,6 +127,7 @@ def noted(layout: dict, note: str) -> dict:
     return layout | {"title": dict(text=note, font=dict(size=12)), "margin": layout.get("margin", {}) | {"t": 70}}
 
 
+@data_text
 def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, points_per_fte: float) -> go.Figure:
     """Load per officer as a % of capacity, sorted, with 100 % and the overload threshold drawn.
 
@@ -213,6 +215,7 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
     return fig
 
 
+@data_text
 def heat_strip(series: pl.DataFrame, *, overload_pct: float) -> go.Figure:
     """load_pct per officer (rows) and month end (columns); cells over the threshold stand out.
 
@@ -312,6 +315,7 @@ SPAN_COLOURS = {  # absences never share a colour with the officers in charge of
 assert not {BLACK, PURPLE, SKY_BLUE, GREEN} & set(SPAN_COLOURS.values())  # holders' and "examined" (case_charts)
 
 
+@data_text
 def timeline(history: pl.DataFrame, *, start, end) -> go.Figure:
     """Contracts (labelled with their hours) and absences of one officer on one time axis."""
     fig = go.Figure()

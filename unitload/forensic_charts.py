@@ -9,6 +9,7 @@ import polars as pl
 
 from unitload import palette
 from unitload.case_charts import STAGE_COLOURS, sequential
+from unitload.chart_markup import data_text
 from unitload.charts import MUTED, OVER, column_axis, noted, strip, summary_boxes, thin
 
 STAGES = ("awaiting_triage", "awaiting_download", "downloading", "awaiting_examination")
@@ -19,6 +20,7 @@ def _label(stage: str) -> str:
     return stage.replace("_", " ")
 
 
+@data_text
 def queue_by_stage(items: pl.DataFrame) -> go.Figure:
     """Items waiting per stage, stacked by age band."""
     counts = items.group_by("age_band_index", "age_band", "stage").len().sort("age_band_index")
@@ -45,6 +47,7 @@ def queue_by_stage(items: pl.DataFrame) -> go.Figure:
     )
 
 
+@data_text
 def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
     """One column per stage, each item a point at its age; the stage's usual pace drawn across it.
 
@@ -129,6 +132,7 @@ CFD_BANDS = (
 )
 
 
+@data_text
 def cumulative_flow(flow: pl.DataFrame) -> go.Figure:
     """Cumulative flow: each band is the items that have reached a stage but not the next one."""
     weeks = flow["week_end"].to_list()
@@ -159,6 +163,7 @@ def cumulative_flow(flow: pl.DataFrame) -> go.Figure:
     )
 
 
+@data_text
 def weekly_flow(flow: pl.DataFrame) -> go.Figure:
     """Arrivals against downloads completed and examinations, with net flow and the backlog."""
     weeks = flow["week_end"].to_list()
@@ -202,6 +207,7 @@ def weekly_flow(flow: pl.DataFrame) -> go.Figure:
 TURNAROUND_PANELS = (("to_downloaded", "to download completed"), ("to_examined", "to examined"))  # short: phones
 
 
+@data_text
 def turnaround_trend(monthly: pl.DataFrame) -> go.Figure:
     """Monthly percentiles of days from submission, to download completed and to examined."""
     traces = []

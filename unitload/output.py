@@ -10,11 +10,26 @@ import polars as pl
 
 FORMATS = ("csv", "json", "table")
 
+# A spreadsheet reads a cell starting with one of these as a formula (docs/security.md, "Exports").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = r"^[=+\-@\t\r]"
+
 
 def to_csv(df: pl.DataFrame) -> str:
     """Header row, ISO dates, booleans `true`/`false`, empty for null, floats unrounded; a list of codes
-    (attention_list's reasons) joined by `;`."""
-    return _joined(df, ";").write_csv(null_value="", date_format="%Y-%m-%d")
+    (attention_list's reasons) joined by `;`. A text cell a spreadsheet would run as a formula starts
+    with a `'` (numbers, dates and booleans are never changed)."""
+    return inert(_joined(df, ";")).write_csv(null_value="", date_format="%Y-%m-%d")
+
+
+def inert(df: pl.DataFrame) -> pl.DataFrame:
+    """Every text cell starting with `=`, `+`, `-`, `@`, TAB or CR prefixed with `'`, so that a spreadsheet
+    opening the file shows it as text instead of running it (OWASP's rule for CSV injection)."""
+    text = [c for c, t in df.schema.items() if t == pl.String]
+    return df.with_columns(
+        pl.when(pl.col(c).str.contains(_FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text
+    )
 
 
 def _joined(df: pl.DataFrame, separator: str) -> pl.DataFrame:
@@ -55,7 +70,9 @@ def to_xlsx(df: pl.DataFrame, header: list[tuple[str, str]]) -> bytes:
     import xlsxwriter  # only here: `unitload query` starts without it (30 ms)
 
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"remove_timezone": True}) as workbook:
+    # text is written as text: never turned into a formula, a link or a number (docs/security.md)
+    options = {"remove_timezone": True, "strings_to_formulas": False, "strings_to_urls": False}
+    with xlsxwriter.Workbook(buffer, options | {"strings_to_numbers": False}) as workbook:
         _joined(df, "; ").write_excel(workbook, worksheet="data", autofit=True)
         about = pl.DataFrame({"item": [n for n, _ in header], "value": [v for _, v in header]})
         about.write_excel(workbook, worksheet="about", autofit=True)

@@ -8,10 +8,12 @@ import plotly.graph_objects as go
 import polars as pl
 
 from unitload import palette
+from unitload.chart_markup import data_text
 from unitload.charts import MUTED, OVER, heat_strip, most_loaded, noted
 from unitload.forensic_charts import FAN_LAYOUT, fan_traces
 
 
+@data_text
 def load_comparison(baseline: pl.DataFrame, scenario: pl.DataFrame, *, overload_pct: float) -> go.Figure:
     """Load % per officer, baseline and scenario bars side by side, sorted by the scenario's load."""
     both = baseline.select("label", base="load_pct").join(
@@ -85,6 +87,7 @@ PROJECTED = (  # summary column, its label
 )
 
 
+@data_text
 def projection_lines(summary: pl.DataFrame) -> go.Figure:
     """Each plan's figures at each month end ahead, one panel a figure; the baseline grey and dotted."""
     plans = summary["plan"].unique(maintain_order=True).to_list()
@@ -149,5 +152,5 @@ def _cell(value, was, baseline: bool) -> str:
 
 
 def strip(series: pl.DataFrame, *, overload_pct: float) -> go.Figure:
-    """Per-officer load at each month end ahead (the Officer workload page's heat strip)."""
+    """Per-officer load at each month end ahead (the Officer workload page's heat strip, which escapes)."""
     return heat_strip(series, overload_pct=overload_pct)

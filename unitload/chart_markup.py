@@ -1,0 +1,49 @@
+"""Text from the data inside a Plotly figure: always shown as text, never as Plotly's markup.
+
+Plotly draws a subset of HTML in every string of a figure (tick labels, hover text, bar text, legend
+names, annotations): `<a href>` becomes a link, `<b>` and `<span style>` change the text. A name or an
+offence from an export is therefore escaped before it reaches a figure (`&`, `<` and `>` as entities,
+which Plotly shows as the characters), while a chart's own markup (`<br>` between hover lines) is added
+after and still works. `chart_text` reads the figure back as the text a person sees.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+
+import polars as pl
+
+
+def plain(text: object) -> str:
+    """`text` as Plotly shows it literally."""
+    return html.escape(str(text), quote=False)
+
+
+def plain_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every text column escaped for a figure (nulls stay null)."""
+    return frame.with_columns(
+        pl.col(c)
+        .str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+        for c, kind in frame.schema.items()
+        if kind == pl.String
+    )
+
+
+def shown(text: str) -> str:
+    """What Plotly shows for a string of a figure: its entities as characters."""
+    return html.unescape(text)
+
+
+def data_text(build):
+    """A figure builder whose frames' text columns are escaped (`plain_frame`) before it reads them."""
+
+    @functools.wraps(build)
+    def built(*args, **kwargs):
+        args = [plain_frame(a) if isinstance(a, pl.DataFrame) else a for a in args]
+        kwargs = {k: plain_frame(v) if isinstance(v, pl.DataFrame) else v for k, v in kwargs.items()}
+        return build(*args, **kwargs)
+
+    return built
