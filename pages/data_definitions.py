@@ -5,6 +5,7 @@ import streamlit as st
 
 from queries import load_query, query_names
 from unitload import app
+from unitload.access import visible_settings
 from unitload.definitions import definitions
 from unitload.schema import TABLES
 
@@ -13,19 +14,19 @@ app.require_frame(__file__)
 st.title("Data & definitions")
 current = app.loaded()
 if current.source is None:
-    st.error(current.problem)
+    st.error(app.escaped(current.problem))
     st.stop()
 source = current.source
 extract = source.extract
 
 st.header("Extract")
-st.subheader(extract.extract_id)
+st.subheader(app.escaped(extract.extract_id))
 middle, right = st.columns(2)
 middle.metric(
     "Extracted", extract.extracted_at.strftime("%d %b %Y %H:%M") if extract.extracted_at else "unknown", border=True
 )
 right.metric("As-of day", extract.as_of.strftime("%d %b %Y") if extract.as_of else "unknown", border=True)
-st.caption(f"Source: {extract.source or 'not stated'}. Folder: {extract.root.name}")
+st.caption(f"Source: {app.escaped(extract.source or 'not stated')}. Folder: {app.escaped(extract.root.name)}")
 
 counts = {}
 if source.usable:
@@ -69,10 +70,7 @@ terms = pl.DataFrame([{"term": d.term, "definition": d.text} for d in definition
 st.table(terms)
 app.downloads(terms, "definitions", key="data_definitions", filters=None)
 
-settings_shown = source.settings.model_dump(mode="json")
-if app.this_run().scope.teams is not None:  # sign-in, audit and engine settings: for whole-extract roles only
-    settings_shown = {k: v for k, v in settings_shown.items() if k not in ("access", "audit", "engine")}
-st.expander("Settings in force").json(settings_shown)
+st.expander("Settings in force").json(visible_settings(source.settings, app.this_run().scope))
 
 catalogue = pl.DataFrame(
     [

@@ -31,7 +31,7 @@ on = st.selectbox(
 )
 planning.forms(page, scenario, on)
 
-st.subheader(f"Scenario: {scenario.name}")
+st.subheader(f"Scenario: {app.escaped(scenario.name)}")
 if not scenario.changes:
     st.info("No changes yet: add one above. The figures below are the baseline.")
 for index, change in enumerate(scenario.changes):
@@ -109,7 +109,7 @@ for column, label in zip(strips, ("baseline", list(plans)[-1]), strict=True):
         what="Load at each month end ahead",
         where=column,
     )
-    column.caption(f"{label}: load at each month end ahead")
+    column.caption(f"{app.escaped(label)}: load at each month end ahead")
 for index, kept_one in enumerate(compare):
     left, right = st.columns([6, 1])
     left.markdown(f"Kept: **{app.escaped(kept_one.name)}**, {len(kept_one.changes)} changes")

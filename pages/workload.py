@@ -135,7 +135,7 @@ chosen = st.selectbox(
 )
 if chosen:
     cases = app.query(source, "officer_cases", as_of=filters.as_of, officer_id=chosen)
-    st.subheader(f"Open cases of {labels[chosen]}")
+    st.subheader(f"Open cases of {app.escaped(labels[chosen])}")
     page.table(
         cases,
         key="workload_officer_cases",

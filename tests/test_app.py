@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries import run_query
+from unitload.app.text import escaped
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
@@ -359,7 +360,7 @@ def test_unknown_link_values_fall_back_with_a_notice(monkeypatch, page, param, v
     at.query_params[param] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any(f"link's {what} '{value}' is not in this extract" in w.value for w in at.warning)
+    assert any(f"link's {what} {escaped(value)} is not in this extract" in w.value for w in at.warning)
 
 
 def test_a_prefetched_query_runs_once_and_the_page_reads_its_result(monkeypatch, sample):

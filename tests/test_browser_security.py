@@ -12,6 +12,7 @@ from conftest import ROOT, serve
 
 from perf.server import free_port
 from unitload import audit
+from unitload.extract import sha256_file
 
 pytestmark = pytest.mark.browser
 
@@ -147,6 +148,9 @@ def test_a_user_without_a_role_is_refused(signed_server, browser):  # noqa: F811
 
 PLANTED = "<img src=x onerror=alert(1)>"
 LINK = "javascript:alert(2)"
+# what Plotly would draw as markup, and what Markdown would make a link of even with its characters escaped
+MARKUP = '<a href="https://evil.example/a">a</a><b>b</b><span style="font-size:60px">s</span>'
+BARE = "www.evil.example x@evil.example https://evil.example/c"
 
 
 @pytest.fixture(scope="module")
@@ -155,17 +159,17 @@ def hostile_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile") / "unit"
     shutil.copytree(ROOT / "sample_data" / "unit", folder)
     officers = pl.read_parquet(folder / "officers.parquet")
-    officers.with_columns(pl.format("{} " + PLANTED, "display_name").alias("display_name")).write_parquet(
-        folder / "officers.parquet"
-    )
+    officers.with_columns(
+        pl.format("{} " + PLANTED + MARKUP + BARE, "display_name").alias("display_name")
+    ).write_parquet(folder / "officers.parquet")
     cases = pl.read_parquet(folder / "cases.parquet")
     cases.with_columns(
-        pl.lit(f"[click]({LINK}) {PLANTED}").alias("offence_type"),
+        pl.lit(f"[click]({LINK}) {PLANTED} {MARKUP} {BARE}").alias("offence_type"),
         pl.format("{} " + PLANTED, "case_ref").alias("case_ref"),
     ).write_parquet(folder / "cases.parquet")
     manifest = json.loads((folder / "manifest.json").read_text())
-    for entry in manifest["tables"].values():
-        entry.pop("sha256")  # the files changed
+    for entry in manifest["tables"].values():  # the files changed: their checksums too
+        entry["sha256"] = {name: sha256_file(folder / name) for name in entry["files"]}
     (folder / "manifest.json").write_text(json.dumps(manifest))
     yield from serve(folder)
 
@@ -181,6 +185,8 @@ def hostile_server(tmp_path_factory):
         "planner",
         "data",
         f"cases?case={quote(PLANTED)}&teams={quote(f'[x]({LINK})')}",
+        f"?month={quote(BARE)}&teams={quote(MARKUP)}&unit={quote('www.evil.example')}",
+        "planner?scenario=" + quote('{"name": "www.evil.example", "changes": []}'),
     ],
 )
 def test_text_from_the_data_is_inert(hostile_server, tab, path):  # noqa: F811
@@ -205,5 +211,14 @@ def test_text_from_the_data_is_inert(hostile_server, tab, path):  # noqa: F811
         assert not dialogs
         assert page.locator('img[src="x"]').count() == 0
         assert page.locator('a[href^="javascript"]').count() == 0
+        links = page.evaluate(  # HTML links and the SVG links a chart would draw
+            "() => [...document.querySelectorAll('a')].map(a => a.getAttribute('href') || a.getAttribute('xlink:href'))"
+        )
+        assert not [link for link in links if link and "evil.example" in link], links
+        bold = page.evaluate(  # markup Plotly would render: a bold or restyled run of a chart's text
+            "() => [...document.querySelectorAll('.js-plotly-plot tspan')].filter(t => "
+            "(t.getAttribute('style') || '').includes('font-size:60px') || t.style.fontWeight === 'bold').length"
+        )
+        assert bold == 0
     finally:
         page.remove_listener("dialog", dismiss)

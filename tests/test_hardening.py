@@ -5,6 +5,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pytest
 from conftest import SAMPLE
 from streamlit.testing.v1 import AppTest
 
@@ -55,7 +56,7 @@ def test_markdown_in_an_extract_id_is_shown_as_text(tmp_path, monkeypatch):
     odd = copy_of_sample(tmp_path / "odd", "[click](https://example.invalid)")
     at = app_on(odd, monkeypatch, tmp_path)
     shown = [m.value for m in at.sidebar.markdown if "click" in m.value]
-    assert shown == ["**\\[click\\]\\(https\\://example.invalid\\)**"]
+    assert shown == ["**\\[click\\]\\(https\u2060\\:\u2060//example\u2060.\u2060invalid\\)**"]  # no link: word joiners
 
 
 def test_unreadable_sign_in_secrets_stop_the_app(monkeypatch):
@@ -77,6 +78,45 @@ def test_the_apps_config_turns_off_streamlits_own_table_export():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["disableDataExport"] is True
     assert config["browser"]["gatherUsageStats"] is False
+
+
+@pytest.mark.parametrize(
+    ("role", "teams", "sections"),
+    [
+        ("sergeant", ("POLIT-A",), "metrics"),
+        ("inspector", ("POLIT-A", "POLIT-B"), "metrics"),
+        ("analyst", None, "metrics"),
+        ("planner", None, "metrics"),
+        ("superintendent", None, "all"),
+    ],
+)
+def test_each_role_sees_only_its_settings_and_nobody_the_recipients(monkeypatch, tmp_path, role, teams, sections):
+    """Addresses beside officer ids re-identify a pseudonymised id: never shown; the service's own settings
+    (sign-in, audit, engine, notify) only to the superintendent."""
+    from unitload.access import role_scope
+    from unitload.app import signin
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text(
+        '[notify]\nsender = "unitload@force.example"\n\n[notify.recipients]\n'
+        '"ds.patel@force.example" = { role = "sergeant", teams = ["POLIT-B"], officer_id = "P1018" }\n'
+    )
+    monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
+    monkeypatch.setattr(signin, "local_scope", lambda access: role_scope(role, "local", teams))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/data_definitions.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (element,) = at.get("json")
+    assert "ds.patel" not in element.proto.body and "P1018" not in element.proto.body
+    shown = json.loads(element.proto.body)
+    metrics = {"capacity", "weights", "progress", "forensics", "supervision", "validation"}
+    if sections == "metrics":
+        assert set(shown) == metrics
+    else:
+        assert set(shown) >= metrics | {"access", "audit", "engine", "notify"}
+        assert shown["notify"]["sender"] == "unitload@force.example" and "recipients" not in shown["notify"]
 
 
 def test_a_team_role_sees_the_metric_settings_but_not_sign_in_audit_or_engine(monkeypatch):

@@ -18,7 +18,7 @@ def test_escaped_column_escapes_every_markdown_character_as_escaped_does():
         "\\[x\\]\\(y\\)",
         "\\#1 \\| 2",
         "\\<b\\>",
-        "\\~\\$\\:\\!\\`\\{\\}",
+        "\\~\\$\u2060\\:\u2060\\!\\`\\{\\}",  # word joiners about a colon: no bare link
         "back\\\\slash",
         "",
     ]

@@ -85,3 +85,18 @@ def scope_from_claims(claims: Mapping[str, object], access: Access) -> Scope:
 def local_scope(access: Access) -> Scope:
     """Local mode (no sign-in configured): the settings' local role over the whole extract."""
     return Scope(access.local_role, "local", None, BY_NAME[access.local_role].names)
+
+
+# settings every role may read: they word the definitions of the figures it sees
+METRIC_SECTIONS = ("capacity", "weights", "progress", "forensics", "supervision", "validation")
+
+
+def visible_settings(settings, scope: Scope) -> dict[str, object]:
+    """The settings in force as `scope` may read them: the metric settings for every role; the service's own
+    (engine, sign-in, audit, notify) only for a role seeing the whole extract with names; the recipients of
+    notify (addresses beside officer ids, which would re-identify a pseudonymised id) for nobody."""
+    shown = settings.model_dump(mode="json")
+    if scope.teams is not None or not scope.names:
+        return {k: v for k, v in shown.items() if k in METRIC_SECTIONS}
+    shown["notify"] = {k: v for k, v in shown["notify"].items() if k != "recipients"}
+    return shown

@@ -17,6 +17,7 @@ import streamlit as st
 
 from queries import build_snapshots
 from queries.derived import attach
+from unitload.app.text import escaped
 from unitload.db import Database, Source
 from unitload.extract import ExtractError, open_extract
 from unitload.findings import Finding, has_errors
@@ -122,6 +123,6 @@ def settings() -> Settings:
     path = settings_path()
     found = _settings(path, Path(path).stat().st_mtime if path and Path(path).exists() else 0.0)
     if isinstance(found, str):
-        st.error(f"The settings cannot be used: {found}")
+        st.error(f"The settings cannot be used: {escaped(found)}")
         st.stop()
     return found

@@ -11,6 +11,7 @@ import streamlit as st
 from unitload.app.cache import query
 from unitload.app.run import this_run
 from unitload.app.share import share_link
+from unitload.app.text import escaped
 from unitload.db import Source
 from unitload.months import month_ends, month_label
 from unitload.names import labelled
@@ -86,7 +87,7 @@ def notice_unknown(param: str, valid: set[str], what: str) -> None:
     unknown = [v for v in st.query_params.get_all(param) if v and v not in valid]
     if unknown:
         st.warning(
-            f"The link's {what} {', '.join(repr(v) for v in unknown)} is not in this extract; "
+            f"The link's {what} {', '.join(escaped(v) for v in unknown)} is not in this extract; "
             "showing the default instead."
         )
 

@@ -14,6 +14,7 @@ from unitload.app.cache import prefetch, query
 from unitload.app.environment import Loaded
 from unitload.app.filters import Filters, with_names
 from unitload.app.run import loaded, this_run
+from unitload.app.text import escaped
 from unitload.db import Source
 from unitload.definitions import definition
 from unitload.months import month_label
@@ -86,7 +87,7 @@ def figure_page(title: str) -> PageContext:
     source = require_servable(loaded())
     chosen = this_run().filters
     st.title(title)
-    st.caption(f"{month_label(chosen.as_of)} · {chosen.scope} · as of {chosen.as_of:%d %b %Y}")
+    st.caption(f"{month_label(chosen.as_of)} · {escaped(chosen.scope)} · as of {chosen.as_of:%d %b %Y}")
     return PageContext(source, chosen, source.settings)
 
 

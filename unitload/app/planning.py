@@ -12,6 +12,7 @@ import streamlit as st
 
 from unitload.app.cache import proposal, query
 from unitload.app.page import PageContext
+from unitload.app.text import escaped
 from unitload.months import month_end
 from unitload.planner import accepted
 from unitload.scenario import (
@@ -53,7 +54,7 @@ def current() -> Scenario:
         try:
             st.session_state["planner_scenario"] = parse(text)
         except ScenarioError as exc:
-            st.warning(f"The scenario in the link could not be read ({exc}); starting from none.")
+            st.warning(f"The scenario in the link could not be read ({escaped(exc)}); starting from none.")
             st.session_state["planner_scenario"] = Scenario()
     return st.session_state["planner_scenario"]
 
@@ -67,8 +68,8 @@ def kept() -> list[Scenario]:
             if len(text) > KEPT * LINK_CHARS:
                 raise ScenarioError(f"longer than {KEPT * LINK_CHARS:,} characters")
             found = [read(s) for s in json.loads(text)][:KEPT]
-        except (ScenarioError, json.JSONDecodeError, TypeError) as exc:
-            st.warning(f"The scenarios to compare in the link could not be read ({exc}); none kept.")
+        except (ScenarioError, json.JSONDecodeError, TypeError, RecursionError) as exc:
+            st.warning(f"The scenarios to compare in the link could not be read ({escaped(exc)}); none kept.")
         st.session_state["planner_kept"] = found
     return st.session_state["planner_kept"]
 
@@ -88,7 +89,7 @@ def rename(scenario: Scenario, name: str) -> None:
     try:
         renamed = scenario.renamed(name)
     except ScenarioError as exc:
-        st.error(f"The name cannot be used ({exc}).")
+        st.error(f"The name cannot be used ({escaped(exc)}).")
         return
     store(renamed)
 

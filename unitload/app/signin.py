@@ -7,6 +7,7 @@ import streamlit as st
 from unitload.access import AccessDenied, Scope, local_scope, scope_from_claims
 from unitload.app.environment import data_path, is_bundled_sample, settings
 from unitload.app.run import forget_run
+from unitload.app.text import escaped
 
 
 def auth_configured() -> bool:
@@ -48,7 +49,7 @@ def sign_in() -> Scope:
         st.session_state["_denied"] = str(exc)
         _only(_no_access, "No access")
     with st.sidebar:
-        st.caption(f"Signed in as {scope.label}")
+        st.caption(f"Signed in as {escaped(scope.label)}")
         st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
     return scope
 
@@ -84,5 +85,6 @@ def _signed_out() -> None:
 
 def _no_access() -> None:
     st.title("No access")
-    st.error(f"Your account is signed in but has no access to this dashboard: {st.session_state.get('_denied')}.")
+    denied = escaped(st.session_state.get("_denied"))
+    st.error(f"Your account is signed in but has no access to this dashboard: {denied}.")
     st.button("Sign out", on_click=st.logout)
