@@ -31,7 +31,7 @@ def import_command(
     Every problem is one line naming the export file, its row, the column and the value; then exit code 1
     and nothing is written. A converted extract is validated before it is put in place.
     """
-    from unitload.importing.errors import ImportFailed
+    from unitload.importing.errors import ImportFailed, cut
     from unitload.importing.run import import_exports
     from unitload.settings import load_settings
 
@@ -46,7 +46,7 @@ def import_command(
         )
     except ImportFailed as failed:
         for line in failed.lines:
-            typer.echo(line, err=True)
+            typer.echo(cut(line, 400), err=True)
         typer.echo(f"unitload import: {failed}", err=True)
         raise typer.Exit(1) from None
     for name, rows in done.rows.items():

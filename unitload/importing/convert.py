@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from unitload.importing.errors import MappingError
+from unitload.importing.errors import MappingError, cut
 from unitload.importing.expressions import BOOL, DATE, NUMBER, TEXT, Check, Compiler
 from unitload.importing.mapping import Mapping, TableMapping
 from unitload.importing.readers import FILE, FILE_NO, ROW, read
@@ -122,7 +122,7 @@ def _history(frame: pl.DataFrame, spec: TableMapping) -> pl.DataFrame:
 
 def _report(errors: list[str], failing: pl.DataFrame, column: str, problem: str, target: str) -> None:
     for file, row, value in failing.head(SHOWN).iter_rows():
-        shown = "" if value is None else f" {value!r}"
+        shown = "" if value is None else f" {cut(value)!r}"
         errors.append(f'{file}, row {row}, column "{column}":{shown} {problem} ({target})')
     if failing.height > SHOWN:
         errors.append(f"... and {failing.height - SHOWN} more rows where {target} {problem}")

@@ -17,3 +17,12 @@ class ImportFailed(ValueError):
     def __init__(self, lines: list[str]):
         super().__init__(f"{len(lines)} problem(s); nothing was written")
         self.lines = lines
+
+
+SHOWN_CHARACTERS = 80  # of a value quoted in a message: a cell can hold a megabyte
+
+
+def cut(text: object, limit: int = SHOWN_CHARACTERS) -> str:
+    """`text` as a message quotes it: at most `limit` characters, with how many more were left out."""
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit:,} more characters)"

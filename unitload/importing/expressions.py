@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from unitload.importing.errors import MappingError
+from unitload.importing.errors import MappingError, cut
 
+MAX_EXPRESSION = 2_000  # characters of one expression: a real one is a line
 TEXT, DATE, NUMBER, BOOL = "text", "date", "number", "yes/no"
 # Date formats a mapping may name, as strptime patterns; "excel" is a serial day number (1900 date system).
 DATE_FORMATS = {
@@ -60,11 +61,15 @@ class Compiler:
         self.where, self.header, self.maps = where, header, maps
 
     def compile(self, text: str, place: str) -> Compiled:
+        if len(text) > MAX_EXPRESSION:
+            raise self._fail(place, f"{len(text):,} characters, over the {MAX_EXPRESSION:,} an expression may have")
         try:
             tree = ast.parse(text.strip(), mode="eval")
+            return self._node(tree.body, place)
         except SyntaxError as exc:
-            raise MappingError(f"{self.where}: {place}: {text!r} is not an expression ({exc.msg})") from None
-        return self._node(tree.body, place)
+            raise MappingError(f"{self.where}: {place}: {cut(text)!r} is not an expression ({exc.msg})") from None
+        except (RecursionError, MemoryError):  # nesting deeper than a parser follows
+            raise self._fail(place, f"{cut(text)!r} is nested too deeply") from None
 
     def _fail(self, place: str, why: str) -> MappingError:
         return MappingError(f"{self.where}: {place}: {why}")

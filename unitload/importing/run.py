@@ -8,14 +8,17 @@ temporary folder beside `out`, validated, and only then renamed to `out`.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from unitload.importing.convert import Table, convert, matching, overlapping_contracts, unlisted
-from unitload.importing.errors import ImportFailed, MappingError, SourceError
+from unitload.importing.errors import ImportFailed, MappingError, SourceError, cut
 from unitload.importing.mapping import load_mapping
 from unitload.importing.readers import READABLE
 from unitload.schema import BY_NAME, TABLES
@@ -66,14 +69,33 @@ def import_exports(
         raise ImportFailed(errors)
     systems = " + ".join(m.system for _, m in loaded)
     extract_id = extract_id or f"import-{extracted_at.date().isoformat()}"
-    return _write(out, tables, loaded, extract_id, extracted_at, systems, settings)
+    try:
+        return _write(out, tables, loaded, extract_id, extracted_at, systems, settings)
+    except (OSError, pl.exceptions.PolarsError) as exc:  # the work folder is gone already (_write's finally)
+        raise SourceError(f"{out.parent}: {unwritable(exc)}; nothing was written") from None
+
+
+def unwritable(exc: Exception) -> str:
+    """Why a file could not be written, in words: a full disk said as such, otherwise the system's reason."""
+    text = str(exc)
+    if getattr(exc, "errno", None) == errno.ENOSPC or "os error 28" in text:
+        return "no space left on the device"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot be written ({exc.strerror.lower()})"
+    return f"cannot be written ({cut(text.splitlines()[0] if text else type(exc).__name__)})"
 
 
 def _exports(sources: list[Path], out: Path) -> list[Path]:
     files: list[Path] = []
     for source in sources:
+        if source.is_symlink():
+            raise SourceError(f"{source}: a symbolic link; give the export or its folder itself")
         if source.is_dir():
-            files += sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in READABLE)
+            found = sorted(p for p in source.rglob("*") if p.suffix.lower() in READABLE and not p.is_dir())
+            linked = [p for p in found if p.is_symlink() or not p.is_file()]
+            if linked:  # an export that is a link may lead anywhere (/etc/shadow): refused, never read
+                raise SourceError(f"{linked[0]}: a symbolic link or not a regular file; give the export itself")
+            files += found
         elif source.is_file():
             files.append(source)
         else:
