@@ -72,7 +72,7 @@ def attach(source: Source, months: int) -> list[Finding] | None:
     folder = source.extract.root / DERIVED
     try:
         record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(record, dict) or any(record.get(k) != v for k, v in made_from(source, months).items()):
         return None

@@ -330,3 +330,57 @@ def test_killing_the_promoter_mid_validation_kills_the_validator_and_the_next_ru
     assert current_folder(root) is None
     done = promote(SAMPLE, root)
     assert done.extract_id == "unit-seed42-2026-10-31" and not list((root / "extracts").glob(".incoming-*"))
+
+
+@pytest.mark.parametrize("swap", ["file", "folder"])
+def test_a_file_swapped_for_a_link_after_the_check_is_not_copied(tmp_path, monkeypatch, swap):
+    """The race the check-then-open left: between the listing's lstat and the copy, a listed file (or a folder
+    on its way) becomes a link to a file outside. The copy opens each part with no link followed."""
+    import unitload.promote as promoting
+
+    new = dated(tmp_path, "unit-2026-11", "2026-11-20T06:00:00")
+    secret = tmp_path / "secret"
+    (secret / "cases").mkdir(parents=True)
+    (secret / "cases.parquet").write_text("root:$6$hash:19000:0:99999:7:::")
+    (secret / "cases" / "cases.parquet").write_text("root:$6$hash:19000:0:99999:7:::")
+    manifest = (new / "manifest.json").read_text()
+    if swap == "folder":  # the table as a folder of files, so that a folder lies on the way to a listed file
+        (new / "cases").mkdir()
+        (new / "cases.parquet").rename(new / "cases" / "cases.parquet")
+        (new / "manifest.json").write_text(manifest.replace('"cases.parquet"', '"cases/cases.parquet"'))
+    swapped, checked = [], promoting.inside
+
+    def checked_then_swapped(root, name):  # the last check of the file passes; then the swap
+        found = checked(root, name)
+        if name.startswith("cases") and not swapped:
+            if swap == "file":
+                (new / "cases.parquet").unlink()
+                (new / "cases.parquet").symlink_to(secret / "cases.parquet")
+            else:
+                shutil.rmtree(new / "cases")
+                (new / "cases").symlink_to(secret / "cases")
+            swapped.append(swap)
+        return found
+
+    monkeypatch.setattr(promoting, "inside", checked_then_swapped)
+    root = tmp_path / "root"
+    with pytest.raises(PromoteError, match="symbolic link.*nothing is promoted"):
+        promote(new, root)
+    assert swapped and current_folder(root) is None
+    assert not [p for p in (root / "extracts").rglob("*") if p.is_file()]
+
+
+def test_pruning_the_extract_served_before_never_breaks_the_next_page_load(tmp_path, monkeypatch):
+    """`promote --keep 2` while serving: the extract the server prepared two promotions ago is pruned; the
+    next load, giving back that extract's memory, must not recreate views over its deleted files."""
+    root = tmp_path / "root"
+    monkeypatch.setenv("UNITLOAD_DATA", str(root))
+    for n, extract_id in enumerate(["unit-2026-10", "unit-2026-11", "unit-2026-12"]):
+        folder = dated(tmp_path, extract_id, f"2026-10-31T0{6 + n}:00:00")
+        pruned = install(folder, root, extract_id, keep=2)
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert any(extract_id in m.value for m in at.sidebar.markdown)
+        assert at.title[0].value == "Monthly workload review" and not at.error
+    assert pruned == ["unit-2026-10"]

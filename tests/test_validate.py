@@ -8,7 +8,9 @@ import pytest
 from conftest import D, absence, action, assign, case, contract, exhibit, officer
 
 from unitload.db import open_source
+from unitload.extract import sha256_file
 from unitload.findings import ERROR, WARNING
+from unitload.settings import Settings
 from unitload.tables import frame, write_extract
 from unitload.validate import validate
 
@@ -227,11 +229,33 @@ def test_timestamps_are_accepted_as_dates_and_extra_columns_ignored(tmp_path):
         pl.col("action_on").cast(pl.Datetime("us")) + pl.duration(hours=15), pl.lit("x").alias("note")
     ).write_parquet(root / "actions.parquet")
     manifest = json.loads((root / "manifest.json").read_text())
-    del manifest["tables"]["actions"]
+    manifest["tables"]["actions"]["sha256"] = {"actions.parquet": sha256_file(root / "actions.parquet")}
     (root / "manifest.json").write_text(json.dumps(manifest))
     source = open_source(root)
     assert rules(validate(source)) == set()
     assert source.cursor().sql("select action_on from actions").fetchall() == [(D(2026, 1, 6),)]
+
+
+@pytest.mark.parametrize("strictness", ["error", "warning"])
+def test_a_file_without_a_checksum_is_an_error_unless_lowered_to_a_warning(tmp_path, strictness):
+    root = write_extract(tmp_path / "x", copy.deepcopy(GOOD))
+    manifest = json.loads((root / "manifest.json").read_text())
+    for entry in manifest["tables"].values():
+        del entry["sha256"]
+    del manifest["tables"]["actions"]
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    settings = Settings.model_validate({"validation": {"missing_checksums": strictness}})
+    found = validate(open_source(root, settings))
+    assert {f.severity for f in found} == {ERROR if strictness == "error" else WARNING}
+    assert [(f.table, f.rule, f.file) for f in found if f.rule == "sha256_missing"][:2] == [
+        ("absences", "sha256_missing", "absences.parquet"),
+        ("assignments", "sha256_missing", "assignments.parquet"),
+    ]
+    assert len([f for f in found if f.rule == "sha256_missing"]) == len(manifest["tables"])  # each listed file
+    assert [f.message for f in found if f.rule == "manifest_entry"] == [
+        "table is not listed in manifest.json: row count and checksum not verified"
+    ]
+    assert "integrity is not verified" in next(f.line() for f in found if f.rule == "sha256_missing")
 
 
 def test_optional_capacity_reduction_column_defaults_to_one(tmp_path):

@@ -32,7 +32,30 @@ class AuditError(OSError):
 
 
 class _DailyFile(logging.handlers.TimedRotatingFileHandler):
-    """A new file each UTC day; a write that fails raises instead of printing to stderr and going on."""
+    """A new file each UTC day; a write that fails raises instead of printing to stderr and going on.
+
+    Before each record, the file on disk is checked to be the one open (as logging's WatchedFileHandler
+    does): a trail deleted or moved while the app serves is opened again, so that no record goes to a
+    file nobody can read any more.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._reopen_if_replaced()
+        super().emit(record)
+
+    def _reopen_if_replaced(self) -> None:
+        if self.stream is None:
+            return
+        try:
+            on_disk = os.stat(self.baseFilename)
+        except FileNotFoundError:
+            on_disk = None
+        opened = os.fstat(self.stream.fileno())
+        if on_disk is None or (on_disk.st_dev, on_disk.st_ino) != (opened.st_dev, opened.st_ino):
+            self.stream.close()
+            self.stream = None
+            Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+            self.stream = self._open()
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802  (logging's own name)
         raise AuditError(f"the audit trail {self.baseFilename} cannot be written")

@@ -172,13 +172,30 @@ class Source:
         cur.close()
 
     def let_go_of_memory(self) -> None:
-        """Point the views back at the Parquet files and drop the in-memory copies (lock held)."""
+        """Point the views back at the Parquet files and drop the in-memory copies (lock held).
+
+        When the files are gone (an extract pruned by `promote --keep` while it was served), the extract can
+        never be served again: its schema, and its scopes', are dropped instead.
+        """
         cur = self.db.cursor()
-        for table in TABLES:
-            if (self.schema, table.name) in self.db.views:
-                cur.execute(self.db.views[(self.schema, table.name)])
-            cur.execute("DROP TABLE IF EXISTS " + ident(self.schema) + "." + ident("mem_" + table.name))
-        cur.close()
+        try:
+            for table in TABLES:
+                if (self.schema, table.name) in self.db.views:
+                    cur.execute(self.db.views[(self.schema, table.name)])
+                cur.execute("DROP TABLE IF EXISTS " + ident(self.schema) + "." + ident("mem_" + table.name))
+        except duckdb.IOException:
+            self._forget(cur)
+        finally:
+            cur.close()
+
+    def _forget(self, cur) -> None:
+        """Drop this extract's schema and its scopes' schemas, and every note of them (lock held)."""
+        scoped = [key for key, schema in self.db.scopes.items() if key[0] == self.schema]
+        for schema in [self.schema, *(self.db.scopes.pop(key) for key in scoped)]:
+            cur.execute("DROP SCHEMA IF EXISTS " + ident(schema) + " CASCADE")
+            self.db.snapshots.pop(schema, None)
+        for key in [k for k in self.db.views if k[0] == self.schema]:
+            del self.db.views[key]
 
     def derive(self, key: str, replaced: dict) -> Source:
         """A source whose `replaced` tables (name -> Polars frame) stand in for the extract's, the rest unchanged.

@@ -62,6 +62,8 @@ def open_extract(root: str | Path) -> Extract:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return Extract(root, root.name, None, "", manifest_problems=(f"{MANIFEST} is not valid JSON ({exc})",))
+    except RecursionError:  # brackets nested past what a parser should follow: a hostile file, not a manifest
+        return Extract(root, root.name, None, "", manifest_problems=(f"{MANIFEST} is nested too deeply to read",))
     if not isinstance(data, dict):
         return Extract(root, root.name, None, "", manifest_problems=(f"{MANIFEST} is not a JSON object",))
     problems = []

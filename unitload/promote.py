@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from unitload.extract import DERIVED, MANIFEST, Extract, ExtractError, inside, open_extract
+from unitload.files import NotRegular, open_below
 
 CURRENT = "current"
 EXTRACTS = "extracts"
@@ -199,7 +200,11 @@ def copy_extract(extract: Extract, into: Path) -> None:
         (into / name).parent.mkdir(parents=True, exist_ok=True)
         if pause:
             time.sleep(pause)
-        with source.open("rb") as src, (into / name).open("xb") as dst:  # open() follows no link: checked above
+        try:  # opened part by part with no link followed: what was checked above may have been swapped since
+            src = open_below(extract.root, name)
+        except NotRegular as exc:
+            raise PromoteError(f"{exc}; nothing is promoted") from None
+        with src, (into / name).open("xb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
 
 

@@ -212,6 +212,8 @@ def parse(text: str | None) -> Scenario:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"not JSON ({exc.msg} at character {exc.pos})") from None
+    except RecursionError:
+        raise ScenarioError("nested too deeply to read") from None
     return read(data)
 
 

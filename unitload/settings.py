@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -150,6 +150,14 @@ class Engine(_Section):
     snapshot_months: int = Field(default=37, ge=0)  # month ends the app precomputes per extract (0: none)
 
 
+class Validation(_Section):
+    """Addition to the contract: how strict validation is about the manifest."""
+
+    # a file with no SHA-256 in manifest.json cannot be checked for changes or truncation: an error, unless
+    # lowered to a warning (which says that the file's integrity is not verified)
+    missing_checksums: Literal["error", "warning"] = "error"
+
+
 def _access_role(value: str) -> str:
     if value not in ACCESS_ROLES:
         raise ValueError(f"unknown role {value!r}; expected {list(ACCESS_ROLES)}")
@@ -243,6 +251,7 @@ class Settings(_Section):
     forensics: Forensics = Field(default_factory=Forensics)
     supervision: Supervision = Field(default_factory=Supervision)
     engine: Engine = Field(default_factory=Engine)
+    validation: Validation = Field(default_factory=Validation)
     access: Access = Field(default_factory=Access)
     audit: Audit = Field(default_factory=Audit)
     notify: Notify = Field(default_factory=Notify)

@@ -87,6 +87,7 @@ def manifest_findings(source: Source) -> list[Finding]:
     ]
     if extract.manifest_problems and not extract.tables:
         return findings
+    unchecked = ERROR if source.settings.validation.missing_checksums == "error" else WARNING
     for table in TABLES:
         files = extract.files(table.name)
         entry = extract.tables.get(table.name)
@@ -95,7 +96,7 @@ def manifest_findings(source: Source) -> list[Finding]:
         if entry is None:
             findings.append(
                 Finding(
-                    WARNING,
+                    unchecked,
                     table.name,
                     "",
                     "manifest_entry",
@@ -104,6 +105,20 @@ def manifest_findings(source: Source) -> list[Finding]:
                 )
             )
             continue
+        for path in files:
+            name = path.relative_to(extract.root).as_posix()
+            if name not in entry.sha256:
+                findings.append(
+                    Finding(
+                        unchecked,
+                        table.name,
+                        "",
+                        "sha256_missing",
+                        0,
+                        "no SHA-256 in manifest.json: the file's integrity is not verified",
+                        file=name,
+                    )
+                )
         for name, expected in entry.sha256.items():
             path = inside(extract.root, name)
             if path is None:
