@@ -10,6 +10,8 @@ import pytest
 from conftest import SAMPLE
 from test_queries import CONTRACT_COLUMNS
 
+from queries import run_query
+
 
 def unitload(*args, check=True):
     result = subprocess.run(
@@ -166,6 +168,22 @@ def test_report_writes_a_self_contained_pack(tmp_path):
     named = tmp_path / "named.html"
     unitload("report", "--data", SAMPLE, "--out", named, "--names")
     assert any(name in named.read_text() for name in names)
+
+
+def test_a_pack_of_teams_says_so_and_holds_only_their_items(tmp_path, sample):
+    out = tmp_path / "pack.html"
+    unitload("report", "--data", SAMPLE, "--teams", "POLIT-B", "--out", out)
+    text = out.read_text()
+    assert "figures as of 31 October 2026; team POLIT-B." in text and "all units" not in text
+    listed = text.split("<h2>Needs a decision this month</h2>")[1].split("</table>")[0]
+    expected = run_query(sample, "attention_list", teams=["POLIT-B"])
+    assert listed.count("<tr>") - 1 == expected.height > 0
+    assert "POLIT-A" not in listed and "POLIT-C" not in listed
+    whole = tmp_path / "whole.html"
+    unitload("report", "--data", SAMPLE, "--out", whole)
+    assert "; all units." in whole.read_text()
+    refused = unitload("report", "--data", SAMPLE, "--teams", "POLIT-X", "--out", tmp_path / "x.html", check=False)
+    assert refused.returncode == 2 and refused.stderr == "unitload: error: --teams: no team POLIT-X in the extract\n"
 
 
 @pytest.mark.parametrize(("month", "message"), [("2026-13", "YYYY-MM"), ("2027-01", "after the extract")])

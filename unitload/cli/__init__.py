@@ -1,0 +1,26 @@
+"""The `unitload` command (DATA_CONTRACT.md sections 4 to 6), one module per group of commands:
+
+- `common`: the Typer app, the options most commands take, and the checks of their values;
+- `extracts`: query, validate, generate, import, promote;
+- `review`: report, plan, notify;
+- `speed`: bench, load;
+- `failures`: how a command stops (one line, exit code 2).
+"""
+
+from __future__ import annotations
+
+from unitload.cli import extracts, review, speed  # noqa: F401 - each module registers its commands
+from unitload.cli.common import FORMATS, UsageError, app
+
+__all__ = ["FORMATS", "UsageError", "app", "main"]
+
+
+def main() -> None:
+    """Run the command; every error becomes one line on stderr and exit code 2, never a traceback
+    (UNITLOAD_DEBUG=1 shows the traceback of an unexpected one)."""
+    from unitload.cli.failures import stop
+
+    try:
+        app()
+    except Exception as exc:
+        stop(exc, UsageError)
