@@ -41,7 +41,7 @@ load: $(STAMP) $(FORCE)/manifest.json  ## 20 browser sessions against one server
 	$(BIN)/unitload load --data $(FORCE) --sessions 20 --minutes 3
 
 run: $(STAMP)  ## serve the dashboard on the bundled sample extract
-	UNITLOAD_DATA=$(DATA) $(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	UNITLOAD_DATA=$(DATA) $(BIN)/streamlit run serve.py --server.port $(PORT)
 
 system:  ## install Debian's chromium and nginx-light when missing (as root), unless SKIP_BROWSER is set
 	@if [ -z "$$SKIP_BROWSER" ]; then \

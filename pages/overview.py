@@ -105,14 +105,14 @@ else:
 
 st.download_button(
     "Monthly pack (HTML)",
-    data=app.monthly_pack_maker(source, filters.as_of),
+    data=app.monthly_pack_maker(source, filters),
     file_name=f"monthly-pack-{source.extract.extract_id}-{filters.as_of.isoformat()}.html",
     mime="text/html",
     on_click="ignore",
     icon=":material/description:",
     help="One self-contained file (charts included, opens with no network): these figures, the attention list, "
-    "the workload chart, case ageing and forensic queue summaries, and the definitions. All units; officer names "
-    "only when shown here.",
+    "the workload chart, case ageing and forensic queue summaries, and the definitions, of the units and teams "
+    "chosen here; officer names only when shown here.",
     key="overview_pack",
 )
 

@@ -1,6 +1,6 @@
 """`unitload load` (perf.loadtest): many browser sessions against one server, for the concurrency targets.
 
-Starts `streamlit run dashboard.py` on an extract, then drives N headless Chromium sessions, each in
+Starts `streamlit run serve.py` on an extract, then drives N headless Chromium sessions, each in
 a process of its own, through every page with changing filters (month, unit) for a few minutes, as
 users do: mostly clicks in the app (page links, the month and unit boxes), sometimes a shared link
 opened afresh. A page time is from the click or request to the script run it started having ended. Prints

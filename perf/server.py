@@ -29,12 +29,13 @@ def start_server(
     output=subprocess.DEVNULL,
     timeout: float = 120,
 ) -> subprocess.Popen:
-    """`streamlit run dashboard.py` on `data` at 127.0.0.1:`port`, once it answers its health check.
+    """`streamlit run serve.py` (dashboard.py behind the download guard) on `data` at 127.0.0.1:`port`, once it
+    answers its health check.
 
     `env` adds to the environment (a settings file, say), `secrets` is a secrets file, and the
     server's output goes to `output` (a file, never an unread pipe: a full one stalls the server).
     """
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port)]
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
     command += ["--secrets.files", str(secrets)] if secrets else []
     env = os.environ | {"UNITLOAD_DATA": str(data)} | (env or {})

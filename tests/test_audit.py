@@ -1,6 +1,7 @@
 """The audit trail: one record per page view and per disclosure, codes only, a file a day, failing closed."""
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -41,6 +42,21 @@ def test_records_are_json_lines_with_the_fields_and_a_file_a_day(tmp_path, monke
         "what": "",
         "seconds": None,
     }
+
+
+@pytest.mark.parametrize("how", ["deleted", "moved"])
+def test_a_trail_deleted_or_moved_while_serving_is_opened_again(tmp_path, how):
+    """Records after the file went go to a new file at the trail's path, never to the file no one can read."""
+    trail = tmp_path / "trail.jsonl"
+    settings = Audit(path=str(trail))
+    audit.record(settings, "view", subject="before", role="analyst")
+    if how == "deleted":
+        trail.unlink()
+    else:
+        trail.rename(tmp_path / "elsewhere.jsonl")
+    audit.record(settings, "view", subject="after", role="analyst")
+    audit.record(settings, "export", subject="after", role="analyst", what="officer-load.csv")
+    assert [(r["subject"], r["event"]) for r in audit.read(trail)] == [("after", "view"), ("after", "export")]
 
 
 def test_a_trail_that_cannot_be_written_fails(tmp_path, monkeypatch):
@@ -168,9 +184,11 @@ def test_a_page_that_raises_after_drawing_still_writes_its_record(trail, monkeyp
 def test_the_pack_record_counts_every_row_the_pack_holds(tmp_path, monkeypatch, sample):
     from types import SimpleNamespace
 
+    from unitload import downloads
     from unitload.access import local_scope
     from unitload.app import exports, frame
     from unitload.app.environment import Loaded
+    from unitload.app.filters import Filters
     from unitload.app.run import Run
     from unitload.report import monthly_pack
     from unitload.settings import Access, Settings
@@ -180,10 +198,18 @@ def test_the_pack_record_counts_every_row_the_pack_holds(tmp_path, monkeypatch, 
     monkeypatch.setattr(frame, "this_run", lambda: run)
     monkeypatch.setattr(frame, "settings", lambda: settings)
     monkeypatch.setattr(exports, "names_visible", lambda: False)
-    made = exports.monthly_pack_maker(sample, sample.extract.as_of)()  # what the download button calls
+    monkeypatch.setattr(downloads.TICKETS, "guarded", True)  # as serve.py's guard sets it
+    whole = Filters(sample.extract.as_of, None, None)
+    made = exports.monthly_pack_maker(sample, whole)()  # what the download button calls
     pack = monthly_pack(sample, sample.extract.as_of)
-    assert made.startswith("<!doctype html>") and len(made) == len(pack.html)  # chart ids differ per make
+    assert made.startswith(b"<!doctype html>")
+    assert audit.read(tmp_path / "trail.jsonl") == []  # made, not yet served
+    assert downloads.TICKETS.take(made, downloads.owner_key({}))  # the guard serves it to this browser
     (record,) = audit.read(tmp_path / "trail.jsonl")
-    assert (record["event"], record["what"], record["rows"]) == ("pack", "monthly pack", pack.rows)
+    export = re.search(rb"Export ([0-9a-f]{16})\.", made).group(1).decode()
+    assert (record["event"], record["what"], record["rows"]) == ("pack", f"monthly pack (export {export})", pack.rows)
     attention = len([1 for line in pack.html.split("Needs a decision")[1].split("</table>")[0].split("<tr>")]) - 2
     assert pack.rows > attention > 9  # every row the pack holds, not the nine the page had shown
+    assert b"; all units." in made
+    team = exports.monthly_pack_maker(sample, Filters(sample.extract.as_of, None, ["POLIT-A"]))().decode()
+    assert "; team POLIT-A." in team and "all units" not in team  # the view's teams (a sergeant's own)

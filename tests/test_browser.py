@@ -1,7 +1,7 @@
 """A real browser against a real server: every page renders its charts with no error, and works from the
 navigation and the keyboard.
 
-Runs `streamlit run dashboard.py` on a free port with the sample extract and drives Debian's
+Runs `streamlit run serve.py` on a free port with the sample extract and drives Debian's
 Chromium through Playwright (`playwright install` cannot download a browser here).
 """
 

@@ -75,7 +75,7 @@ def test_no_request_leaves_the_machine(server, browser):
         page.close()
 
 
-def test_downloading_a_table_as_csv(server, tab):
+def test_downloading_a_table_as_csv(server, tab, browser):
     page = visit(tab, f"{server}/supervision")
     wait_idle(page)
     before = len(audit.read(TRAIL))
@@ -92,7 +92,17 @@ def test_downloading_a_table_as_csv(server, tab):
     assert any(line.startswith("P1019,POLIT-B,P1018,") for line in lines)
     exports = [r for r in audit.read(TRAIL)[before:] if r["event"] == "export"]
     rows = sum(1 for line in lines if not line.startswith("#")) - 1
-    assert [(r["what"], r["rows"], r["page"]) for r in exports] == [("supervision-risk.csv", rows, "supervision")]
+    export = next(line.removeprefix("# export: ") for line in lines if line.startswith("# export: "))
+    what = f"supervision-risk.csv (export {export})"
+    assert [(r["what"], r["rows"], r["page"]) for r in exports] == [(what, rows, "supervision")]
+    # the address is the browser's, once: fetched again, or by another browser, it is refused, unrecorded
+    assert page.request.get(download.url).status == 404
+    stranger = browser.new_context()
+    try:
+        assert stranger.request.get(download.url).status == 404
+    finally:
+        stranger.close()
+    assert [r for r in audit.read(TRAIL)[before:] if r["event"] == "export"] == exports
 
 
 def test_copy_link_shows_this_views_address(server, tab):

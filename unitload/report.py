@@ -16,6 +16,7 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 from queries import run_query
+from queries.catalogue import load_query
 from unitload import case_charts, charts, forensic_charts, headline
 from unitload.columns import heading
 from unitload.db import Source
@@ -31,23 +32,38 @@ class Pack:
     rows: int  # table rows the pack holds (the audit record's count of what it discloses)
 
 
-def monthly_pack(source: Source, as_of: dt.date, *, names: bool = False) -> Pack:
-    """The pack for the month ending on `as_of` (or the extract's as-of day for its own month)."""
+def monthly_pack(
+    source: Source,
+    as_of: dt.date,
+    *,
+    names: bool = False,
+    units: list[str] | None = None,
+    teams: list[str] | None = None,
+    export: str = "",
+) -> Pack:
+    """The pack for the month ending on `as_of` (or the extract's as-of day for its own month), of the
+    chosen units and teams (None: every one) as the Overview shows them, within the source's scope."""
     settings = source.settings
     label = _labeller(source, names)
-    months = run_query(source, "workload_months", as_of=as_of, months=24)
+
+    def query(name: str, **params) -> pl.DataFrame:  # the view's units and teams, where the query takes them
+        chosen = {"units": units, "teams": teams}
+        taken = load_query(name).parameters
+        return run_query(source, name, as_of=as_of, **params, **{k: v for k, v in chosen.items() if k in taken})
+
+    months = query("workload_months", months=24)
     now = months.row(-1, named=True)
     before = months.row(-2, named=True) if months.height > 1 else {}
-    attention = label(run_query(source, "attention_list", as_of=as_of))
-    officers = label(run_query(source, "officer_load", as_of=as_of), "officer_id", "label")
-    officers = officers.filter(pl.col("caseholder"))
-    cases = run_query(source, "case_ageing", as_of=as_of)
+    attention = label(query("attention_list"))
+    officers = label(query("workload_officers"), "officer_id", "label")
+    officers = officers.filter((pl.col("as_of") == as_of) & pl.col("caseholder"))
+    cases = query("case_ageing")
     span = months_spanned(run_query(source, "history_span")["first_day"][0], as_of)
-    lines = run_query(source, "progress_percentiles", as_of=as_of, months=span).row(0, named=True)
-    bands = run_query(source, "age_bands", as_of=as_of).filter(pl.col("grouping") == "team")
-    queue = run_query(source, "forensic_backlog", as_of=as_of)
-    oldest = run_query(source, "forensic_oldest", as_of=as_of).drop("position")
-    flow = run_query(source, "forensic_flow", as_of=as_of, weeks=settings.forensics.throughput_weeks)
+    lines = query("progress_percentiles", months=span).row(0, named=True)
+    bands = query("age_bands").filter(pl.col("grouping") == "team")
+    queue = query("forensic_backlog")
+    oldest = query("forensic_oldest").drop("position")
+    flow = query("forensic_flow", weeks=settings.forensics.throughput_weeks)
     law = littles_law(queue.height, flow["completions"].to_list())
     runs = monte_carlo(queue.height, flow["arrivals"].to_list(), flow["completions"].to_list())
     clears = ", ".join(
@@ -138,11 +154,25 @@ th {{ background: #f3f3f3; }} dt {{ font-weight: 600; margin-top: 0.5rem; }} .me
 <script>{get_plotlyjs()}</script></head>
 <body><h1>{html.escape(title)}</h1>
 <p class="meta">Extract {html.escape(extract.extract_id)}, taken {html.escape(str(extract.extracted_at))};
-figures as of {as_of:%d %B %Y}; all units. {"Officer names shown." if names else "Officers shown by id."}</p>
+figures as of {as_of:%d %B %Y}; {html.escape(scope_label(units, teams))}.{_export(export)}
+{"Officer names shown." if names else "Officers shown by id."}</p>
 {"".join(sections)}
 </body></html>
 """,
     )
+
+
+def _export(export: str) -> str:
+    return f" Export {html.escape(export)}." if export else ""
+
+
+def scope_label(units: list[str] | None, teams: list[str] | None) -> str:
+    """The units and teams a pack covers, in words (the sidebar's scope line)."""
+    if teams:
+        return ("team " if len(teams) == 1 else "teams ") + ", ".join(teams)
+    if units:
+        return ("unit " if len(units) == 1 else "units ") + ", ".join(units)
+    return "all units"
 
 
 def _labeller(source: Source, names: bool):

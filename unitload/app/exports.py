@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 import streamlit as st
 
@@ -63,7 +61,12 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: 
     box = (where or st).popover("Download", icon=":material/download:")
     box.download_button(
         "CSV",
-        data=disclosed(lambda: to_csv_with_header(frame, header), "export", f"{name}.csv", frame.height),
+        data=disclosed(
+            lambda export: to_csv_with_header(frame, [*header, ("export", export)]),
+            "export",
+            f"{name}.csv",
+            frame.height,
+        ),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -71,7 +74,9 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: 
     )
     box.download_button(
         "Excel (XLSX)",
-        data=disclosed(lambda: to_xlsx(frame, header), "export", f"{name}.xlsx", frame.height),
+        data=disclosed(
+            lambda export: to_xlsx(frame, [*header, ("export", export)]), "export", f"{name}.xlsx", frame.height
+        ),
         file_name=f"{stem}.xlsx",
         key=f"{key}_xlsx",
         on_click="ignore",
@@ -79,11 +84,13 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: 
     )
 
 
-def monthly_pack_maker(source: Source, as_of: dt.date):
-    """The pack, made on a later request when the button is pressed (names as shown now)."""
+def monthly_pack_maker(source: Source, filters: Filters):
+    """The pack of the view (its month, units and teams), made on a later request when the button is pressed
+    (names as shown now)."""
     names = names_visible()  # read now: the pack is made outside this script run
+    as_of, units, teams = filters.as_of, filters.units, filters.teams
     return disclosed(
-        lambda: monthly_pack(source, as_of, names=names),
+        lambda export: monthly_pack(source, as_of, names=names, units=units, teams=teams, export=export),
         "pack",
         "monthly pack",
         count=lambda pack: pack.rows,

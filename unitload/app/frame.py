@@ -12,6 +12,7 @@ from queries.catalogue import QueryTimeout
 from unitload import audit as trail
 from unitload.app.environment import settings
 from unitload.app.run import Run, this_run
+from unitload.downloads import TICKETS, new_export_id, owner_key
 
 FRAME = "dashboard.py"
 _IN_FRAME = contextvars.ContextVar("unitload_in_frame", default=False)
@@ -71,21 +72,35 @@ def audit(event: str, what: str = "", rows: int | None = None) -> None:
 
 
 def disclosed(make, event: str, what: str, rows: int | None = None, count=None, content=None):
-    """`make` (a file made on a later request, outside this run), writing its audit record when called.
+    """`make(export_id)`, a file made on a later request (outside this run) when its button is pressed, handed
+    to Streamlit with a ticket (unitload.downloads): only this browser may take it, once, and its audit
+    record is written when it is served.
 
     Who, where and what are read now: the later request has no script run and no session state. The
-    record counts `rows`, or `count(made)` of what was made (the rows a monthly pack holds); the file
-    handed out is `content(made)`, or what was made. A file whose record cannot be written is not
-    handed out (the error ends the download).
+    record counts `rows`, or `count(made)` of what was made (the rows a monthly pack holds), and names the
+    export id written into the file; the file handed out is `content(made)`, or what was made.
     """
     run, audit_settings = this_run(), settings().audit
+    owner = owner_key(_cookies())
 
-    def made():
-        result = make()
-        record(audit_settings, run, event, what, count(result) if count else rows)
-        return content(result) if content else result
+    def made() -> bytes:
+        export = new_export_id()
+        result = make(export)
+        data = content(result) if content else result
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        shown = count(result) if count else rows
+        TICKETS.issue(data, owner, lambda: record(audit_settings, run, event, f"{what} (export {export})", shown))
+        return data
 
     return made
+
+
+def _cookies() -> dict[str, str]:
+    """This browser's cookies, as its session's connection brought them (none in a test without a server)."""
+    try:
+        return dict(st.context.cookies)
+    except Exception:  # noqa: BLE001 - no connection: AppTest
+        return {}
 
 
 def record(audit_settings, run: Run, event: str, what: str = "", rows: int | None = None, seconds=None) -> None:
