@@ -93,3 +93,22 @@ def change_text(figure: Figure, now: dict, before: dict) -> str:
         return "no change"
     unit = " points" if figure.column == "load_pct" else ""
     return f"{delta:+.0f}{unit} ({'up is worse' if figure.worse_up else 'up is not worse'})"
+
+
+def worded_label(figure: Figure) -> str:
+    """The figure's label in a sentence (a message, the pack), where a tile's short label would puzzle."""
+    return "Unprogressed cases over 90 / 180 / 365 days" if figure.column == "unprogressed_over_90" else figure.label
+
+
+def shown_worded(figure: Figure, now: dict) -> str:
+    """`shown`, with the noun a bare number lacks."""
+    if figure.column == "unprogressed_over_90":
+        return f"{shown(figure, now)} cases"
+    return shown(figure, now)
+
+
+def change_worded(figure: Figure, now: dict, before: dict) -> str:
+    """`change_text`, and for the age bands the month end before's own figures."""
+    if figure.column == "unprogressed_over_90" and before.get("unprogressed_over_90") is not None:
+        return f"was {shown(figure, before)}"
+    return change_text(figure, now, before)

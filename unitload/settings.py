@@ -239,9 +239,18 @@ class Notify(_Section):
     ca_file: str = ""  # the certificate authority of the mail server's certificate; empty: the system's
     attempts: PositiveInt = 3  # tries of one message in one run, waiting backoff_seconds x 2^n between
     backoff_seconds: float = Field(default=2.0, ge=0)
-    state: str = ""  # the SQLite file of what was sent; empty: notify-state.sqlite beside the audit trail
+    allow_plain_auth: bool = False  # send the SMTP password without TLS (a server on this machine only)
+    digest_items: PositiveInt = 10  # items a digest leads with (more when the first group is larger)
     recipients: dict[str, Recipient] = Field(default_factory=dict)  # email address -> role and teams
     rules: AlertRules = Field(default_factory=AlertRules)
+
+
+class Decisions(_Section):
+    """DATA_CONTRACT.md section 6: where decisions (and what notify sent) are kept."""
+
+    # an SQLAlchemy URL: sqlite:///path/file.sqlite or postgresql+psycopg://user@host/db (the password from
+    # the URL, or PGPASSWORD and ~/.pgpass); empty: unitload-records.sqlite beside the extracts
+    url: str = ""
 
 
 class Settings(_Section):
@@ -255,6 +264,7 @@ class Settings(_Section):
     access: Access = Field(default_factory=Access)
     audit: Audit = Field(default_factory=Audit)
     notify: Notify = Field(default_factory=Notify)
+    decisions: Decisions = Field(default_factory=Decisions)
 
     def fingerprint(self) -> str:
         """A short stable hash of every value, for cache keys."""

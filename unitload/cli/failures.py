@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import sys
 from typing import NoReturn
+
+from unitload import plain
 
 MESSAGE_CHARACTERS = 1_000  # of one error line: a message quoting a hostile value stays readable
 
@@ -42,7 +43,7 @@ def said(exc: Exception, known: tuple[type[Exception], ...]) -> str:
 
 def one_line(text: str) -> str:
     """One line of at most MESSAGE_CHARACTERS: control characters as spaces, the rest cut with a count."""
-    line = " ".join(re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", " ", text).split())
+    line = plain.one_line(text)
     cut = len(line) - MESSAGE_CHARACTERS
     return line if cut <= 0 else f"{line[:MESSAGE_CHARACTERS]}… ({cut:,} more characters)"
 

@@ -126,6 +126,7 @@ def notify(
     """
     from unitload import notify as notifier
     from unitload.promote import current_folder
+    from unitload.store import open_store, store_url
 
     root = current_folder(data) or data
     source = readable(root, settings)
@@ -134,10 +135,17 @@ def notify(
         raise UsageError(no_day(source, root))
     if not source.settings.notify.recipients:
         raise UsageError("the settings name no recipients: add a [notify.recipients] table (docs/notify.md)")
-    report = notifier.run(source, source.settings, day, dry_run=dry_run)
+    if source.extract.as_of is not None and day > source.extract.as_of:
+        raise UsageError(f"--as-of {day} is after the extract's as-of day {source.extract.as_of}")
+    store = open_store(store_url(source.settings.decisions.url, data))
+    report = notifier.run(source, source.settings, day, store, dry_run=dry_run)
     for line in report.sent:
         typer.echo(("written: " if dry_run else "sent: ") + line)
     for line in report.failed:
         typer.echo(f"unitload: not sent: {line}", err=True)
-    if report.failed:
+    if report.busy:  # not a failure: the run holding the lock sends what is due
+        typer.echo(f"unitload: nothing sent: {report.busy}", err=True)
+    if report.stopped:
+        typer.echo(f"unitload: stopped: {report.stopped}", err=True)
+    if report.failed or report.stopped:
         raise typer.Exit(1)

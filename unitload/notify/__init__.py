@@ -1,19 +1,24 @@
 """`unitload notify`: nobody has to remember to look. Run daily (cron or a systemd timer, docs/notify.md):
 
-- on the first run after a month end, each recipient gets the monthly digest of their own scope;
-- when an item first meets an alert rule, the recipients responsible for it get one message: line
-  managers (roles that see Supervision and welfare) whose scope holds the item and, when they name their
-  own officer id, who stand above the item's officer in the supervisor chain. Sent once per item and
-  rule, and again only after the item cleared and breached again.
+- on the first run after a month end, each recipient gets the monthly digest of their own view (the dashboard's,
+  with their teams), short enough to be read to the end;
+- when an item newly meets an alert rule, the recipients responsible for it get one message: line managers
+  (roles that see Supervision and welfare) whose scope holds the item and, when they name their own officer id,
+  who stand above the item's officer in the supervisor chain. A recipient's first run alerts nothing: what is
+  already past then is recorded as known (the digest covers it).
 
-Every message is scoped by the dashboard's own code (`unitload.scopes`), recorded in the audit trail
-(role, scope, the items as codes), and marked sent in the state file only once the mail server took it.
+One run at a time holds the store's notify lock, and each message is claimed before it is sent and marked sent
+only once the mail server took it (unitload.notify.state): two runs at once, on one server or two, never send
+a message twice. Every message is scoped by the dashboard's own code, recorded in the audit trail (role, scope,
+the items as codes), and a refused login stops the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,20 +27,33 @@ from unitload.access import role_scope
 from unitload.db import Source
 from unitload.months import month_end
 from unitload.notify.content import Breach, breaches, digest, supervisor_chains
-from unitload.notify.messages import DeliveryError, Mailer, alert_message, credentials, digest_message, email
-from unitload.notify.state import State
+from unitload.notify.messages import (
+    DeliveryError,
+    LoginRefused,
+    Mailer,
+    alert_message,
+    credentials,
+    digest_message,
+    email,
+)
+from unitload.notify.state import Busy, State
 from unitload.scopes import scoped_source
 from unitload.settings import Settings
+from unitload.store import Store
 
 LINE_MANAGEMENT = "supervision.py"  # a role that opens this page manages people: it gets alerts
+RULES = ("inherited_unprogressed", "case_unprogressed", "long_term_absent_holding_cases")
+RULES += ("welfare_contact_overdue", "urgent_forensic")
 
 
 @dataclass
 class Report:
-    """What one run did: a line per message, and the messages the mail server did not take."""
+    """What one run did: a line per message, the messages the mail server did not take, and why it stopped."""
 
     sent: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    stopped: str = ""  # why the run sent nothing more (a refused login, a password that would go unencrypted)
+    busy: str = ""  # another run holds the lock: this one sent nothing, and that one sends what is due
 
 
 def digest_month_end(day: dt.date) -> dt.date:
@@ -43,13 +61,8 @@ def digest_month_end(day: dt.date) -> dt.date:
     return day if month_end(day) == day else day.replace(day=1) - dt.timedelta(days=1)
 
 
-def state_path(settings: Settings) -> Path:
-    chosen = settings.notify.state
-    return Path(chosen) if chosen else audit.audit_path(settings.audit).parent / "notify-state.sqlite"
-
-
 def subject_of(address: str) -> str:
-    """The recipient as the audit trail names them: an opaque id, never the address."""
+    """The recipient as the audit trail and the store name them: an opaque id, never the address."""
     return "mail:" + hashlib.sha256(address.lower().encode()).hexdigest()[:12]
 
 
@@ -57,6 +70,7 @@ def run(
     source: Source,
     settings: Settings,
     as_of: dt.date,
+    store: Store,
     *,
     dry_run: Path | None = None,
     mailer: Mailer | None = None,
@@ -64,72 +78,101 @@ def run(
 ) -> Report:
     """Send (or, with `dry_run`, write as .eml files) every digest and alert due on `as_of`."""
     now = now or dt.datetime.now(dt.UTC)
-    mailer = mailer or Mailer(settings.notify, dry_run, None if dry_run else credentials())
-    state, report = State(state_path(settings)), Report()
-    due, chains = digest_month_end(as_of), supervisor_chains(source)
+    state, report = State(store), Report()
     try:
-        for address, recipient in settings.notify.recipients.items():
-            scope = role_scope(recipient.role, subject_of(address), tuple(recipient.teams) or None)
-            scoped = scoped_source(source, scope)
-            if dry_run is not None or not state.digest_sent(address, due):
-                made = digest(scoped, scope, settings, due)
-                subject, text, page = digest_message(made, scope, source.extract.extract_id)
-                codes = [c for item in made.items for c in item.codes]
-                if _deliver(mailer, report, email(settings.notify, address, subject, text, page), f"digest-{address}"):
-                    if dry_run is None:
-                        state.mark_digest(address, due, now)
-                    _record(settings, source, scope, address, ("digest", due), codes, len(made.items))
-            if LINE_MANAGEMENT not in scope.pages:
-                continue
-            found = [
-                b
-                for b in breaches(scoped, scope, settings, as_of)
-                if recipient.officer_id is None or recipient.officer_id in chains.get(b.officer_id or "", set())
-            ]
-            new = _new(state, address, found, now, record=dry_run is None)
-            if not new:
-                continue
-            subject, text, page = alert_message(new, scope, as_of)
-            if _deliver(mailer, report, email(settings.notify, address, subject, text, page), f"alert-{address}"):
-                if dry_run is None:
-                    for rule in {b.rule for b in new}:
-                        state.mark_alerts(address, rule, [b.item for b in new if b.rule == rule], now)
-                codes = [c for b in new for c in b.line.codes]
-                _record(settings, source, scope, address, ("alert", as_of), codes, len({b.item for b in new}))
-    finally:
-        state.close()
+        with nullcontext() if dry_run is not None else state.locked(now):
+            mailer = mailer or Mailer(settings.notify, dry_run, None if dry_run else credentials())
+            for address in settings.notify.recipients:
+                _recipient(source, settings, as_of, state, mailer, report, address, dry_run, now)
+    except Busy as exc:
+        report.busy = str(exc)
+    except LoginRefused as exc:
+        report.stopped = str(exc)
+    except DeliveryError as exc:  # a login that would go unencrypted: nothing is sent
+        report.stopped = str(exc)
     return report
 
 
-def _new(state: State, address: str, found: list[Breach], now: dt.datetime, record: bool) -> list[Breach]:
-    """The breaches not yet alerted to `address` (recording every breach and clearance, unless a dry run)."""
-    rules = ("inherited_unprogressed", "case_unprogressed", "long_term_absent_holding_cases")
-    rules += ("welfare_contact_overdue", "urgent_forensic")
+def _recipient(source, settings, as_of, state: State, mailer, report: Report, address: str, dry_run, now) -> None:
+    recipient = settings.notify.recipients[address]
+    who = subject_of(address)
+    scope = role_scope(recipient.role, who, tuple(recipient.teams) or None)
+    scoped = scoped_source(source, scope)
+    first = state.is_new(who) if dry_run is not None else state.first_run(who, now)
+    due = digest_month_end(as_of)
+    if dry_run is not None or state.claim_digest(who, due, now):
+        made = digest(scoped, scope, settings, due)
+        subject, text, page = digest_message(made, scope, source.extract.extract_id)
+        sent = False
+        try:
+            sent = _deliver(mailer, report, email(settings.notify, address, subject, text, page), address, "digest")
+        finally:  # marked sent, or the claim given back (the next run sends it), whatever stopped the send
+            if dry_run is None:
+                state.digest_done(who, due, now, sent)
+        if sent:
+            codes = [c for item in made.items for c in item.codes]
+            _record(settings, source, scope, who, ("digest", due), codes, made.total)
+    if LINE_MANAGEMENT not in scope.pages:
+        return
+    chains = supervisor_chains(source)
+    found = [
+        b
+        for b in breaches(scoped, scope, settings, as_of)
+        if recipient.officer_id is None or recipient.officer_id in chains.get(b.officer_id or "", set())
+    ]
+    new = _new(state, who, found, now, dry_run is not None, first)
+    if not new:
+        return
+    subject, text, page = alert_message(new, scope, as_of)
+    sent = False
+    try:
+        sent = _deliver(mailer, report, email(settings.notify, address, subject, text, page), address, "alert")
+    finally:
+        if dry_run is None:
+            by_rule = defaultdict(list)
+            for b in new:
+                by_rule[b.rule].append(b.item)
+            for rule, items in by_rule.items():
+                state.alerts_done(who, rule, items, now, sent)
+    if sent:
+        codes = [c for b in new for c in b.line.codes]
+        _record(settings, source, scope, who, ("alert", as_of), codes, len({b.item for b in new}))
+
+
+def _new(state: State, who: str, found: list[Breach], now: dt.datetime, dry: bool, first: bool) -> list[Breach]:
+    """The breaches to alert `who` of now, claimed (a dry run records nothing). On a recipient's first run,
+    every breach is recorded as known and none is alerted."""
     keep: set[tuple[str, str]] = set()
-    for rule in rules:
+    for rule in RULES:
         items = [b.item for b in found if b.rule == rule]
-        due = state.breaches(address, rule, items, now) if record else state.pending(address, rule, items)
+        if dry:
+            due = [] if first else state.pending(who, rule, items)
+        else:
+            due = state.breaches(who, rule, items, now, known=first)
         keep |= {(rule, item) for item in due}
     return [b for b in found if (b.rule, b.item) in keep]
 
 
-def _deliver(mailer: Mailer, report: Report, message, name: str) -> bool:
+def _deliver(mailer: Mailer, report: Report, message, address: str, kind: str) -> bool:
     try:
-        mailer.deliver(message, name.replace("@", "-at-"))
+        mailer.deliver(message, f"{kind}-{address.replace('@', '-at-')}")
+    except LoginRefused:
+        report.failed.append(f"{address}: the {kind} was not sent: the mail server refused the login")
+        raise
     except DeliveryError as exc:
-        report.failed.append(str(exc))
+        report.failed.append(f"{address}: the {kind} was not sent: {exc}")
         return False
     report.sent.append(f"{message['To']}: {message['Subject']}")
     return True
 
 
-def _record(settings: Settings, source: Source, scope, address: str, what: tuple, codes: list, items: int) -> None:
+def _record(settings: Settings, source: Source, scope, who: str, what: tuple, codes: list, items: int) -> None:
     """One audit record per message: the recipient as an opaque id, role, scope, and the items as codes."""
     kind, day = what
     audit.record(
         settings.audit,
         "message",
-        subject=subject_of(address),
+        subject=who,
         role=scope.role,
         page=kind,
         filters={"teams": list(scope.teams or ()), "as_of": day.isoformat()},

@@ -1,13 +1,20 @@
-"""What a recipient is told, from the named queries run in their own scope (the dashboard's scoping code):
-the monthly digest of their attention list and headline figures, and the alerts of the rules in settings.
+"""What a recipient is told, from the named queries run in their own scope (the dashboard's scoping code) and with
+the dashboard's own team filter (their teams): exactly what the link in the message shows.
+
+- the monthly digest: the headline figures with their change, then what needs the recipient's decision, short
+  enough to be read to the end: every item of the first group and the most urgent up to `digest_items`, then
+  one line per reason for the rest with its count, and the link to the full list;
+- the alerts: items newly past a rule of the settings.
 
 Names appear only for roles allowed them (the scope's views pseudonymise the rest); items are named by
-officer, case and exhibit ids, never by a case reference.
+officer, case and exhibit ids, never by a case reference. Every text from the data is put on one line
+(unitload.plain): a name cannot make a line of its own in a message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,23 +26,16 @@ from unitload.access import Scope
 from unitload.db import Source
 from unitload.months import month_label
 from unitload.names import labelled
+from unitload.plain import one_line
+from unitload.reasons import counted, in_words
 from unitload.settings import Settings
 
-REASONS = {  # attention_list's reason codes in words
-    "inherited_unprogressed": "inherited and unprogressed",
-    "holder_long_term_absent": "officer in charge long-term absent",
-    "long_term_absent_holding_cases": "long-term absent, holding cases",
-    "welfare_contact_overdue": "welfare contact overdue",
-    "part_time_full_load": "part-time at a full-time load",
-    "sustained_overload": "overloaded month after month",
-    "overloaded": "overloaded",
-    "unprogressed": "unprogressed",
-}
+ANCHORS = {"cases": "case-timeline", "workload": "one-officer", "": "needs-a-decision-this-month"}
 
 
 @dataclass(frozen=True)
 class Item:
-    """One line of a message: what (ids only), every reason in words, and the detail the query gives."""
+    """One entry of a message: what (ids only), its reasons in words, the detail the query gives, its link."""
 
     codes: tuple[str, ...]  # the ids it names, for the audit record
     title: str
@@ -43,13 +43,19 @@ class Item:
     detail: str
     link: str
 
+    def __post_init__(self) -> None:  # text from the data on one line, whoever built the item
+        for name in ("title", "reasons", "detail", "link"):
+            object.__setattr__(self, name, one_line(getattr(self, name)))
+
 
 @dataclass(frozen=True)
 class Digest:
     month_end: dt.date
     figures: tuple[tuple[str, str, str], ...]  # label, value, change in words
-    items: tuple[Item, ...]
-    link: str
+    items: tuple[Item, ...]  # what leads: the first group, then the most urgent, up to digest_items
+    rest: tuple[str, ...]  # one line per reason of the items not shown: "14 more unprogressed cases"
+    total: int  # every item needing a decision
+    link: str  # the full list in the dashboard
 
 
 @dataclass(frozen=True)
@@ -63,10 +69,14 @@ class Breach:
 
 
 def view_link(settings: Settings, source: Source, scope: Scope, page: str = "", **params: str) -> str:
-    """A link to the same view in the dashboard: pinned extract, month and the recipient's teams."""
+    """A link to the same view in the dashboard (pinned extract, month and the recipient's teams), opening at
+    the item: the case's timeline, the officer's section, or the Overview's attention list."""
     query = {"extract": source.extract.extract_id, "month": month_label(params.pop("as_of"))} | params
     query |= {"teams": list(scope.teams)} if scope.teams else {}
-    return f"{settings.notify.dashboard_url.rstrip('/')}/{page}?{urlencode(query, doseq=True)}"
+    anchor = ANCHORS.get(page, "")
+    return f"{settings.notify.dashboard_url.rstrip('/')}/{page}?{urlencode(query, doseq=True)}" + (
+        f"#{anchor}" if anchor else ""
+    )
 
 
 def officer_labels(source: Source, scope: Scope) -> dict[str, str]:
@@ -81,40 +91,62 @@ def officer_labels(source: Source, scope: Scope) -> dict[str, str]:
     return {officer: name for officer, name in rows if name and name != officer}
 
 
+def view(scope: Scope) -> dict[str, object]:
+    """The dashboard's filter for the recipient: their teams (None: every team), as "All teams" means there."""
+    return {"teams": list(scope.teams) if scope.teams else None}
+
+
 def digest(source: Source, scope: Scope, settings: Settings, month_end: dt.date) -> Digest:
     """The recipient's attention list at `month_end`, and the headline figures with their change."""
     names = officer_labels(source, scope)
-    months = run_query(source, "workload_months", as_of=month_end, months=2)
+    months = run_query(source, "workload_months", as_of=month_end, months=2, **view(scope))
     now = months.row(-1, named=True)
     before = months.row(-2, named=True) if months.height > 1 else {}
     figures = tuple(
-        (f.label, headline.shown(f, now), headline.change_text(f, now, before)) for f in headline.figures(settings)
+        (headline.worded_label(f), headline.shown_worded(f, now), headline.change_worded(f, now, before))
+        for f in headline.figures(settings)
     )
-    items = []
-    for row in labelled(run_query(source, "attention_list", as_of=month_end), names).iter_rows(named=True):
-        if row["item"] == "case":
-            title = f"Case {row['case_id']}, held by {row['officer'] or 'no officer in charge'}"
-            link = view_link(settings, source, scope, "cases", as_of=month_end, case=row["case_id"])
-            codes = (row["case_id"], *((row["officer_id"],) if row["officer_id"] else ()))
-        else:
-            title = f"Officer {row['officer']}"
-            link = view_link(settings, source, scope, "workload", as_of=month_end, officer=row["officer_id"])
-            codes = (row["officer_id"],)
-        reasons = "; ".join(REASONS.get(r, r.replace("_", " ")) for r in row["reasons"])
-        priority = "first: " if row["priority"] else ""
-        items.append(Item(codes, f"{row['rank']}. {title}", priority + reasons, row["detail"] or "", link))
-    return Digest(month_end, figures, tuple(items), view_link(settings, source, scope, as_of=month_end))
+    attention = labelled(run_query(source, "attention_list", as_of=month_end, **view(scope)), names)
+    lead = max(settings.notify.digest_items, int(attention["priority"].sum()))  # the first group, always
+    items = [
+        _digest_item(row, settings, source, scope, month_end) for row in attention.head(lead).iter_rows(named=True)
+    ]
+    rest = Counter(r[0] for r in attention.slice(lead)["reasons"].to_list())
+    lines = tuple(counted(code, count) for code, count in sorted(rest.items(), key=lambda kv: -kv[1]))
+    link = view_link(settings, source, scope, as_of=month_end)
+    return Digest(month_end, figures, tuple(items), lines, attention.height, link)
+
+
+def _digest_item(row: dict, settings: Settings, source: Source, scope: Scope, month_end: dt.date) -> Item:
+    if row["item"] == "case":
+        title = f"Case {row['case_id']}, held by {row['officer'] or 'no officer in charge'}"
+        link = view_link(settings, source, scope, "cases", as_of=month_end, case=row["case_id"])
+        codes = (row["case_id"], *((row["officer_id"],) if row["officer_id"] else ()))
+    else:
+        title = f"Officer {row['officer']}"
+        link = view_link(settings, source, scope, "workload", as_of=month_end, officer=row["officer_id"])
+        codes = (row["officer_id"],)
+    # the query's detail says every reason in words with its figures: the reasons are not said again
+    return Item(
+        codes, f"{row['rank']}. {title}", "" if row["detail"] else in_words(row["reasons"]), row["detail"] or "", link
+    )
 
 
 def breaches(source: Source, scope: Scope, settings: Settings, as_of: dt.date) -> list[Breach]:
     """Every item in the scope meeting one of the alert rules on `as_of`."""
     rules, names, found = settings.notify.rules, officer_labels(source, scope), []
+    left = _left(source)
 
     def case_line(row: dict, what: str) -> Item:
         link = view_link(settings, source, scope, "cases", as_of=as_of, case=row["case_id"])
-        title = f"Case {row['case_id']}, held by {row['officer'] or 'no officer in charge'}"
+        holder = row["officer"] or "no officer in charge"
+        if row["oic_left"]:  # a holder no longer in post: said, since nobody is working the case
+            holder += (
+                f", who left on {left[row['officer_id']]:%d %b %Y}" if row["officer_id"] in left else ", who has left"
+            )
         codes = (row["case_id"], *((row["officer_id"],) if row["officer_id"] else ()))
-        return Item(codes, title, what, f"no progressing action for {row['days_since_progress']} days", link)
+        detail = f"no progressing action for {row['days_since_progress']} days"
+        return Item(codes, f"Case {row['case_id']}, held by {holder}", what, detail, link)
 
     cases = labelled(run_query(source, "case_progress", as_of=as_of), names)
     if rules.inherited_unprogressed_days:
@@ -152,22 +184,38 @@ def breaches(source: Source, scope: Scope, settings: Settings, as_of: dt.date) -
                 f"Officer {row['officer']}",
                 f"long-term absent and no welfare contact within {settings.supervision.welfare_contact_days} days",
                 f"last welfare contact: {gap}",
-                view_link(settings, source, scope, "supervision", as_of=as_of),
+                view_link(settings, source, scope, "workload", as_of=as_of, officer=row["officer_id"]),
             )
             found.append(Breach("welfare_contact_overdue", row["officer_id"], row["officer_id"], line))
     if rules.urgent_forensic_days:
         queue = run_query(source, "forensic_queue", as_of=as_of)
-        urgent = queue.filter((pl.col("priority") == "urgent") & (pl.col("age_days") > rules.urgent_forensic_days))
+        # the case's officer in charge as the case's own alert names them (case_progress): in a team scope the
+        # forensic queue leaves out a holder of another team, who may still report to the recipient
+        holders = cases.select("case_id", pl.col("officer_id").alias("holder"))
+        urgent = (
+            queue.filter((pl.col("priority") == "urgent") & (pl.col("age_days") > rules.urgent_forensic_days))
+            .join(holders, on="case_id", how="left")
+            .with_columns(pl.coalesce("officer_id", "holder").alias("officer_id"))
+        )
         for row in urgent.iter_rows(named=True):
             line = Item(
                 (row["exhibit_id"], row["case_id"]),
                 f"Forensic item {row['exhibit_id']} ({row['device_type']}) of case {row['case_id']}",
                 f"urgent and waiting over {rules.urgent_forensic_days} days",
                 f"{row['age_days']} days since submission, now {row['stage'].replace('_', ' ')}",
-                view_link(settings, source, scope, "forensics", as_of=as_of),
+                view_link(settings, source, scope, "cases", as_of=as_of, case=row["case_id"]),
             )
             found.append(Breach("urgent_forensic", row["exhibit_id"], row["officer_id"], line))
     return found
+
+
+def _left(source: Source) -> dict[str, dt.date]:
+    """Officer id -> the day they left, for the officers the scope's views hold."""
+    cur = source.cursor()
+    try:
+        return dict(cur.execute("select officer_id, left_on from officers where left_on is not null").fetchall())
+    finally:
+        cur.close()
 
 
 def supervisor_chains(source: Source) -> dict[str, set[str]]:

@@ -1,103 +1,163 @@
-"""What `unitload notify` has sent: a small SQLite file beside the audit trail.
+"""What `unitload notify` has sent, in the store (unitload.store), which every server and run shares:
 
-- `digests`: one row per recipient and month end whose digest was sent;
-- `alerts`: one row per recipient, rule and item breached now. Its `sent_at` stays null until the
-  message is accepted by the mail server, so a failed send is tried again on the next run. A row is
-  removed when its item no longer breaches (cleared), so a second breach alerts again.
+- a run holds the notify lock while it runs (`locked`): a second run at the same time, on this server or
+  another, finds it held and sends nothing;
+- a digest is claimed (a row per recipient and month end) before it is sent and marked sent once the mail
+  server took it; a claim whose send failed is given back, so the next run sends it;
+- an alert row per recipient, rule and item past the rule now. A recipient's first run records what is
+  already past as known and alerts nothing (the digest covers it); later, an item with no row is new and
+  alerted. A row is removed when its item no longer meets the rule, so a second breach alerts again.
 
-Each change is one transaction: a run killed or failing midway leaves the file as the last commit did.
+Each change is one short transaction: a run killed midway leaves the store as its last commit did.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+import uuid
 from collections.abc import Iterable
-from pathlib import Path
+from contextlib import contextmanager
 
-SCHEMA = """
-create table if not exists digests (
-    recipient text not null, month_end text not null, sent_at text not null,
-    primary key (recipient, month_end)
-);
-create table if not exists alerts (
-    recipient text not null, rule text not null, item text not null,
-    first_seen text not null, sent_at text,
-    primary key (recipient, rule, item)
-);
-"""
+import sqlalchemy as sa
+
+from unitload.store import Store
+from unitload.store.tables import notify_alerts, notify_digests, notify_lock, notify_recipients
+
+LOCK_MINUTES = 60  # a run's lock ends after this, should the run have been killed while holding it
+STALE_MINUTES = 30  # a claim older than this whose message was never marked sent is taken over
+
+
+class Busy(RuntimeError):
+    """Another notify run holds the lock; this one sends nothing."""
 
 
 class State:
-    """The sent digests and alerts of one state file (made on first use)."""
+    """The notify records of one store."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)  # explicit transactions below
-        self.db.execute("pragma journal_mode = wal")
-        self.db.executescript(SCHEMA)
+    def __init__(self, store: Store) -> None:
+        self.engine = store.engine
+        self.run = uuid.uuid4().hex
 
-    def close(self) -> None:
-        self.db.close()
+    @contextmanager
+    def locked(self, now: dt.datetime):
+        """Hold the notify lock for the run (Busy when another run holds it)."""
+        until = now + dt.timedelta(minutes=LOCK_MINUTES)
+        with self.engine.begin() as db:
+            held = db.execute(sa.select(notify_lock.c.holder, notify_lock.c.until)).first()
+            if held is None:
+                db.execute(notify_lock.insert().values(name="notify", holder=self.run, until=until))
+            elif _aware(held.until) > now:
+                raise Busy(f"another notify run is sending (its lock ends by {_aware(held.until):%H:%M} UTC)")
+            else:
+                db.execute(notify_lock.update().values(holder=self.run, until=until))
+        try:
+            yield self
+        finally:
+            with self.engine.begin() as db:
+                db.execute(notify_lock.delete().where(notify_lock.c.holder == self.run))
+
+    def first_run(self, recipient: str, now: dt.datetime) -> bool:
+        """True the first time a recipient is seen (and from now on they are known)."""
+        with self.engine.begin() as db:
+            if db.execute(
+                sa.select(notify_recipients.c.recipient).where(notify_recipients.c.recipient == recipient)
+            ).first():
+                return False
+            db.execute(notify_recipients.insert().values(recipient=recipient, first_run_at=now))
+        return True
+
+    def is_new(self, recipient: str) -> bool:
+        """Whether a recipient has had no run yet (a dry run asks without recording)."""
+        with self.engine.connect() as db:
+            found = db.execute(
+                sa.select(notify_recipients.c.recipient).where(notify_recipients.c.recipient == recipient)
+            )
+            return found.first() is None
 
     def digest_sent(self, recipient: str, month_end: dt.date) -> bool:
-        found = self.db.execute(
-            "select 1 from digests where recipient = ? and month_end = ?", (recipient, month_end.isoformat())
-        )
-        return found.fetchone() is not None
+        with self.engine.connect() as db:
+            row = db.execute(
+                sa.select(notify_digests.c.sent_at).where(
+                    (notify_digests.c.recipient == recipient) & (notify_digests.c.month_end == month_end)
+                )
+            ).first()
+        return row is not None and row.sent_at is not None
 
-    def mark_digest(self, recipient: str, month_end: dt.date, when: dt.datetime) -> None:
-        with self._transaction():
-            self.db.execute(
-                "insert or replace into digests values (?, ?, ?)", (recipient, month_end.isoformat(), when.isoformat())
-            )
+    def claim_digest(self, recipient: str, month_end: dt.date, now: dt.datetime) -> bool:
+        """Claim the digest before sending it: False when it was sent, or another run is sending it."""
+        key = (notify_digests.c.recipient == recipient) & (notify_digests.c.month_end == month_end)
+        with self.engine.begin() as db:
+            row = db.execute(sa.select(notify_digests.c.claimed_at, notify_digests.c.sent_at).where(key)).first()
+            if row is None:
+                db.execute(notify_digests.insert().values(recipient=recipient, month_end=month_end, claimed_at=now))
+                return True
+            if row.sent_at is not None or _aware(row.claimed_at) > now - dt.timedelta(minutes=STALE_MINUTES):
+                return False
+            db.execute(notify_digests.update().where(key).values(claimed_at=now))
+        return True
 
-    def breaches(self, recipient: str, rule: str, items: Iterable[str], when: dt.datetime) -> list[str]:
-        """Record the items breaching `rule` for `recipient` now; forget those that cleared. Returns the items
-        still to be alerted: new breaches, and earlier ones whose message was never sent."""
+    def digest_done(self, recipient: str, month_end: dt.date, now: dt.datetime, sent: bool) -> None:
+        """Mark a claimed digest sent, or give the claim back (the next run sends it)."""
+        key = (notify_digests.c.recipient == recipient) & (notify_digests.c.month_end == month_end)
+        with self.engine.begin() as db:
+            if sent:
+                db.execute(notify_digests.update().where(key).values(sent_at=now))
+            else:
+                db.execute(notify_digests.delete().where(key & notify_digests.c.sent_at.is_(None)))
+
+    def breaches(
+        self, recipient: str, rule: str, items: Iterable[str], now: dt.datetime, *, known: bool = False
+    ) -> list[str]:
+        """Record the items past `rule` for `recipient` now, forget those that cleared, and claim the ones to
+        alert: new breaches, and earlier ones whose alert was never sent (unless another run is sending it).
+        `known` (the recipient's first run): every item is recorded as known and none is alerted."""
         items = sorted(set(items))
-        with self._transaction():
-            known = dict(
-                self.db.execute(
-                    "select item, sent_at from alerts where recipient = ? and rule = ?", (recipient, rule)
-                ).fetchall()
-            )
-            cleared = [(recipient, rule, i) for i in known if i not in items]
-            self.db.executemany("delete from alerts where recipient = ? and rule = ? and item = ?", cleared)
-            self.db.executemany(
-                "insert or ignore into alerts values (?, ?, ?, ?, null)",
-                [(recipient, rule, i, when.isoformat()) for i in items],
-            )
-        return [i for i in items if known.get(i) is None]
+        mine = (notify_alerts.c.recipient == recipient) & (notify_alerts.c.rule == rule)
+        with self.engine.begin() as db:
+            rows = {r.item: r for r in db.execute(sa.select(notify_alerts).where(mine))}
+            cleared = [i for i in rows if i not in items]
+            if cleared:
+                db.execute(notify_alerts.delete().where(mine & notify_alerts.c.item.in_(cleared)))
+            new = [i for i in items if i not in rows]
+            if new:
+                values = {"first_seen": now, "claimed_at": None if known else now}
+                values |= {"sent_at": now, "known": True} if known else {}
+                db.execute(
+                    notify_alerts.insert(), [{"recipient": recipient, "rule": rule, "item": i} | values for i in new]
+                )
+            if known:
+                return []
+            stale = now - dt.timedelta(minutes=STALE_MINUTES)
+            retry = [
+                i
+                for i, r in rows.items()
+                if i in items and r.sent_at is None and (r.claimed_at is None or _aware(r.claimed_at) <= stale)
+            ]
+            if retry:
+                db.execute(notify_alerts.update().where(mine & notify_alerts.c.item.in_(retry)).values(claimed_at=now))
+        return sorted(new + retry)
 
     def pending(self, recipient: str, rule: str, items: Iterable[str]) -> list[str]:
-        """The items of `breaches` without recording anything (a dry run)."""
-        sent = {
-            item
-            for item, when in self.db.execute(
-                "select item, sent_at from alerts where recipient = ? and rule = ?", (recipient, rule)
-            ).fetchall()
-            if when is not None
-        }
+        """The items `breaches` would alert, without recording anything (a dry run)."""
+        mine = (notify_alerts.c.recipient == recipient) & (notify_alerts.c.rule == rule)
+        with self.engine.connect() as db:
+            sent = {
+                r.item
+                for r in db.execute(sa.select(notify_alerts.c.item).where(mine & notify_alerts.c.sent_at.is_not(None)))
+            }
         return sorted(set(items) - sent)
 
-    def mark_alerts(self, recipient: str, rule: str, items: Iterable[str], when: dt.datetime) -> None:
-        with self._transaction():
-            self.db.executemany(
-                "update alerts set sent_at = ? where recipient = ? and rule = ? and item = ?",
-                [(when.isoformat(), recipient, rule, i) for i in items],
-            )
+    def alerts_done(self, recipient: str, rule: str, items: Iterable[str], now: dt.datetime, sent: bool) -> None:
+        """Mark claimed alerts sent, or give the claims back (the next run sends them)."""
+        items = list(items)
+        if not items:
+            return
+        mine = (notify_alerts.c.recipient == recipient) & (notify_alerts.c.rule == rule)
+        with self.engine.begin() as db:
+            values = {"sent_at": now} if sent else {"claimed_at": None}
+            db.execute(notify_alerts.update().where(mine & notify_alerts.c.item.in_(items)).values(**values))
 
-    def _transaction(self):
-        return _Transaction(self.db)
 
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("begin immediate")
-
-    def __exit__(self, kind, value, trace) -> None:
-        self.db.execute("commit" if kind is None else "rollback")
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A stored time as an aware UTC time (SQLite gives it back without its zone)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
