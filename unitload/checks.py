@@ -17,6 +17,8 @@ from unitload.findings import ERROR, WARNING
 from unitload.schema import STAGE_DATES, TABLES, Table
 
 OPEN_END = "DATE '9999-12-31'"
+# control characters (C0, DEL, C1) and Unicode's line and paragraph separators, in RE2's syntax (unitload.plain)
+CONTROL = "[\\x00-\\x1f\\x7f-\\x9f\\x{2028}\\x{2029}]"
 # id-like columns (keys, references, teams and units): a control character in one could forge a line
 # of a report or a link; they are refused
 ID_COLUMNS = {
@@ -75,15 +77,15 @@ def contract_checks() -> list[Check]:
                         f"lower(cast(t.{col} as varchar)) in ('nan', '-nan', 'inf', '-inf', 'infinity', '-infinity')",
                     )
                 )
-            if column.type == "str" and column.name in ID_COLUMNS:
+            if column.type == "str":  # an id or any text: a line break in a name could forge a line of a message
                 checks.append(
                     Check(
                         ERROR,
                         table.name,
                         column.name,
-                        "plain_id",
-                        "holds a control character (a line break, a tab, ...)",
-                        f"regexp_matches(t.{col}, '[\\x00-\\x1f\\x7f]')",
+                        "plain_id" if column.name in ID_COLUMNS else "plain_text",
+                        "holds a control character or a line separator (a line break, a tab, ...)",
+                        f"regexp_matches(t.{col}, '{CONTROL}')",
                     )
                 )
             if not column.nullable:

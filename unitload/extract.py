@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from unitload.plain import CONTROL
 from unitload.schema import TABLE_NAMES
 
 MANIFEST = "manifest.json"
@@ -83,7 +85,17 @@ def open_extract(root: str | Path) -> Extract:
     tables = {}
     for name, entry in _manifest_entries(data.get("tables"), problems):
         tables[name] = entry
-    return Extract(root, extract_id, extracted_at, str(data.get("source", "")), tables, tuple(problems))
+    source = str(data.get("source", ""))
+    for key, value in (("extract_id", extract_id), ("source", source)):
+        if re.search(CONTROL, value):
+            problems.append(f"{key} holds a control character or a line separator (a line break, a tab, ...)")
+    if re.search(CONTROL, extract_id):
+        extract_id = re.sub(CONTROL, " ", extract_id)
+    for entry in tables.values():
+        if any(re.search(CONTROL, name) for name in entry.files):
+            problems.append("a file name in tables holds a control character or a line separator")
+            break
+    return Extract(root, extract_id, extracted_at, source, tables, tuple(problems))
 
 
 def _manifest_entries(raw: object, problems: list[str]):

@@ -8,6 +8,8 @@ import json
 
 import polars as pl
 
+from unitload.plain import CONTROL
+
 FORMATS = ("csv", "json", "table")
 
 # A spreadsheet reads a cell starting with one of these as a formula (docs/security.md, "Exports").
@@ -24,10 +26,14 @@ def to_csv(df: pl.DataFrame) -> str:
 
 def inert(df: pl.DataFrame) -> pl.DataFrame:
     """Every text cell starting with `=`, `+`, `-`, `@`, TAB or CR prefixed with `'`, so that a spreadsheet
-    opening the file shows it as text instead of running it (OWASP's rule for CSV injection)."""
+    opening the file shows it as text instead of running it (OWASP's rule for CSV injection); and every control
+    character of a text cell a space (validation refuses them; this is the second line of defence)."""
     text = [c for c, t in df.schema.items() if t == pl.String]
     return df.with_columns(
-        pl.when(pl.col(c).str.contains(_FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        pl.when(pl.col(c).str.contains(_FORMULA_START))
+        .then(pl.lit("'") + pl.col(c).str.replace_all(CONTROL + "+", " "))
+        .otherwise(pl.col(c).str.replace_all(CONTROL + "+", " "))
+        .alias(c)
         for c in text
     )
 
@@ -73,7 +79,9 @@ def to_xlsx(df: pl.DataFrame, header: list[tuple[str, str]]) -> bytes:
     # text is written as text: never turned into a formula, a link or a number (docs/security.md)
     options = {"remove_timezone": True, "strings_to_formulas": False, "strings_to_urls": False}
     with xlsxwriter.Workbook(buffer, options | {"strings_to_numbers": False}) as workbook:
-        _joined(df, "; ").write_excel(workbook, worksheet="data", autofit=True)
+        _joined(df, "; ").with_columns(pl.col(pl.String).str.replace_all(CONTROL + "+", " ")).write_excel(
+            workbook, worksheet="data", autofit=True
+        )
         about = pl.DataFrame({"item": [n for n, _ in header], "value": [v for _, v in header]})
         about.write_excel(workbook, worksheet="about", autofit=True)
     return buffer.getvalue()

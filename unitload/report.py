@@ -24,6 +24,7 @@ from unitload.definitions import definitions
 from unitload.forecast import littles_law, monte_carlo
 from unitload.months import months_spanned
 from unitload.names import labelled
+from unitload.plain import one_line
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def monthly_pack(
         _section("Headline figures", _headline(settings, now, before)),
         _section(
             "Needs a decision this month",
-            _table(
+            table_html(
                 attention.select(
                     "rank",
                     pl.when(pl.col("priority")).then(pl.lit("first")).otherwise(pl.lit("")).alias("group"),
@@ -109,12 +110,12 @@ def monthly_pack(
                     stale_days=settings.progress.stale_days,
                 )
             )
-            + _table(bands.select("holder", "age_band", "cases", "weighted_load")),
+            + table_html(bands.select("holder", "age_band", "cases", "weighted_load")),
         ),
         _section(
             "Forensic queue",
             _figure(forensic_charts.queue_by_stage(queue))
-            + _table(oldest)
+            + table_html(oldest)
             + _paragraph(
                 f"Little's law: {law.weeks_to_clear:.1f} weeks to clear the items waiting now."
                 if law.weeks_to_clear
@@ -193,10 +194,10 @@ def _headline(settings, now: dict, before: dict) -> str:
         }
         for f in headline.figures(settings)
     ]
-    return _table(pl.DataFrame(rows))
+    return table_html(pl.DataFrame(rows))
 
 
-def _table(frame: pl.DataFrame) -> str:
+def table_html(frame: pl.DataFrame) -> str:
     head = "".join(f'<th scope="col">{html.escape(heading(str(c)))}</th>' for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape('' if v is None else _text(v))}</td>" for v in row) + "</tr>"
@@ -206,7 +207,7 @@ def _table(frame: pl.DataFrame) -> str:
 
 
 def _text(value) -> str:
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
+    return f"{value:.1f}" if isinstance(value, float) else one_line(value)
 
 
 def _figure(fig: go.Figure) -> str:
