@@ -14,12 +14,15 @@ PORT ?= 8501
 SYSTEM_PACKAGES := chromium nginx-light
 SYSTEM_PROGRAMS := /usr/bin/chromium /usr/sbin/nginx
 
+# pip's own output (its notes on the machine's index settings) goes to a log, shown only when it fails
 $(STAMP): requirements.lock pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
-	touch $(STAMP)
+	@echo "making $(VENV) from requirements.lock (pip's output: $(VENV)/pip.log)"
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/python -m pip install --quiet --upgrade pip \
+	  && $(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock \
+	  && $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable . ; } \
+	  > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	@touch $(STAMP)
 
 FORCE ?= /tmp/unitload-force
 
@@ -48,9 +51,9 @@ system:  ## install Debian's chromium and nginx-light when missing (as root), un
 	  missing=""; for p in $(SYSTEM_PROGRAMS); do [ -x $$p ] || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
-	      echo "installing Debian's $(SYSTEM_PACKAGES) (missing:$$missing)"; \
-	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	        $(SYSTEM_PACKAGES) >/dev/null; \
+	      echo "installing Debian's $(SYSTEM_PACKAGES) (missing:$$missing; apt's output: /tmp/unitload-apt.log)"; \
+	      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	        $(SYSTEM_PACKAGES); } > /tmp/unitload-apt.log 2>&1 || { cat /tmp/unitload-apt.log; exit 1; }; \
 	    else \
 	      echo "make test needs$$missing. Run:  sudo apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)"; \
 	      echo "or skip the browser and scale-out tests:  SKIP_BROWSER=1 make test"; \

@@ -1,12 +1,12 @@
 """Case progression: ageing of open investigations, drifting and orphaned cases, and one case's timeline."""
 
 import datetime as dt
-import html
 
 import polars as pl
 import streamlit as st
 
-from unitload import app, case_charts
+from unitload import app
+from unitload.charts import cases as case_charts
 from unitload.months import month_end_days, months_spanned
 
 app.require_frame(__file__)
@@ -163,7 +163,7 @@ page.chart(
 
 st.header("Case timeline", anchor="case-timeline")
 points = chart.selection.points if chart and chart.selection else []
-picked = [html.unescape(points[0]["customdata"][0])] if points else []  # the chart's text is escaped
+picked = case_charts.clicked(points)
 for case_id in [*picked, *(c for c in chosen.values() if c)]:
     if case_id and case_id != st.session_state.get("_cases_last_pick"):
         st.session_state["_cases_last_pick"] = st.session_state["case"] = case_id

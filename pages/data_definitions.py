@@ -5,9 +5,9 @@ import streamlit as st
 
 from queries import load_query, query_names
 from unitload import app
-from unitload.access import visible_settings
-from unitload.definitions import definitions
-from unitload.schema import TABLES
+from unitload.access.scope import visible_settings
+from unitload.extract.schema import TABLES
+from unitload.review.definitions import definitions
 
 app.require_frame(__file__)
 

@@ -5,9 +5,10 @@ import math
 import polars as pl
 import streamlit as st
 
-from unitload import app, forensic_charts
-from unitload.forecast import PERCENTILES, littles_law, monte_carlo
-from unitload.schema import DEVICE_TYPES, PRIORITIES
+from unitload import app
+from unitload.charts import forensics as forensic_charts
+from unitload.extract.schema import DEVICE_TYPES, PRIORITIES
+from unitload.planning.forecast import PERCENTILES, littles_law, monte_carlo
 
 app.require_frame(__file__)
 

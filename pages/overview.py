@@ -3,7 +3,9 @@
 import polars as pl
 import streamlit as st
 
-from unitload import app, charts, headline
+from unitload import app
+from unitload.charts import workload as charts
+from unitload.review import headline
 
 app.require_frame(__file__)
 

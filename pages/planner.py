@@ -4,9 +4,10 @@ month over the next year, with named scenarios side by side."""
 import polars as pl
 import streamlit as st
 
-from unitload import app, planner_charts
+from unitload import app
 from unitload.app import planning
-from unitload.planner import backlog_by_month, evaluation_day, monthly
+from unitload.charts import planner as planner_charts
+from unitload.planning.planner import backlog_by_month, evaluation_day, monthly
 
 app.require_frame(__file__)
 

@@ -5,8 +5,9 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from unitload import app, charts
-from unitload.capacity import reasons
+from unitload import app
+from unitload.charts import workload as charts
+from unitload.planning.capacity import reasons
 
 app.require_frame(__file__)
 

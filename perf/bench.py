@@ -32,7 +32,7 @@ from perf.startup import command_start, promoted_open
 from queries import run_query
 from unitload.app import clear_queries
 from unitload.app.environment import open_folder
-from unitload.db import open_source
+from unitload.extract.db import open_source
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "workload", "cases", "forensics", "supervision", "planner", "data_definitions")

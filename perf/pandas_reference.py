@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from unitload.extract import Extract
+from unitload.extract.folder import Extract
 from unitload.settings import Settings
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from unitload.db import Source
+    from unitload.extract.db import Source
 
 QUERY_DIR = Path(__file__).parent
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")

@@ -18,15 +18,15 @@ from pathlib import Path
 
 from queries.catalogue import QUERY_DIR, SNAPSHOT_QUERIES, snapshot_table
 from queries.snapshots import AHEAD, AHEAD_OF, build_snapshots, mark_built, snapshot_values
-from unitload.db import Source, ident
-from unitload.extract import DERIVED
-from unitload.findings import Finding
+from unitload.extract.db import Source, ident
+from unitload.extract.findings import Finding
+from unitload.extract.folder import DERIVED
 
 RECORD = "derived.json"
 CODE = (  # the code a derived file depends on, besides the query files
-    Path(__file__).resolve().parent.parent / "unitload" / "checks.py",
-    Path(__file__).resolve().parent.parent / "unitload" / "validate.py",
-    Path(__file__).resolve().parent.parent / "unitload" / "schema.py",
+    Path(__file__).resolve().parent.parent / "unitload" / "extract" / "checks.py",
+    Path(__file__).resolve().parent.parent / "unitload" / "extract" / "validate.py",
+    Path(__file__).resolve().parent.parent / "unitload" / "extract" / "schema.py",
 )
 
 

@@ -23,7 +23,7 @@ from queries.catalogue import (
     parameter_names,
     snapshot_table,
 )
-from unitload.db import SnapshotSet, Source, ident
+from unitload.extract.db import SnapshotSet, Source, ident
 from unitload.months import month_end_after, month_end_days
 
 KEEP_PREPARED = 2  # extracts kept with snapshots and tables in memory: the current one and the one before

@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 
 from queries import run_query
-from unitload.db import Source, open_source
+from unitload.extract.db import Source, open_source
+from unitload.extract.tables import write_extract
 from unitload.settings import Settings
-from unitload.tables import write_extract
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "unit"
+# The longest an app test waits for one script run, in seconds: a bound for a loaded machine, never a target
+# (tests/browsing.py's WAIT says why).
+APP_WAIT = 600
 D = dt.date
 # The app under test runs in local mode on the tests' own extracts (tests/local.toml says so) and keeps
 # its audit trail under test-artifacts/; a test that needs other settings sets UNITLOAD_SETTINGS itself.
@@ -172,7 +175,7 @@ def pytest_sessionfinish(session, exitstatus):
 
     import streamlit as st
 
-    from unitload.db import close_all
+    from unitload.extract.db import close_all
 
     st.cache_resource.clear()
     close_all()
@@ -193,7 +196,7 @@ def serve(data: Path, env: dict | None = None, port: int | None = None, secrets:
     port = port or free_port()
     with tempfile.TemporaryFile() as log:
         try:
-            process = start_server(data, port, env=env, secrets=secrets, output=log, timeout=60)
+            process = start_server(data, port, env=env, secrets=secrets, output=log, timeout=APP_WAIT)
         except RuntimeError as exc:
             log.seek(0)
             raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}") from exc
@@ -217,10 +220,20 @@ class Browser:
         self._browser = browser
 
     def new_context(self, **options):
-        return self._browser.new_context(**({"reduced_motion": "reduce"} | options))
+        from browsing import WAIT
+
+        context = self._browser.new_context(**({"reduced_motion": "reduce"} | options))
+        context.set_default_timeout(WAIT)  # every wait bounded for a busy machine (browsing.WAIT)
+        context.set_default_navigation_timeout(WAIT)
+        return context
 
     def new_page(self, **options):
-        return self._browser.new_page(**({"reduced_motion": "reduce"} | options))
+        from browsing import WAIT
+
+        page = self._browser.new_page(**({"reduced_motion": "reduce"} | options))
+        page.set_default_timeout(WAIT)
+        page.set_default_navigation_timeout(WAIT)
+        return page
 
     def __getattr__(self, name):
         return getattr(self._browser, name)
@@ -232,6 +245,7 @@ def chromium(tmp_path_factory):
     with a profile on disk: the `desk` profile. Unlike the browser's other, in-memory profiles, it keeps
     V8's compiled code of Streamlit's and Plotly's scripts, so a new tab does not compile them again
     (about a quarter of a page load's Chromium CPU)."""
+    from browsing import WAIT
     from playwright.sync_api import sync_playwright
 
     from perf.server import CHROMIUM, CHROMIUM_ARGS
@@ -244,6 +258,8 @@ def chromium(tmp_path_factory):
             viewport={"width": 1440, "height": 900},
             reduced_motion="reduce",
         )
+        desk.set_default_timeout(WAIT)  # every wait bounded for a busy machine (browsing.WAIT)
+        desk.set_default_navigation_timeout(WAIT)
         yield desk
         desk.close()
 

@@ -5,9 +5,9 @@ from conftest import D, action, assign, case, contract, exhibit, officer
 
 from queries import query_names, run_query
 from unitload import app
-from unitload.access import AccessDenied, role_scope, scope_from_claims
+from unitload.access.scope import AccessDenied, role_scope, scope_from_claims
+from unitload.access.views import scoped_source
 from unitload.roles import BY_NAME
-from unitload.scopes import scoped_source
 from unitload.settings import Access
 
 ACCESS = Access(

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import APP_WAIT
 from streamlit.testing.v1 import AppTest
 
 from queries import run_query
@@ -19,7 +20,7 @@ PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 def run_app(monkeypatch, data=None, page=None) -> AppTest:
     if data:
         monkeypatch.setenv("UNITLOAD_DATA", str(data))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     if page:
         at.switch_page(f"pages/{page}")
@@ -148,7 +149,7 @@ def test_names_are_hidden_until_revealed(monkeypatch, sample):
 
 
 def test_officer_drill_down_from_the_link(monkeypatch):
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.query_params["officer"] = "P1019"
     at.run()
     at.switch_page("pages/workload.py")
@@ -162,7 +163,7 @@ def test_officer_drill_down_from_the_link(monkeypatch):
 def test_a_cold_start_page_request_goes_through_the_frame(monkeypatch):
     """A new server's first request for a page URL runs the page file directly; it must reach the frame."""
     monkeypatch.undo()  # a cold start: Streamlit still picks pages from the pages/ folder
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     at.switch_page("pages/workload.py")
     at.run()
@@ -206,7 +207,7 @@ def test_the_case_picker_offers_the_longest_unprogressed_and_takes_any_case_type
 
 
 def test_case_link_opens_its_timeline(monkeypatch):
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     at.switch_page("pages/cases.py")
     at.query_params["case"] = "C000836"
@@ -326,7 +327,7 @@ def test_links_pin_the_extract_and_offer_the_newest(monkeypatch, tmp_path):
     assert not any("pinned" in w.value for w in at.warning)
     assert at.selectbox(key="month").value == dt.date(2026, 11, 20)
 
-    pinned = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    pinned = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     pinned.query_params["extract"] = "unit-seed42-2026-10-31"
     pinned.run()
     assert not pinned.exception, [e.value for e in pinned.exception]
@@ -336,7 +337,7 @@ def test_links_pin_the_extract_and_offer_the_newest(monkeypatch, tmp_path):
     assert "extract=unit-seed42-2026-11-20" in banner
     assert {m.label: m.value for m in pinned.metric}["Open cases"] == "200"  # October's figure, as linked
 
-    unknown = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    unknown = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     unknown.query_params["extract"] = "no-such-extract"
     unknown.run()
     assert any("not kept here" in w.value for w in unknown.warning)
@@ -354,7 +355,7 @@ def test_links_pin_the_extract_and_offer_the_newest(monkeypatch, tmp_path):
     ],
 )
 def test_unknown_link_values_fall_back_with_a_notice(monkeypatch, page, param, value, what):
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     at.switch_page(f"pages/{page}")
     at.query_params[param] = value

@@ -6,9 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import APP_WAIT
 from streamlit.testing.v1 import AppTest
 
-from unitload import audit
+from unitload.access import audit
 from unitload.settings import Audit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,7 @@ def trail(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("page", sorted(p.name for p in (ROOT / "pages").glob("*.py")))
 def test_each_page_view_writes_exactly_one_record(trail, page):
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     before = len(audit.read(trail))
     at.switch_page(f"pages/{page}")
@@ -116,7 +117,7 @@ def test_each_page_view_writes_exactly_one_record(trail, page):
 def test_the_trail_holds_no_names_or_case_references(trail, sample):
     from queries import run_query
 
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     at.sidebar.toggle(key="sidebar_names").set_value(True)
     at.run()
@@ -147,7 +148,7 @@ def test_a_page_that_stops_early_still_writes_its_record(trail, tmp_path, monkey
     settings = tmp_path / "local.toml"  # not the bundled sample: local mode must be allowed for it
     settings.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{trail}"\n')
     monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.switch_page("pages/supervision.py")
     at.run()
     assert not at.exception and any("no supervision table" in i.value for i in at.info)
@@ -157,7 +158,7 @@ def test_a_page_that_stops_early_still_writes_its_record(trail, tmp_path, monkey
 def test_a_full_audit_disk_shows_no_data(trail, monkeypatch):
     """The trail fails closed: a consultation that cannot be recorded draws no figures, with a notice."""
     monkeypatch.setattr(audit, "problem", lambda *_: "the disk of the audit trail is full")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.switch_page("pages/workload.py")
     at.run()
     assert not at.exception
@@ -166,13 +167,13 @@ def test_a_full_audit_disk_shows_no_data(trail, monkeypatch):
 
 
 def test_a_page_that_raises_after_drawing_still_writes_its_record(trail, monkeypatch):
-    from unitload import charts
+    from unitload.charts import workload as charts
 
     def broken(*args, **kwargs):
         raise RuntimeError("a chart that fails after the tables above it were drawn")
 
     monkeypatch.setattr(charts, "heat_strip", broken)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.switch_page("pages/workload.py")
     at.run()
     assert at.exception  # the page failed part-way ...
@@ -184,13 +185,13 @@ def test_a_page_that_raises_after_drawing_still_writes_its_record(trail, monkeyp
 def test_the_pack_record_counts_every_row_the_pack_holds(tmp_path, monkeypatch, sample):
     from types import SimpleNamespace
 
-    from unitload import downloads
-    from unitload.access import local_scope
+    from unitload.access import downloads
+    from unitload.access.scope import local_scope
     from unitload.app import exports, frame
     from unitload.app.environment import Loaded
-    from unitload.app.filters import Filters
     from unitload.app.run import Run
-    from unitload.report import monthly_pack
+    from unitload.app.view import Filters
+    from unitload.review.pack import monthly_pack
     from unitload.settings import Access, Settings
 
     settings = Settings.model_validate({"audit": {"path": str(tmp_path / "trail.jsonl")}})

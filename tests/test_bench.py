@@ -49,6 +49,6 @@ def test_the_bench_refuses_targets_it_does_not_know():
         [sys.executable, "-m", "unitload", "bench", "--data", str(SAMPLE), "--targets", "planet"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert done.returncode == 2 and "--targets must be one of force, region, not 'planet'" in done.stderr

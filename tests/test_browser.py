@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
-from browsing import POLL, SCREENSHOTS, opened_when_asked, violations, visit, wait_idle
+from browsing import POLL, SCREENSHOTS, WAIT, opened_when_asked, violations, visit, wait_idle
 from conftest import ROOT, serve
 
 from perf.server import CHROMIUM
@@ -42,7 +42,7 @@ def test_page_renders_its_charts(server, tab, path, title, charts):
             "n => { const charts = [...document.querySelectorAll('.js-plotly-plot')];"
             " return charts.length >= n && charts.every(c => c.querySelector('g.trace, g.hm, image')); }",
             arg=charts,
-            timeout=60_000,
+            timeout=WAIT,
             polling=POLL,
         )
     assert page.locator("[data-testid='stException']").count() == 0
@@ -72,7 +72,7 @@ def test_an_attention_list_link_opens_scrolled_to_its_officer_or_case(server, ta
     page.wait_for_function(
         "() => { const main = document.querySelector('[data-testid=stMain]');"
         " return (main ? main.scrollTop : 0) + window.scrollY > 500; }",
-        timeout=30_000,
+        timeout=WAIT,
         polling=POLL,
     )
     box = target.bounding_box()
@@ -94,14 +94,14 @@ def test_every_page_opens_from_the_navigation(server, tab):
     ):
         page.locator("[data-testid=stSidebarNav]").get_by_text(title, exact=True).click()
         page.wait_for_function(
-            "t => document.querySelector('h1')?.innerText === t", arg=heading, timeout=60_000, polling=POLL
+            "t => document.querySelector('h1')?.innerText === t", arg=heading, timeout=WAIT, polling=POLL
         )
         wait_idle(page)
         assert page.locator("[data-testid='stException']").count() == 0, title
         if title not in ("Supervision and welfare", "Data & definitions"):
             page.wait_for_function(
                 "() => document.querySelector('.js-plotly-plot g.trace, .js-plotly-plot g.hm')",
-                timeout=60_000,
+                timeout=WAIT,
                 polling=POLL,
             )
         assert "extract=unit-seed42-2026-10-31" in page.url  # every page's link is pinned
@@ -129,7 +129,7 @@ def test_the_overview_works_from_the_keyboard_alone(server, tab):
         assert focused.startswith("Who (1)"), "the Who button of the part-timers at full load is not reachable"
         page.keyboard.press("Enter")
         link = page.get_by_role("link", name="P1019")
-        link.wait_for(timeout=30_000)
+        link.wait_for(timeout=WAIT)
         for _ in range(80):  # Streamlit puts a popover's content last in the tab order (docs/accessibility.md)
             page.keyboard.press("Tab")
             if page.evaluate("() => document.activeElement?.innerText") == "P1019":
@@ -138,8 +138,8 @@ def test_the_overview_works_from_the_keyboard_alone(server, tab):
         with page.context.expect_page() if link.get_attribute("target") == "_blank" else nullcontext() as opened:
             page.keyboard.press("Enter")
         target = opened.value if hasattr(opened, "value") else page
-        target.wait_for_url("**/workload?*officer=P1019*", timeout=60_000)
-        target.get_by_role("heading", name="One officer").wait_for(timeout=60_000)
+        target.wait_for_url("**/workload?*officer=P1019*", timeout=WAIT)
+        target.get_by_role("heading", name="One officer").wait_for(timeout=WAIT)
     finally:
         if target is not page:  # the link opened a tab of its own: the module's tab stays
             target.close()

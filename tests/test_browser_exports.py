@@ -4,10 +4,10 @@ phone's width and in the pack, and no request leaving the machine."""
 from pathlib import Path
 
 import pytest
-from browsing import POLL, SCREENSHOTS, TRAIL, metrics, violations, visit, wait_idle
+from browsing import POLL, SCREENSHOTS, TRAIL, WAIT, metrics, violations, visit, wait_idle
 from conftest import ROOT
 
-from unitload import audit
+from unitload.access import audit
 
 pytestmark = pytest.mark.browser
 
@@ -46,14 +46,14 @@ def test_every_page_meets_wcag_2_2_aa_on_a_phone(server, tab):
 
 
 def test_the_monthly_pack_meets_wcag_2_2_aa(desk, sample, tmp_path):
-    from unitload.report import monthly_pack
+    from unitload.review.pack import monthly_pack
 
     path = tmp_path / "pack.html"
     path.write_text(monthly_pack(sample, sample.extract.as_of).html, encoding="utf-8")
     page = desk.new_page()  # a file of its own: a tab of its own, at a desktop's size
     try:
         page.goto(path.as_uri())
-        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        page.wait_for_selector(".js-plotly-plot", timeout=WAIT)
         assert violations(page) == []
     finally:
         page.close()
@@ -68,7 +68,7 @@ def test_no_request_leaves_the_machine(server, browser):
     )
     try:
         page.goto(f"{server}/")
-        page.wait_for_selector("h1", timeout=60_000)
+        page.wait_for_selector("h1", timeout=WAIT)
         page.wait_for_timeout(3000)
         assert outside == []
     finally:
@@ -80,7 +80,7 @@ def test_downloading_a_table_as_csv(server, tab, browser):
     wait_idle(page)
     before = len(audit.read(TRAIL))
     page.locator("[data-testid=stPopover] button", has_text="Download").first.click()
-    with page.expect_download(timeout=60_000) as caught:
+    with page.expect_download(timeout=WAIT) as caught:
         page.get_by_role("button", name="CSV", exact=True).first.click()
     download = caught.value
     assert download.suggested_filename == "supervision-risk-unit-seed42-2026-10-31-2026-10-31.csv"
@@ -111,7 +111,7 @@ def test_copy_link_shows_this_views_address(server, tab):
     before = len(audit.read(TRAIL))
     page.get_by_role("button", name="Copy link").click()
     code = page.locator("[data-testid=stCode]").last
-    code.wait_for(timeout=30_000)
+    code.wait_for(timeout=WAIT)
     shown = code.inner_text().strip()
     assert shown.startswith(f"{server}/workload?") and "officer=P1019" in shown
     assert "extract=unit-seed42-2026-10-31" in shown  # the link is pinned to the extract
@@ -124,7 +124,7 @@ def test_the_monthly_pack_opens_with_no_network(server, tab, tmp_path):
     page = visit(tab, f"{server}/")
     wait_idle(page)
     before = len(audit.read(TRAIL))
-    with page.expect_download(timeout=60_000) as caught:
+    with page.expect_download(timeout=WAIT) as caught:
         page.get_by_role("button", name="Monthly pack (HTML)").click()
     assert caught.value.suggested_filename == "monthly-pack-unit-seed42-2026-10-31-2026-10-31.html"
     packs = [r for r in audit.read(TRAIL)[before:] if r["event"] == "pack"]
@@ -139,7 +139,7 @@ def test_the_monthly_pack_opens_with_no_network(server, tab, tmp_path):
         offline.wait_for_function(
             "() => [...document.querySelectorAll('.js-plotly-plot')].filter("
             "c => c.querySelector('g.trace, g.hm')).length === 4",
-            timeout=60_000,
+            timeout=WAIT,
             polling=POLL,
         )
         assert outside == []

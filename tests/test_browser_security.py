@@ -7,12 +7,12 @@ from urllib.parse import quote
 
 import polars as pl
 import pytest
-from browsing import wait_idle
+from browsing import WAIT, wait_idle
 from conftest import ROOT, serve
 
 from perf.server import free_port
-from unitload import audit
-from unitload.extract import sha256_file
+from unitload.access import audit
+from unitload.extract.folder import sha256_file
 
 pytestmark = pytest.mark.browser
 
@@ -69,8 +69,8 @@ def sign_in(browser, url: str, sub: str):  # noqa: F811
     page.get_by_role("button", name="Sign in").click()
     page.get_by_placeholder("sub").fill(sub)
     page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{url}/**", timeout=60_000)
-    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_url(f"{url}/**", timeout=WAIT)
+    page.wait_for_selector("h1", timeout=WAIT)
     wait_idle(page)
     return context, page
 
@@ -85,7 +85,7 @@ def test_signed_out_every_page_shows_only_the_sign_in(signed_server, tab, path):
     url, _ = signed_server
     page = tab  # no one signs in in this profile: each sign-in below has a profile of its own
     page.goto(f"{url}/{path}")
-    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Sign in").wait_for(timeout=WAIT)
     wait_idle(page)
     text = page.locator("[data-testid=stMain]").inner_text()
     assert "Sign in with your organisation's account" in text
@@ -103,9 +103,9 @@ def test_a_sergeant_sees_only_their_team(signed_server, browser):  # noqa: F811
         assert "Staffing planner" not in nav_labels(page) and "Supervision and welfare" in nav_labels(page)
         assert "POLIT-A" in page.locator("[data-testid=stCaptionContainer]").first.inner_text()
         page.goto(f"{url}/workload")
-        page.wait_for_selector("h1", timeout=60_000)
+        page.wait_for_selector("h1", timeout=WAIT)
         wait_idle(page)
-        page.locator(".js-plotly-plot .ytick").first.wait_for(timeout=30_000)
+        page.locator(".js-plotly-plot .ytick").first.wait_for(timeout=WAIT)
         officers = {t.split(" ")[0] for t in page.locator(".js-plotly-plot .ytick text").all_text_contents()}
         assert len(officers) >= 8 and officers <= {f"P10{n:02}" for n in range(8, 18)}  # POLIT-A's investigators
         page.screenshot(path=str(ROOT / "test-artifacts" / "screenshots" / "sergeant-workload.png"))
@@ -128,7 +128,7 @@ def test_an_analyst_never_sees_a_name(signed_server, browser):  # noqa: F811
         assert "Staffing planner" not in labels and "Supervision and welfare" not in labels
         assert not page.get_by_text("Show names").count()
         page.goto(f"{url}/planner")  # a page the role may not open: the default page instead
-        page.wait_for_selector("h1", timeout=60_000)
+        page.wait_for_selector("h1", timeout=WAIT)
         wait_idle(page)
         assert page.locator("h1").first.inner_text() != "Staffing planner"
     finally:
@@ -200,7 +200,7 @@ def test_text_from_the_data_is_inert(hostile_server, tab, path):  # noqa: F811
     page.on("dialog", dismiss)
     try:
         page.goto(f"{hostile_server}/{path}")
-        page.wait_for_selector("h1", timeout=60_000)
+        page.wait_for_selector("h1", timeout=WAIT)
         wait_idle(page)
         toggle = page.get_by_text("Show names")
         if toggle.count():

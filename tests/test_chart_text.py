@@ -8,9 +8,9 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from unitload import charts
-from unitload.chart_text import chart_table, described, series_names
-from unitload.forensic_charts import fan_traces
+from unitload.charts import workload as charts
+from unitload.charts.forensics import fan_traces
+from unitload.charts.text import chart_table, described, series_names
 
 D = dt.date
 

@@ -4,7 +4,9 @@ import datetime as dt
 
 import polars as pl
 
-from unitload import case_charts, charts, forensic_charts
+from unitload.charts import cases as case_charts
+from unitload.charts import forensics as forensic_charts
+from unitload.charts import workload as charts
 
 
 def _queue(n: int) -> pl.DataFrame:

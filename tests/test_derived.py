@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import APP_WAIT, SAMPLE
 from streamlit.testing.v1 import AppTest
 
 from queries import build_snapshots, run_query
 from queries.derived import RECORD, attach
-from unitload.db import open_source
-from unitload.promote import current_folder, promote
+from unitload.extract.db import open_source
+from unitload.extract.promote import current_folder, promote
 from unitload.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +83,7 @@ def test_the_app_opens_a_promoted_extract_without_validating_it_again(promoted, 
 
     monkeypatch.setattr(environment, "validate", refuse)
     monkeypatch.setenv("UNITLOAD_DATA", str(promoted.parent.parent))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.metric and at.title[0].value == "Monthly workload review"

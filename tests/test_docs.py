@@ -29,7 +29,10 @@ def test_the_readme_layout_names_every_module_and_package():
     layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
     named = set(re.findall(r"`([\w/.]+)`", layout))
     missing = []
-    for folder in ("unitload", "unitload/app", "unitload/generate", "queries", "perf"):
+    folders = ["unitload", "queries", "perf"] + sorted(
+        str(p.parent.relative_to(ROOT)) for p in (ROOT / "unitload").glob("*/__init__.py")
+    )
+    for folder in folders:
         for path in sorted((ROOT / folder).glob("*.py")):
             if path.name == "__init__.py":
                 continue

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from unitload import downloads
-from unitload.downloads import DownloadGuard, NotGuarded, Tickets, owner_key
+from unitload.access import downloads
+from unitload.access.downloads import DownloadGuard, NotGuarded, Tickets, owner_key
 
 FILE = b"# table: t\n# export: 0123456789abcdef\nofficer\nP1019\n"
 MINE = {"_streamlit_xsrf": "2|0a0b0c0d|1b1c1d1e1f|1800000000"}

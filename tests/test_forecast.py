@@ -5,8 +5,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from unitload import forecast
-from unitload.forecast import FAN_PERCENTILES, exact_weeks, linear_percentiles, littles_law, monte_carlo
+from unitload.planning import forecast
+from unitload.planning.forecast import FAN_PERCENTILES, exact_weeks, linear_percentiles, littles_law, monte_carlo
 
 
 @pytest.mark.parametrize(

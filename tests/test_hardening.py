@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import APP_WAIT, SAMPLE
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +17,7 @@ def app_on(folder: Path, monkeypatch, tmp_path) -> AppTest:
     settings = tmp_path / "settings.toml"
     settings.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{tmp_path / "audit.jsonl"}"\n')
     monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -66,7 +66,7 @@ def test_unreadable_sign_in_secrets_stop_the_app(monkeypatch):
         raise st.errors.StreamlitSecretNotFoundError('Error parsing secrets file: redirect_uri = "http://x')
 
     monkeypatch.setattr(st.secrets, "load_if_toml_exists", unreadable)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     assert not at.exception
     assert at.title[0].value == "Sign-in cannot be read"
@@ -93,7 +93,7 @@ def test_the_apps_config_turns_off_streamlits_own_table_export():
 def test_each_role_sees_only_its_settings_and_nobody_the_recipients(monkeypatch, tmp_path, role, teams, sections):
     """Addresses beside officer ids re-identify a pseudonymised id: never shown; the service's own settings
     (sign-in, audit, engine, notify) only to the superintendent."""
-    from unitload.access import role_scope
+    from unitload.access.scope import role_scope
     from unitload.app import signin
 
     settings = tmp_path / "settings.toml"
@@ -103,7 +103,7 @@ def test_each_role_sees_only_its_settings_and_nobody_the_recipients(monkeypatch,
     )
     monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
     monkeypatch.setattr(signin, "local_scope", lambda access: role_scope(role, "local", teams))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     at.switch_page("pages/data_definitions.py")
     at.run()
@@ -120,11 +120,11 @@ def test_each_role_sees_only_its_settings_and_nobody_the_recipients(monkeypatch,
 
 
 def test_a_team_role_sees_the_metric_settings_but_not_sign_in_audit_or_engine(monkeypatch):
-    from unitload.access import role_scope
+    from unitload.access.scope import role_scope
     from unitload.app import signin
 
     monkeypatch.setattr(signin, "local_scope", lambda access: role_scope("sergeant", "local", ("POLIT-A",)))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     at.switch_page("pages/data_definitions.py")
     at.run()

@@ -11,9 +11,9 @@ import openpyxl
 import plotly.graph_objects as go
 import polars as pl
 import pytest
-from conftest import D, assign, case, contract, officer
+from conftest import APP_WAIT, D, assign, case, contract, officer
 
-from unitload.output import inert, to_csv, to_csv_with_header, to_xlsx
+from unitload.output.formats import inert, to_csv, to_csv_with_header, to_xlsx
 
 FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(1)", "\tx", "\rx", '=HYPERLINK("https://evil.example","x")']
 
@@ -55,7 +55,7 @@ def test_the_query_command_writes_a_hostile_team_code_as_text(build):
         [sys.executable, "-m", "unitload", "query", "officer_load", "--data", source.extract.root],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     teams = pl.read_csv(io.StringIO(result.stdout), infer_schema=False)["team"].to_list()
@@ -80,7 +80,8 @@ def hostile_officers() -> pl.DataFrame:
 
 
 def test_data_text_reaches_a_figure_as_text_and_its_table_shows_it_as_written():
-    from unitload import chart_text, charts
+    from unitload.charts import text as chart_text
+    from unitload.charts import workload as charts
 
     fig = charts.load_bars(hostile_officers(), adjusted=True, overload_pct=110, points_per_fte=12)
     drawn = " ".join(strings(fig.to_plotly_json()))
@@ -95,8 +96,8 @@ def test_every_figure_of_the_pack_holds_data_text_escaped(sample, tmp_path, monk
     """The monthly pack on the sample with a link planted in every officer's name and every offence."""
     import shutil
 
-    from unitload import report
-    from unitload.db import open_source
+    from unitload.extract.db import open_source
+    from unitload.review import pack as report
 
     folder = tmp_path / "unit"
     shutil.copytree(sample.extract.root, folder, ignore=shutil.ignore_patterns("derived"))
@@ -119,7 +120,7 @@ def rewrite_checksums(folder) -> None:
     """The manifest's SHA-256 of every file, after a test changed the files."""
     import json
 
-    from unitload.extract import sha256_file
+    from unitload.extract.folder import sha256_file
 
     manifest = json.loads((folder / "manifest.json").read_text())
     for entry in manifest["tables"].values():
@@ -153,7 +154,7 @@ def nested_manifest_copy(folder, sample_root):
 
 def run_unitload(*args):
     return subprocess.run(
-        [sys.executable, "-m", "unitload", *map(str, args)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "unitload", *map(str, args)], capture_output=True, text=True, timeout=600
     )
 
 
@@ -194,7 +195,7 @@ def test_the_dashboard_serves_the_last_good_extract_beside_a_nested_manifest(tmp
     settings = tmp_path / "settings.toml"
     settings.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{tmp_path / "audit.jsonl"}"\n')
     monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Monthly workload review"
@@ -208,7 +209,7 @@ def test_the_dashboard_serves_the_last_good_extract_beside_a_nested_manifest(tmp
 
 
 def test_no_text_cell_of_an_export_or_the_pack_makes_a_line_of_its_own(sample):
-    from unitload.report import table_html
+    from unitload.review.pack import table_html
 
     frame = pl.DataFrame({"officer": ["Evil\r\nBcc: x@evil.example", "X\n  open: https://evil.example"], "n": [1, 2]})
     written = to_csv(frame)

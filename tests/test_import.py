@@ -12,7 +12,7 @@ import pytest
 from conftest import SAMPLE
 
 from queries import run_query
-from unitload.db import open_source
+from unitload.extract.db import open_source
 from unitload.importing.errors import ImportFailed, MappingError, SourceError
 from unitload.importing.expressions import Compiler
 from unitload.importing.mapping import load_mapping
@@ -201,14 +201,14 @@ def test_the_command_prints_what_it_wrote_or_each_problem_and_exits_1(tmp_path):
         command + [str(EXPORTS), "--out", str(tmp_path / "ok"), "--extracted-at", "2026-10-31T06:00:00"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert good.returncode == 0, good.stderr
     assert "officers: 5 rows from duty.xlsx" in good.stdout
     assert good.stdout.rstrip().endswith("(import-2026-10-31); it passes validation")
     broken, _ = _unmapped(tmp_path)
     bad = subprocess.run(
-        command + [str(broken), "--out", str(tmp_path / "no")], capture_output=True, text=True, timeout=120
+        command + [str(broken), "--out", str(tmp_path / "no")], capture_output=True, text=True, timeout=600
     )
     assert bad.returncode == 1
     assert bad.stderr.splitlines() == [

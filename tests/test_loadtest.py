@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from browsing import WAIT
 from conftest import SAMPLE, require
 
 from perf.loadtest import autogroup, collect_results, demote_browser_groups, load
@@ -20,7 +21,7 @@ require(CHROMIUM, "chromium")
 
 
 def test_a_short_run_reports_browser_and_server_times(capsys):
-    figures = load(SAMPLE, sessions=1, minutes=0.1, think=0.5)
+    figures = load(SAMPLE, sessions=1, minutes=0.1, think=0.5, wait=WAIT / 1000)  # a loaded CI: minutes a page
     assert figures["errors"] == 0, capsys.readouterr().out
     # six seconds of steps: a busy machine (CI runs two test workers, each with servers and browsers) may
     # finish only the first, which always runs to its end (seen once at 44 s with the machine loaded)
@@ -95,7 +96,7 @@ def test_a_session_that_crashed_counts_as_an_error_without_waiting_out_the_run()
     workers = [SimpleNamespace(exitcode=0), SimpleNamespace(exitcode=1)]
     start = time.monotonic()
     collected = collect_results(results, workers, deadline=time.monotonic() + 600)
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 300  # returned: not waiting out the ten minutes, however busy the machine
     assert collected == [
         ([("link", "overview", 0.5)], []),
         ([], ["session 1 ended with exit code 1 before reporting"]),
@@ -121,6 +122,6 @@ def test_a_server_that_cannot_start_is_reported_at_once(tmp_path):
         taken.listen()
         start = time.monotonic()
         with pytest.raises(RuntimeError, match="ended with exit code"):
-            start_server(SAMPLE, taken.getsockname()[1], output=log)
-        assert time.monotonic() - start < 60
+            start_server(SAMPLE, taken.getsockname()[1], output=log, timeout=600)
+        assert time.monotonic() - start < 110  # said at once, not after the start's 120 s of polling
     assert "is not available" in (tmp_path / "log").read_text()

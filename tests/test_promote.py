@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, case, officer
+from conftest import APP_WAIT, SAMPLE, case, officer
 from streamlit.testing.v1 import AppTest
 
-from unitload.db import Database
-from unitload.extract import open_extract
-from unitload.promote import CURRENT, PromoteError, current_folder, install, kept, promote
-from unitload.tables import write_extract
+from unitload.extract.db import Database
+from unitload.extract.folder import open_extract
+from unitload.extract.promote import CURRENT, PromoteError, current_folder, install, kept, promote
+from unitload.extract.tables import write_extract
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,12 +86,12 @@ def test_retention_prunes_the_oldest_but_never_the_current(tmp_path):
 def test_killing_the_promoter_mid_copy_leaves_current_valid(tmp_path):
     root = tmp_path / "root"
     install(variant(tmp_path, 0), root, "v0")
-    command = [sys.executable, "-c", "import sys; from unitload.promote import install; install(*sys.argv[1:])"]
+    command = [sys.executable, "-c", "import sys; from unitload.extract.promote import install; install(*sys.argv[1:])"]
     process = subprocess.Popen(
         [*command, str(SAMPLE), str(root), "unit-seed42-2026-10-31"],
         env=os.environ | {"UNITLOAD_PROMOTE_PAUSE": "0.3"},
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 600  # a bound for a busy machine: the copy's first file, then the kill
     while not list((root / "extracts").glob(".incoming-*/*.parquet")) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert process.poll() is None, "the promoter ended before it could be killed"
@@ -156,7 +156,7 @@ def test_the_running_app_serves_a_promotion_on_the_next_load(tmp_path, monkeypat
     root = tmp_path / "root"
     install(SAMPLE, root, "unit-seed42-2026-10-31")
     monkeypatch.setenv("UNITLOAD_DATA", str(root))
-    first = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    first = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     first.run()
     assert any("unit-seed42-2026-10-31" in m.value for m in first.sidebar.markdown)
     newer = tmp_path / "newer"
@@ -164,7 +164,7 @@ def test_the_running_app_serves_a_promotion_on_the_next_load(tmp_path, monkeypat
     text = (newer / "manifest.json").read_text().replace('"unit-seed42-2026-10-31"', '"unit-2026-11"')
     (newer / "manifest.json").write_text(text)
     install(newer, root, "unit-2026-11")
-    fresh = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    fresh = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     fresh.run()
     assert not fresh.exception
     assert any("unit-2026-11" in m.value for m in fresh.sidebar.markdown)
@@ -181,7 +181,7 @@ def test_a_folder_whose_newest_extract_fails_keeps_serving_the_last_good_one(tmp
     (bad / "manifest.json").write_text(text)
     shutil.move(bad, folder / "november")
     monkeypatch.setenv("UNITLOAD_DATA", str(folder))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     assert not at.exception
     assert any("unit-seed42-2026-10-31" in m.value for m in at.sidebar.markdown)
@@ -227,7 +227,7 @@ def test_only_the_regular_files_the_manifest_lists_are_promoted(tmp_path, plant,
 
 def test_what_is_validated_is_the_copy_that_is_served(tmp_path, monkeypatch):
     """A file swapped after validation cannot reach the root: the copy is validated, then renamed in place."""
-    import unitload.promote as promoting
+    import unitload.extract.promote as promoting
 
     validated = []
     real = promoting.check
@@ -253,7 +253,7 @@ def test_an_older_extract_is_refused_unless_asked_for(tmp_path):
 
 
 def test_two_promotions_at_once_one_waits_for_none(tmp_path):
-    from unitload.promote import locked
+    from unitload.extract.promote import locked
 
     root = tmp_path / "root"
     with locked(root), pytest.raises(PromoteError, match="another promotion into .* is running"):
@@ -262,7 +262,7 @@ def test_two_promotions_at_once_one_waits_for_none(tmp_path):
 
 
 def test_a_kill_between_the_rename_and_the_switch_is_completed_by_the_next_run(tmp_path, monkeypatch):
-    import unitload.promote as promoting
+    import unitload.extract.promote as promoting
 
     root = tmp_path / "root"
     promote(SAMPLE, root)
@@ -286,7 +286,7 @@ def test_a_kill_between_the_rename_and_the_switch_is_completed_by_the_next_run(t
 def test_a_full_disk_is_one_line_and_leaves_nothing_behind(tmp_path, monkeypatch):
     import errno
 
-    import unitload.promote as promoting
+    import unitload.extract.promote as promoting
 
     def full(src, dst, length=0):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "root" / "extracts" / "x"))
@@ -310,7 +310,7 @@ def test_a_linked_extracts_folder_is_refused(tmp_path):
 
 def test_killing_the_promoter_mid_validation_kills_the_validator_and_the_next_run_succeeds(tmp_path):
     root = tmp_path / "root"
-    script = "import sys; from unitload.promote import promote; promote(sys.argv[1], sys.argv[2])"
+    script = "import sys; from unitload.extract.promote import promote; promote(sys.argv[1], sys.argv[2])"
     promoter = subprocess.Popen([sys.executable, "-c", script, str(SAMPLE), str(root)])
     deadline = time.monotonic() + 60
     validator = None
@@ -336,7 +336,7 @@ def test_killing_the_promoter_mid_validation_kills_the_validator_and_the_next_ru
 def test_a_file_swapped_for_a_link_after_the_check_is_not_copied(tmp_path, monkeypatch, swap):
     """The race the check-then-open left: between the listing's lstat and the copy, a listed file (or a folder
     on its way) becomes a link to a file outside. The copy opens each part with no link followed."""
-    import unitload.promote as promoting
+    import unitload.extract.promote as promoting
 
     new = dated(tmp_path, "unit-2026-11", "2026-11-20T06:00:00")
     secret = tmp_path / "secret"
@@ -378,7 +378,7 @@ def test_pruning_the_extract_served_before_never_breaks_the_next_page_load(tmp_p
     for n, extract_id in enumerate(["unit-2026-10", "unit-2026-11", "unit-2026-12"]):
         folder = dated(tmp_path, extract_id, f"2026-10-31T0{6 + n}:00:00")
         pruned = install(folder, root, extract_id, keep=2)
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         assert any(extract_id in m.value for m in at.sidebar.markdown)

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import APP_WAIT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -64,7 +65,7 @@ VALUE = st.one_of(HOSTILE, st.text(max_size=60))
 def test_any_link_value_falls_back_without_an_error(page, data):
     keys = LINK_KEYS[page]
     asked = data.draw(st.dictionaries(st.sampled_from(keys), st.lists(VALUE, min_size=1, max_size=3), max_size=4))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()  # as a server runs it: the frame's first run, then the page (a first run cannot be switched)
     at.switch_page(f"pages/{page}")
     for key, values in asked.items():

@@ -9,7 +9,7 @@ from conftest import SAMPLE, D, assign, case, exhibit, officer
 from polars.testing import assert_frame_equal
 
 from queries import QueryError, bind_params, load_query, query_names, run_query
-from unitload.scopes import scoped_source
+from unitload.access.views import scoped_source
 
 CONTRACT_COLUMNS = {
     "officer_load": [
@@ -110,7 +110,7 @@ def test_connection_is_locked_down(sample, statement):
 
 def test_a_runaway_query_is_interrupted_with_a_clear_message(sample):
     from queries import QueryTimeout, run_sql
-    from unitload.db import Source
+    from unitload.extract.db import Source
     from unitload.settings import Engine, Settings
 
     quick = Source(
@@ -150,7 +150,7 @@ def test_each_query_uses_its_own_cursor(sample):
 
 
 def test_a_closed_database_refuses_cursors_and_closing_again_does_nothing():
-    from unitload.db import open_source
+    from unitload.extract.db import open_source
 
     source = open_source(SAMPLE)
     assert run_query(source, "table_counts").height == 8
@@ -169,12 +169,12 @@ def test_a_database_kept_to_the_end_is_let_go_and_duckdb_reports_no_leak():
     kept = (
         "import ctypes\n"
         "from queries import run_query\n"
-        "from unitload.db import open_source\n"
+        "from unitload.extract.db import open_source\n"
         f"source = open_source({str(SAMPLE)!r})\n"
         "run_query(source, 'officer_load')\n"
         "ctypes.pythonapi.Py_IncRef(ctypes.py_object(source.db))  # a holder Python cannot see, to the end\n"
     )
-    done = subprocess.run([sys.executable, "-c", kept], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", kept], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "leaked" not in done.stderr, done.stderr
 
@@ -253,7 +253,7 @@ def test_a_snapshot_statement_takes_as_many_month_ends_as_its_cases_allow(cases,
 def test_snapshots_made_in_one_statement_hold_the_rows_made_six_month_ends_at_a_time():
     from queries import build_snapshots
     from queries.catalogue import SNAPSHOT_QUERIES, snapshot_table
-    from unitload.db import ident, open_source
+    from unitload.extract.db import ident, open_source
 
     made = {chunk: open_source(SAMPLE) for chunk in (6, None)}  # None: the sample's 13 month ends at once
     for chunk, source in made.items():
@@ -271,7 +271,7 @@ def test_snapshots_made_in_one_statement_hold_the_rows_made_six_month_ends_at_a_
 def snapshotted():
     """The sample with its snapshots built for 13 month ends, beside a source without any."""
     from queries import build_snapshots
-    from unitload.db import open_source
+    from unitload.extract.db import open_source
 
     with_snapshots = open_source(SAMPLE)
     build_snapshots(with_snapshots, months=13, chunk=5)
@@ -309,8 +309,8 @@ def test_the_planners_baseline_projection_reads_officer_load_made_ahead_and_give
     from queries import bind_params
     from queries.snapshots import AHEAD, usable_snapshots
     from unitload.months import month_end_after
-    from unitload.planner import projection
-    from unitload.scenario import Scenario
+    from unitload.planning.planner import projection
+    from unitload.planning.scenario import Scenario
 
     fast, live = snapshotted
     as_of, query = fast.extract.as_of, load_query("officer_load")
@@ -328,7 +328,7 @@ def test_the_planners_baseline_projection_reads_officer_load_made_ahead_and_give
 
 @pytest.mark.parametrize("teams", [None, ("POLIT-A",), ("POLIT-B", "POLIT-DFU")])
 def test_a_scope_reads_the_snapshots_as_its_views_would_compute_them(snapshotted, teams):
-    from unitload.access import role_scope
+    from unitload.access.scope import role_scope
 
     fast, live = snapshotted
     scope = role_scope("inspector", "i", teams) if teams else role_scope("analyst", "a")
@@ -345,7 +345,7 @@ def test_a_team_scope_sees_no_holder_of_another_team_live_or_from_snapshots(buil
     """A case moved from team TB to TA: TA's scope sees its exhibit held by no one while TB held it,
     and no first team, as its views compute them and as its snapshot views give them."""
     from queries import build_snapshots
-    from unitload.access import role_scope
+    from unitload.access.scope import role_scope
 
     tables = dict(
         officers=[officer("A1", team="TA"), officer("B1", team="TB")],
@@ -375,7 +375,7 @@ def test_a_team_scope_sees_a_line_managers_manager_only_through_a_manager_of_its
     """A1's sergeant is of TA, A2's of TB, both managed by I1 of TI: TA's scope knows A1's inspector, not
     A2's (it holds no row of A2's sergeant), as its views compute it and as its snapshot views give it."""
     from queries import build_snapshots
-    from unitload.access import role_scope
+    from unitload.access.scope import role_scope
 
     tables = dict(
         officers=[
@@ -415,9 +415,9 @@ def test_only_the_newest_extracts_keep_their_snapshots_and_the_others_still_serv
 
     from queries import build_snapshots
     from queries.snapshots import KEEP_PREPARED
-    from unitload.access import role_scope
-    from unitload.db import Database
-    from unitload.extract import open_extract
+    from unitload.access.scope import role_scope
+    from unitload.extract.db import Database
+    from unitload.extract.folder import open_extract
     from unitload.settings import Settings
 
     db, sources = Database(tmp_path), []

@@ -7,8 +7,8 @@ import pytest
 from conftest import SAMPLE
 
 from queries import run_query
+from unitload.extract.schema import TABLE_NAMES
 from unitload.generate import generate_extract
-from unitload.schema import TABLE_NAMES
 
 
 @pytest.mark.slow
@@ -89,9 +89,9 @@ def test_a_region_is_its_forces_made_side_by_side_with_ids_apart(tmp_path, monke
     """Each force of a region comes from a process (and a random stream) of its own and writes its own file of
     each table; ids carry the force, so the tables join as one extract that passes validation."""
     from unitload import generate
-    from unitload.db import open_source
-    from unitload.findings import has_errors
-    from unitload.validate import validate
+    from unitload.extract.db import open_source
+    from unitload.extract.findings import has_errors
+    from unitload.extract.validate import validate
 
     tiny = generate.Scale(("POLIT",), 1, 4, 1, 2, 40, 12, forces=2)
     monkeypatch.setitem(generate.SCALES, "tiny-region", tiny)

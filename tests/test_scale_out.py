@@ -6,12 +6,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from browsing import wait_idle
+from browsing import WAIT, wait_idle
 from conftest import ROOT, require, serve
 
 from perf.server import CHROMIUM, free_port, stop_server, wait_healthy
-from unitload import audit
-from unitload.promote import install
+from unitload.access import audit
+from unitload.extract.promote import install
 
 pytestmark = pytest.mark.browser
 NGINX = "/usr/sbin/nginx"
@@ -97,7 +97,7 @@ def visit(tab, url: str, agent: str) -> str:  # noqa: F811
     try:
         devtools.send("Network.setUserAgentOverride", {"userAgent": agent})  # for as long as it is attached
         tab.goto(f"{url}/data")
-        tab.wait_for_selector("h1", timeout=60_000)
+        tab.wait_for_selector("h1", timeout=WAIT)
         wait_idle(tab)
         return tab.locator("[data-testid=stSidebar] strong").first.inner_text()
     finally:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from unitload.definitions import definitions
+from unitload.review.definitions import definitions
 from unitload.settings import Settings, SettingsError, load_settings
 
 DOCUMENTED = Path(__file__).resolve().parent.parent / "docs" / "settings.toml"

@@ -25,7 +25,7 @@ def test_two_processes_opening_a_new_store_at_once_migrate_it_once(tmp_path):
     url = f"sqlite:///{tmp_path / 'records.sqlite'}"
     code = f"from unitload.store import open_store; open_store({url!r}); print('ok')"
     runs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(4)]
-    assert [r.communicate(timeout=120)[0].strip() for r in runs] == ["ok"] * 4
+    assert [r.communicate(timeout=600)[0].strip() for r in runs] == ["ok"] * 4
     assert open_store(url).engine.dialect.has_table(open_store(url).engine.connect(), "notify_alerts")
 
 

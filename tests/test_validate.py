@@ -7,12 +7,12 @@ import polars as pl
 import pytest
 from conftest import D, absence, action, assign, case, contract, exhibit, officer
 
-from unitload.db import open_source
-from unitload.extract import sha256_file
-from unitload.findings import ERROR, WARNING
+from unitload.extract.db import open_source
+from unitload.extract.findings import ERROR, WARNING
+from unitload.extract.folder import sha256_file
+from unitload.extract.tables import frame, write_extract
+from unitload.extract.validate import validate
 from unitload.settings import Settings
-from unitload.tables import frame, write_extract
-from unitload.validate import validate
 
 GOOD = {
     "officers": [officer("O1"), officer("O2", supervisor_id="O1")],
@@ -150,8 +150,8 @@ def test_finding_counts_rows_and_names_examples(tmp_path):
 def test_a_check_that_cannot_run_is_a_finding_and_the_rest_of_its_table_still_run(tmp_path, monkeypatch):
     """A table's checks run as one query; when one of them cannot run, each runs alone, so the failing check
     is named and every other finding of the table keeps its row count and examples."""
-    from unitload import validate as validation
-    from unitload.checks import Check
+    from unitload.extract import validate as validation
+    from unitload.extract.checks import Check
 
     unreadable = Check(ERROR, "cases", "case_ref", "always_fails", "never shown", "cast(t.case_ref as integer) > 0")
     monkeypatch.setattr(validation, "RULE_CHECKS", [*validation.RULE_CHECKS, unreadable])

@@ -7,8 +7,8 @@ import pytest
 from conftest import D, absence, action, assign, case, contract, officer
 
 from queries import run_query
-from unitload.capacity import reasons
 from unitload.months import month_ends
+from unitload.planning.capacity import reasons
 
 OCT = dt.date(2026, 10, 31)
 

@@ -6,7 +6,8 @@
 - `signin`: OpenID Connect sign-in or the local mode;
 - `frame`: pages run only inside the frame, and the audit records of views and disclosures;
 - `cache`: cached named-query results, queries started ahead, planner outcomes;
-- `filters`: the sidebar's month, unit and teams, and officer names;
+- `view`: the view a run shows (`Filters`: the month's day, units and teams);
+- `filters`: the sidebar that chooses it, and officer names;
 - `share`: the Copy link box and links to other views;
 - `text`: data text shown literally inside Markdown;
 - `exports`: tables with their audited downloads, and the monthly pack;
@@ -18,13 +19,14 @@ Pages import this package (`from unitload import app`) and use the names below.
 from unitload.app.cache import clear_queries, plan, prefetch, projected, proposal, query
 from unitload.app.environment import ICON, Loaded
 from unitload.app.exports import downloads, monthly_pack_maker, table
-from unitload.app.filters import Filters, names_visible, notice_unknown, sidebar_filters, with_names
+from unitload.app.filters import names_visible, notice_unknown, sidebar_filters, with_names
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
 from unitload.app.page import PageContext, figure_page, rerun_fragment, tiles
 from unitload.app.run import loaded, pin_extract, sidebar, start, this_run
 from unitload.app.share import view_link_column
 from unitload.app.signin import sign_in
 from unitload.app.text import escaped, escaped_column
+from unitload.app.view import Filters
 
 __all__ = [
     "ICON",

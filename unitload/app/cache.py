@@ -15,9 +15,9 @@ import polars as pl
 import streamlit as st
 
 from queries import run_query
-from unitload.db import Source
-from unitload.planner import Outcome, Proposed, edited, evaluate, projection, rebalance_moves
-from unitload.scenario import parse
+from unitload.extract.db import Source
+from unitload.planning.planner import Outcome, Proposed, edited, evaluate, projection, rebalance_moves
+from unitload.planning.scenario import parse
 
 QUERY_CACHE = 256  # query results kept, across users and extracts
 

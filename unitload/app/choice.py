@@ -8,8 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from unitload.app.environment import data_path
-from unitload.extract import ExtractError, open_extract
-from unitload.promote import EXTRACTS, current_folder
+from unitload.extract.folder import ExtractError, open_extract
+from unitload.extract.promote import EXTRACTS, current_folder
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ import streamlit as st
 from queries import build_snapshots
 from queries.derived import attach
 from unitload.app.text import escaped
-from unitload.db import Database, Source
-from unitload.extract import ExtractError, open_extract
-from unitload.findings import Finding, has_errors
+from unitload.extract.db import Database, Source
+from unitload.extract.findings import Finding, has_errors
+from unitload.extract.folder import ExtractError, open_extract
+from unitload.extract.validate import validate
 from unitload.settings import Engine, Settings, SettingsError, load_settings
-from unitload.validate import validate
 
 HERE = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATA = HERE / "sample_data" / "unit"

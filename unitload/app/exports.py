@@ -5,14 +5,15 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from unitload.app.filters import Filters, names_visible
+from unitload.app.filters import names_visible
 from unitload.app.frame import disclosed
 from unitload.app.run import this_run
-from unitload.columns import heading
-from unitload.db import Source
-from unitload.definitions import definitions
-from unitload.output import to_csv_with_header, to_xlsx
-from unitload.report import monthly_pack
+from unitload.app.view import Filters
+from unitload.extract.columns import heading
+from unitload.extract.db import Source
+from unitload.output.formats import to_csv_with_header, to_xlsx
+from unitload.review.definitions import definitions
+from unitload.review.pack import monthly_pack
 
 
 def table(

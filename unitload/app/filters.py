@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 import polars as pl
 import streamlit as st
 
+from unitload.access.names import labelled
 from unitload.app.cache import query
 from unitload.app.run import this_run
 from unitload.app.share import share_link
 from unitload.app.text import escaped
-from unitload.db import Source
+from unitload.app.view import Filters
+from unitload.extract.db import Source
 from unitload.months import month_ends, month_label
-from unitload.names import labelled
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The sidebar's choices, shared by every page: the as-of day and the unit and team scope."""
-
-    as_of: dt.date
-    units: list[str] | None  # None: every unit
-    teams: list[str] | None  # None: every team
-
-    @property
-    def params(self) -> dict[str, object]:
-        """The named queries' parameters for these choices."""
-        return {"as_of": self.as_of, "units": self.units, "teams": self.teams}
-
-    @property
-    def scope(self) -> str:
-        if self.teams:
-            return ", ".join(self.teams)
-        return ", ".join(self.units) if self.units else "all units"
 
 
 def sidebar_filters(source: Source) -> Filters:

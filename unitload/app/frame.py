@@ -9,10 +9,10 @@ from pathlib import Path
 import streamlit as st
 
 from queries.catalogue import QueryTimeout
-from unitload import audit as trail
+from unitload.access import audit as trail
+from unitload.access.downloads import TICKETS, new_export_id, owner_key
 from unitload.app.environment import settings
 from unitload.app.run import Run, this_run
-from unitload.downloads import TICKETS, new_export_id, owner_key
 
 FRAME = "dashboard.py"
 _IN_FRAME = contextvars.ContextVar("unitload_in_frame", default=False)
@@ -73,7 +73,7 @@ def audit(event: str, what: str = "", rows: int | None = None) -> None:
 
 def disclosed(make, event: str, what: str, rows: int | None = None, count=None, content=None):
     """`make(export_id)`, a file made on a later request (outside this run) when its button is pressed, handed
-    to Streamlit with a ticket (unitload.downloads): only this browser may take it, once, and its audit
+    to Streamlit with a ticket (unitload.access.downloads): only this browser may take it, once, and its audit
     record is written when it is served.
 
     Who, where and what are read now: the later request has no script run and no session state. The

@@ -8,16 +8,17 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from unitload import chart_text
 from unitload.app import exports
 from unitload.app.cache import prefetch, query
 from unitload.app.environment import Loaded
-from unitload.app.filters import Filters, with_names
+from unitload.app.filters import with_names
 from unitload.app.run import loaded, this_run
 from unitload.app.text import escaped
-from unitload.db import Source
-from unitload.definitions import definition
+from unitload.app.view import Filters
+from unitload.charts import text as chart_text
+from unitload.extract.db import Source
 from unitload.months import month_label
+from unitload.review.definitions import definition
 from unitload.settings import Settings
 
 

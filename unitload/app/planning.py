@@ -13,9 +13,10 @@ import streamlit as st
 from unitload.app.cache import proposal, query
 from unitload.app.page import PageContext
 from unitload.app.text import escaped
+from unitload.extract.schema import OFFICER_ROLES
 from unitload.months import month_end
-from unitload.planner import accepted
-from unitload.scenario import (
+from unitload.planning.planner import accepted
+from unitload.planning.scenario import (
     AbsenceChange,
     ExaminersChange,
     HoursChange,
@@ -27,7 +28,6 @@ from unitload.scenario import (
     parse,
     read,
 )
-from unitload.schema import OFFICER_ROLES
 from unitload.settings import ABSENCE_KINDS
 
 TABS = ("Hours", "Absence or leaver", "New post", "Move cases", "Rebalance", "Forensic capacity")

@@ -5,19 +5,16 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from unitload.access import Scope
+from unitload.access.scope import Scope
+from unitload.access.views import scoped_source
 from unitload.app.choice import Choice, choice, extract_folders
 from unitload.app.environment import Loaded, open_folder
 from unitload.app.text import escaped
-from unitload.scopes import scoped_source
-
-if TYPE_CHECKING:
-    from unitload.app.filters import Filters
+from unitload.app.view import Filters
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from unitload.access import AccessDenied, Scope, local_scope, scope_from_claims
+from unitload.access.scope import AccessDenied, Scope, local_scope, scope_from_claims
 from unitload.app.environment import data_path, is_bundled_sample, settings
 from unitload.app.run import forget_run
 from unitload.app.text import escaped

@@ -12,7 +12,7 @@ from queries.catalogue import LIST_PARAMS, load_query
 
 # A command imports what it needs when it runs (DuckDB, Polars, the generator, the pack, promotion, the
 # measuring tools in perf/): `unitload --help` loads none of them, and `unitload query` only its own.
-FORMATS = ("csv", "json", "table")  # unitload.output renders each (a test checks the two lists agree)
+FORMATS = ("csv", "json", "table")  # unitload.output.formats renders each (a test checks the two lists agree)
 app = typer.Typer(
     help="Unit workload and forensic backlog: generate, validate and query extracts.",
     no_args_is_help=True,
@@ -32,7 +32,7 @@ class UsageError(ValueError):
 
 def readable(data: Path, settings: Path | None, show: bool = False):
     """The extract bound with the settings, or a UsageError when a table cannot be read (`show`: each why)."""
-    from unitload.db import open_source
+    from unitload.extract.db import open_source
     from unitload.settings import load_settings
 
     source = open_source(data, load_settings(settings))

@@ -36,7 +36,7 @@ def query(
 ) -> None:
     """Run a named query on an extract and print one row per item."""
     from queries.runner import run_query
-    from unitload.output import render
+    from unitload.output.formats import render
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -65,10 +65,10 @@ def validate(
     """
     from tqdm import tqdm
 
-    from unitload.db import open_source
-    from unitload.findings import ERROR, has_errors
+    from unitload.extract.db import open_source
+    from unitload.extract.findings import ERROR, has_errors
+    from unitload.extract.validate import validate as validate_source
     from unitload.settings import load_settings
-    from unitload.validate import validate as validate_source
 
     source = open_source(data, load_settings(settings))
     findings = validate_source(
@@ -142,8 +142,8 @@ def promote(
     A rejected extract changes nothing: the validation report is printed and the exit code is 1. Run
     again after a promoter was killed, it completes that promotion or clears what was left.
     """
-    from unitload.promote import PromoteError
-    from unitload.promote import promote as promote_extract
+    from unitload.extract.promote import PromoteError
+    from unitload.extract.promote import promote as promote_extract
 
     if keep < 1:
         raise UsageError("--keep must be at least 1")

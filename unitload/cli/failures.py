@@ -7,7 +7,7 @@ import os
 import sys
 from typing import NoReturn
 
-from unitload import plain
+from unitload.output import plain
 
 MESSAGE_CHARACTERS = 1_000  # of one error line: a message quoting a hostile value stays readable
 
@@ -51,9 +51,9 @@ def one_line(text: str) -> str:
 def _known_errors() -> tuple[type[Exception], ...]:
     """The errors a command stops with in one line (their modules are loaded when a command raised them)."""
     from queries.catalogue import QueryError
-    from unitload.extract import ExtractError
+    from unitload.extract.folder import ExtractError
     from unitload.importing.errors import MappingError, SourceError
-    from unitload.scenario import ScenarioError
+    from unitload.planning.scenario import ScenarioError
     from unitload.settings import SettingsError
 
     return ExtractError, SettingsError, QueryError, ScenarioError, MappingError, SourceError

@@ -43,7 +43,7 @@ def report(
     """Write the monthly pack: one self-contained HTML file that opens with no network, or a PDF of it.
 
     With --unit or --teams it covers those, as the Overview's pack of the same view does."""
-    from unitload.report import monthly_pack, to_pdf
+    from unitload.review.pack import monthly_pack, to_pdf
 
     if fmt not in ("html", "pdf"):
         raise UsageError(f"--format must be html or pdf, not {fmt!r}")
@@ -92,9 +92,9 @@ def plan(
     An invalid scenario (an unknown officer, case, team or change, a date that does not parse, hours out
     of range) stops with one line naming the change and field, exit code 2; nothing is written anywhere.
     """
-    from unitload.output import render
-    from unitload.planner import plan_rows
-    from unitload.scenario import parse
+    from unitload.output.formats import render
+    from unitload.planning.planner import plan_rows
+    from unitload.planning.scenario import parse
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -125,7 +125,7 @@ def notify(
     again on the next run.
     """
     from unitload import notify as notifier
-    from unitload.promote import current_folder
+    from unitload.extract.promote import current_folder
     from unitload.store import open_store, store_url
 
     root = current_folder(data) or data

@@ -22,7 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from unitload.extract import write_manifest
+from unitload.extract.folder import write_manifest
+from unitload.extract.tables import frame
 from unitload.generate.cases import (
     COMPLEXITY_P,
     OFFENCES,
@@ -46,7 +47,6 @@ from unitload.generate.staff import (
     weekday_on_or_after,
 )
 from unitload.generate.supervision import supervision_rows
-from unitload.tables import frame
 
 DAY = dt.timedelta(days=1)
 

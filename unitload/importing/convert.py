@@ -8,12 +8,12 @@ from pathlib import Path
 
 import polars as pl
 
+from unitload.extract.schema import BY_NAME, Column
+from unitload.extract.tables import polars_schema
 from unitload.importing.errors import MappingError, cut
 from unitload.importing.expressions import BOOL, DATE, NUMBER, TEXT, Check, Compiler
 from unitload.importing.mapping import Mapping, TableMapping
 from unitload.importing.readers import FILE, FILE_NO, ROW, read
-from unitload.schema import BY_NAME, Column
-from unitload.tables import polars_schema
 
 KINDS = {"str": TEXT, "date": DATE, "float": NUMBER, "int": NUMBER}
 WRAP = {"str": "text(...)", "date": 'date(..., "dd/mm/yyyy")', "float": "number(...)", "int": "integer(...)"}

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
-from unitload.extract import open_extract
-from unitload.schema import TABLE_NAMES
+from unitload.extract.folder import open_extract
+from unitload.extract.schema import TABLE_NAMES
 
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
 RISK = {"very_high": "Very High", "high": "High", "medium": "Medium", "low": "Low"}

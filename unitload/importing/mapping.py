@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from unitload.extract.schema import BY_NAME, TABLE_NAMES
 from unitload.importing.errors import MappingError
-from unitload.schema import BY_NAME, TABLE_NAMES
 from unitload.tomlfile import load_model
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
-from unitload.files import NotRegular, open_regular
+from unitload.extract.files import NotRegular, open_regular
 from unitload.importing.errors import MappingError, SourceError, cut
 
 ROW, FILE, FILE_NO = "_row", "_file", "_file_no"

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import polars as pl
 
+from unitload.extract.schema import BY_NAME, TABLES
 from unitload.importing.convert import Table, convert, matching, overlapping_contracts, unlisted
 from unitload.importing.errors import ImportFailed, MappingError, SourceError, cut
 from unitload.importing.mapping import load_mapping
 from unitload.importing.readers import READABLE
-from unitload.schema import BY_NAME, TABLES
 
 
 @dataclass
@@ -111,12 +111,12 @@ def _required(tables: dict[str, Table], loaded) -> None:
 
 
 def _write(out: Path, tables: dict[str, Table], loaded, extract_id, extracted_at, systems, settings) -> Imported:
-    from unitload.db import open_source
-    from unitload.extract import MANIFEST, sha256_file
-    from unitload.findings import ERROR, WARNING
+    from unitload.extract.db import open_source
+    from unitload.extract.findings import ERROR, WARNING
+    from unitload.extract.folder import MANIFEST, sha256_file
+    from unitload.extract.tables import write_extract
+    from unitload.extract.validate import validate
     from unitload.settings import load_settings
-    from unitload.tables import write_extract
-    from unitload.validate import validate
 
     out.parent.mkdir(parents=True, exist_ok=True)
     work = out.parent / f".{out.name}.importing-{os.getpid()}"

@@ -22,9 +22,10 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unitload import audit
-from unitload.access import role_scope
-from unitload.db import Source
+from unitload.access import audit
+from unitload.access.scope import role_scope
+from unitload.access.views import scoped_source
+from unitload.extract.db import Source
 from unitload.months import month_end
 from unitload.notify.content import Breach, breaches, digest, supervisor_chains
 from unitload.notify.messages import (
@@ -37,7 +38,6 @@ from unitload.notify.messages import (
     email,
 )
 from unitload.notify.state import Busy, State
-from unitload.scopes import scoped_source
 from unitload.settings import Settings
 from unitload.store import Store
 

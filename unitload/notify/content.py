@@ -8,7 +8,7 @@ the dashboard's own team filter (their teams): exactly what the link in the mess
 
 Names appear only for roles allowed them (the scope's views pseudonymise the rest); items are named by
 officer, case and exhibit ids, never by a case reference. Every text from the data is put on one line
-(unitload.plain): a name cannot make a line of its own in a message.
+(unitload.output.plain): a name cannot make a line of its own in a message.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from urllib.parse import urlencode
 import polars as pl
 
 from queries import run_query
-from unitload import headline
-from unitload.access import Scope
-from unitload.db import Source
+from unitload.access.names import labelled
+from unitload.access.scope import Scope
+from unitload.extract.db import Source
 from unitload.months import month_label
-from unitload.names import labelled
-from unitload.plain import one_line
-from unitload.reasons import counted, in_words
+from unitload.output.plain import one_line
+from unitload.review import headline
+from unitload.review.reasons import counted, in_words
 from unitload.settings import Settings
 
 ANCHORS = {"cases": "case-timeline", "workload": "one-officer", "": "needs-a-decision-this-month"}

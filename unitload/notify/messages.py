@@ -3,7 +3,7 @@ fetched from anywhere) that say the same, one multipart email each; and their de
 or as .eml files.
 
 A digest is short enough to be read to the end: about 50 lines for a sergeant. Every text from the data is on
-one line (unitload.plain) and escaped in the HTML; a subject is plain ASCII (no encoded words to unfold into
+one line (unitload.output.plain) and escaped in the HTML; a subject is plain ASCII (no encoded words to unfold into
 double spaces).
 """
 
@@ -22,9 +22,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from unitload.access import Scope
+from unitload.access.scope import Scope
 from unitload.notify.content import Breach, Digest, Item
-from unitload.plain import one_line
+from unitload.output.plain import one_line
 from unitload.settings import Notify
 
 LONG_HEADERS = policy.SMTP.clone(max_line_length=998)  # no folded subject: it unfolds with spaces added

@@ -17,14 +17,17 @@ from plotly.offline import get_plotlyjs
 
 from queries import run_query
 from queries.catalogue import load_query
-from unitload import case_charts, charts, forensic_charts, headline
-from unitload.columns import heading
-from unitload.db import Source
-from unitload.definitions import definitions
-from unitload.forecast import littles_law, monte_carlo
+from unitload.access.names import labelled
+from unitload.charts import cases as case_charts
+from unitload.charts import forensics as forensic_charts
+from unitload.charts import workload as charts
+from unitload.extract.columns import heading
+from unitload.extract.db import Source
 from unitload.months import months_spanned
-from unitload.names import labelled
-from unitload.plain import one_line
+from unitload.output.plain import one_line
+from unitload.planning.forecast import littles_law, monte_carlo
+from unitload.review import headline
+from unitload.review.definitions import definitions
 
 
 @dataclass(frozen=True)

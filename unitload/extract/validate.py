@@ -1,4 +1,4 @@
-"""Validation of an extract: the manifest, every column decoded, and the checks of `unitload.checks`.
+"""Validation of an extract: the manifest, every column decoded, and the checks of `unitload.extract.checks`.
 
 Every check is a query that returns the rows breaking one rule; the runner counts them and keeps a
 few example keys. Identifiers come only from the fixed contract lists; values are bound parameters.
@@ -13,11 +13,11 @@ import re
 
 import duckdb
 
-from unitload.checks import RULE_CHECKS, Check, contract_checks, date_checks, key_expr
-from unitload.db import Source, ident
-from unitload.extract import inside, sha256_file
-from unitload.findings import ERROR, WARNING, Finding
-from unitload.schema import BY_NAME, TABLES
+from unitload.extract.checks import RULE_CHECKS, Check, contract_checks, date_checks, key_expr
+from unitload.extract.db import Source, ident
+from unitload.extract.findings import ERROR, WARNING, Finding
+from unitload.extract.folder import inside, sha256_file
+from unitload.extract.schema import BY_NAME, TABLES
 
 EXAMPLES = 5
 

@@ -2,7 +2,7 @@
 
 A role comes only from the identity provider's claims, through the `[access]` mapping of the
 settings; never from a widget, the session or the URL. The scope it gives (teams, names) is
-applied below the named queries, in views over the extract (`unitload.scopes`), so no query and
+applied below the named queries, in views over the extract (`unitload.access.views`), so no query and
 no page can read past it.
 """
 

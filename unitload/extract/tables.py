@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from unitload.extract import write_manifest
-from unitload.schema import BY_NAME, TABLES
+from unitload.extract.folder import write_manifest
+from unitload.extract.schema import BY_NAME, TABLES
 
 POLARS_TYPES = {"str": pl.String, "date": pl.Date, "float": pl.Float64, "int": pl.Int32}
 

@@ -31,8 +31,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from unitload.extract import DERIVED, MANIFEST, Extract, ExtractError, inside, open_extract
-from unitload.files import NotRegular, open_below
+from unitload.extract.files import NotRegular, open_below
+from unitload.extract.folder import DERIVED, MANIFEST, Extract, ExtractError, inside, open_extract
 
 CURRENT = "current"
 EXTRACTS = "extracts"

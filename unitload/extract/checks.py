@@ -1,5 +1,5 @@
 """The validation rules of an extract, as data: per-column rules read off the contract in `schema.py`,
-and the row and cross-row rules no column list can express. `unitload.validate` runs them.
+and the row and cross-row rules no column list can express. `unitload.extract.validate` runs them.
 
 Every check is a condition on a table's rows (alias t) that holds for the rows breaking one rule.
 Identifiers come only from the fixed contract lists; values are bound parameters.
@@ -12,12 +12,12 @@ from __future__ import annotations
 # ruff: noqa: S608
 from dataclasses import dataclass
 
-from unitload.db import ident
-from unitload.findings import ERROR, WARNING
-from unitload.schema import STAGE_DATES, TABLES, Table
+from unitload.extract.db import ident
+from unitload.extract.findings import ERROR, WARNING
+from unitload.extract.schema import STAGE_DATES, TABLES, Table
 
 OPEN_END = "DATE '9999-12-31'"
-# control characters (C0, DEL, C1) and Unicode's line and paragraph separators, in RE2's syntax (unitload.plain)
+# control characters (C0, DEL, C1) and Unicode's line and paragraph separators, in RE2's syntax (unitload.output.plain)
 CONTROL = "[\\x00-\\x1f\\x7f-\\x9f\\x{2028}\\x{2029}]"
 # id-like columns (keys, references, teams and units): a control character in one could forge a line
 # of a report or a link; they are refused

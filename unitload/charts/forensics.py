@@ -7,10 +7,10 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload import palette
-from unitload.case_charts import STAGE_COLOURS, sequential
-from unitload.chart_markup import data_text
-from unitload.charts import MUTED, OVER, column_axis, noted, strip, summary_boxes, thin
+from unitload.charts import palette
+from unitload.charts.cases import STAGE_COLOURS, sequential
+from unitload.charts.markup import data_text
+from unitload.charts.workload import MUTED, OVER, column_axis, noted, strip, summary_boxes, thin
 
 STAGES = ("awaiting_triage", "awaiting_download", "downloading", "awaiting_examination")
 PRIORITY_COLOURS = {"urgent": palette.VERMILLION, "high": palette.ORANGE, "standard": palette.BLUE, "low": palette.GREY}

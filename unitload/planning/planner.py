@@ -5,7 +5,7 @@ Each planner run (evaluate, plan_rows, projection, rebalance_moves) stops after 
 `query_seconds` in all, its queries and the work between them (QueryTimeout), so that no link can keep
 a server busy for longer.
 
-`unitload.edits` applies the changes to copies of the edited tables; the copies stand in for the
+`unitload.planning.edits` applies the changes to copies of the edited tables; the copies stand in for the
 extract's in a schema of their own (Source.derive), so officer_load, case_progress and the forensic
 flow run on the edited extract exactly as on the baseline. No Streamlit here.
 """
@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from queries import check_time, run_query, time_limit
-from unitload import edits
-from unitload.db import Source, ident
-from unitload.forecast import FAN_PERCENTILES, MonteCarlo, monte_carlo
+from unitload.extract.db import Source, ident
 from unitload.months import month_end, month_end_after
-from unitload.scenario import ExaminersChange, MoveCasesChange, NewPostChange, Scenario
+from unitload.planning import edits
+from unitload.planning.forecast import FAN_PERCENTILES, MonteCarlo, monte_carlo
+from unitload.planning.scenario import ExaminersChange, MoveCasesChange, NewPostChange, Scenario
 
 CONTRACT_COLUMNS = (  # officer_load's columns of DATA_CONTRACT.md section 4, then the plan's own
     "officer_id",

@@ -2,7 +2,7 @@
 
 Each change names its kind in a field `change` (the contract's table heads that column "change";
 `type` is read as the same) and carries the fields the contract lists. The planner's link, its forms
-and `unitload plan` all read and write this form; `unitload.edits` applies it to an extract's tables.
+and `unitload plan` all read and write this form; `unitload.planning.edits` applies it to an extract's tables.
 A scenario holds only ids, codes, numbers and dates (and a short name), so it can live in a link.
 """
 
@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from unitload.schema import ASSIGNMENT_REASONS, OFFICER_ROLES
+from unitload.extract.schema import ASSIGNMENT_REASONS, OFFICER_ROLES
 from unitload.settings import ABSENCE_KINDS
 
 ID = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]

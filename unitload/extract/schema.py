@@ -40,7 +40,7 @@ class Column:
     default: float | None = None
 
 
-# How a team-scoped user's views keep a table's rows (unitload.scopes), in the order the views are made:
+# How a team-scoped user's views keep a table's rows (unitload.access.views), in the order the views are made:
 SCOPE_RULES = {
     "team": "the officers of the scope's teams",
     "officer": "the rows of those officers (by officer_id)",

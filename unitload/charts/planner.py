@@ -7,10 +7,10 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload import palette
-from unitload.chart_markup import data_text
-from unitload.charts import MUTED, OVER, heat_strip, most_loaded, noted
-from unitload.forensic_charts import FAN_LAYOUT, fan_traces
+from unitload.charts import palette
+from unitload.charts.forensics import FAN_LAYOUT, fan_traces
+from unitload.charts.markup import data_text
+from unitload.charts.workload import MUTED, OVER, heat_strip, most_loaded, noted
 
 
 @data_text

@@ -17,7 +17,7 @@ from unitload.settings import Settings
 class Figure:
     label: str
     column: str  # in workload_months
-    term: str  # its definition (unitload.definitions)
+    term: str  # its definition (unitload.review.definitions)
     worse_up: bool | None  # True: a rise is worse; None: no change is shown
     people: pl.Expr | None = None  # a figure that counts officers: who they are, over officer_load's rows
 

@@ -8,7 +8,7 @@ import json
 
 import polars as pl
 
-from unitload.plain import CONTROL
+from unitload.output.plain import CONTROL
 
 FORMATS = ("csv", "json", "table")
 

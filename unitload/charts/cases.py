@@ -7,9 +7,9 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload import palette
-from unitload.chart_markup import data_text
-from unitload.charts import (
+from unitload.charts import palette
+from unitload.charts.markup import data_text, shown
+from unitload.charts.workload import (
     MUTED,
     OFFICER_LIMIT,
     OVER,
@@ -302,3 +302,9 @@ def sequential(index: int, count: int) -> str:
     """Yellow to dark red: later bands are more worrying."""
     palette = ["#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026", "#800026"]
     return palette[min(len(palette) - 1, round(index * (len(palette) - 1) / max(1, count - 1)))]
+
+
+def clicked(points: list) -> list[str]:
+    """The case of a clicked point of the ageing chart (its customdata, escaped as every data text of a figure
+    is), as a list of at most one case id."""
+    return [shown(points[0]["customdata"][0])] if points else []

@@ -74,7 +74,7 @@ def _logger(path: Path, settings: Audit) -> logging.Logger:
             path.parent.mkdir(parents=True, exist_ok=True)
             handler = _DailyFile(path, when="midnight", backupCount=settings.keep_days, encoding="utf-8", utc=True)
             handler.setFormatter(logging.Formatter("%(message)s"))
-            found = logging.getLogger(f"unitload.audit.{len(_loggers)}")
+            found = logging.getLogger(f"unitload.access.audit.{len(_loggers)}")
             found.propagate = False
             found.setLevel(logging.INFO)
             found.addHandler(handler)

@@ -1,7 +1,7 @@
 """Text from the data as one line: no character of it can start a line of its own in a message, a file or a log.
 
 Control characters (C0, DEL, C1) and Unicode's line and paragraph separators become spaces, and runs of spaces
-one. Validation refuses such characters in an extract (unitload.checks); this is the second line of defence.
+one. Validation refuses such characters in an extract (unitload.extract.checks); this is the second line of defence.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from unitload.chart_markup import data_text
-from unitload.palette import BLACK, GREEN, MUTED, NORMAL, OVER, PART_TIME, PURPLE, SKY_BLUE, VERMILLION, YELLOW
+from unitload.charts.markup import data_text
+from unitload.charts.palette import BLACK, GREEN, MUTED, NORMAL, OVER, PART_TIME, PURPLE, SKY_BLUE, VERMILLION, YELLOW
 
 
 def strip(x, y, *, name: str, colour: str, text, hovertemplate: str, customdata=None) -> go.Box:

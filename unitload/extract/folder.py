@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unitload.plain import CONTROL
-from unitload.schema import TABLE_NAMES
+from unitload.extract.schema import TABLE_NAMES
+from unitload.output.plain import CONTROL
 
 MANIFEST = "manifest.json"
 DERIVED = "derived"  # made at promotion from the extract (queries.derived): never listed, never copied

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from unitload.scenario import (
+from unitload.extract.tables import frame
+from unitload.planning.scenario import (
     AbsenceChange,
     ExaminersChange,
     HoursChange,
@@ -20,7 +21,6 @@ from unitload.scenario import (
     Scenario,
     ScenarioError,
 )
-from unitload.tables import frame
 
 EDITED = ("officers", "contracts", "absences", "assignments")  # the tables a change can edit
 READ = ("cases",)  # read to check case ids

@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from unitload.chart_markup import shown as as_shown
+from unitload.charts.markup import shown as as_shown
 
 KINDS = {"bar": "bar", "heatmap": "heatmap", "histogram": "histogram", "box": "box"}
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import duckdb
 
-from unitload.extract import Extract, open_extract
-from unitload.findings import ERROR, WARNING, Finding, has_errors
-from unitload.schema import ACCEPTED_TYPES, SQL_TYPES, TABLES, Table
+from unitload.extract.findings import ERROR, WARNING, Finding, has_errors
+from unitload.extract.folder import Extract, open_extract
+from unitload.extract.schema import ACCEPTED_TYPES, SQL_TYPES, TABLES, Table
 from unitload.settings import Engine, Settings
 
-MACROS = Path(__file__).resolve().parent.parent / "queries" / "_macros.sql"
+MACROS = Path(__file__).resolve().parents[2] / "queries" / "_macros.sql"
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _OPEN: weakref.WeakSet[Database] = weakref.WeakSet()  # closed at exit, before the bindings' own teardown
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 
 from queries.snapshots import scope_snapshots
-from unitload.access import Scope
-from unitload.db import MACROS, Source, ident
-from unitload.schema import SCOPE_RULES, TABLES
+from unitload.access.scope import Scope
+from unitload.extract.db import MACROS, Source, ident
+from unitload.extract.schema import SCOPE_RULES, TABLES
 
 
 def scoped_source(source: Source, scope: Scope) -> Source:
