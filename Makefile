@@ -8,11 +8,12 @@ PORT ?= 8501
 
 .PHONY: run test lint format bench bench-region load sample lock clean system docs
 
-# What the browser and scale-out tests need beyond Python: Debian's Chromium and nginx. `make test`
-# installs them when run as root (CI, a fresh container); otherwise it stops with the command to run.
-# SKIP_BROWSER=1 make test skips those tests instead (and says so in the summary).
-SYSTEM_PACKAGES := chromium nginx-light
-SYSTEM_PROGRAMS := /usr/bin/chromium /usr/sbin/nginx
+# What the browser, scale-out and store tests need beyond Python: Debian's Chromium, nginx and PostgreSQL (the
+# tests start their own servers on loopback). `make test` installs them when run as root (CI, a fresh
+# container); otherwise it stops with the command to run. SKIP_BROWSER=1 make test skips those tests instead
+# (and says so in the summary).
+SYSTEM_PACKAGES := chromium nginx-light postgresql
+SYSTEM_PROGRAMS := /usr/bin/chromium /usr/sbin/nginx /usr/lib/postgresql/*/bin/pg_ctl
 
 # pip's own output (its notes on the machine's index settings) goes to a log, shown only when it fails
 $(STAMP): requirements.lock pyproject.toml
@@ -46,9 +47,9 @@ load: $(STAMP) $(FORCE)/manifest.json  ## 20 browser sessions against one server
 run: $(STAMP)  ## serve the dashboard on the bundled sample extract
 	UNITLOAD_DATA=$(DATA) $(BIN)/streamlit run serve.py --server.port $(PORT)
 
-system:  ## install Debian's chromium and nginx-light when missing (as root), unless SKIP_BROWSER is set
+system:  ## install Debian's chromium, nginx-light and postgresql when missing (as root), unless SKIP_BROWSER is set
 	@if [ -z "$$SKIP_BROWSER" ]; then \
-	  missing=""; for p in $(SYSTEM_PROGRAMS); do [ -x $$p ] || missing="$$missing $$p"; done; \
+	  missing=""; for p in $(SYSTEM_PROGRAMS); do ls $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	      echo "installing Debian's $(SYSTEM_PACKAGES) (missing:$$missing; apt's output: /tmp/unitload-apt.log)"; \
@@ -56,7 +57,7 @@ system:  ## install Debian's chromium and nginx-light when missing (as root), un
 	        $(SYSTEM_PACKAGES); } > /tmp/unitload-apt.log 2>&1 || { cat /tmp/unitload-apt.log; exit 1; }; \
 	    else \
 	      echo "make test needs$$missing. Run:  sudo apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)"; \
-	      echo "or skip the browser and scale-out tests:  SKIP_BROWSER=1 make test"; \
+	      echo "or skip the browser, scale-out and PostgreSQL tests:  SKIP_BROWSER=1 make test"; \
 	      exit 1; \
 	    fi; \
 	  fi; \

@@ -9,6 +9,7 @@ from unitload import app
 PAGES = Path(__file__).parent / "pages"
 REVIEW = (  # file, title, icon, url path
     ("overview.py", "Overview", ":material/dashboard:", "overview"),
+    ("decisions.py", "Decisions", ":material/gavel:", "decisions"),
     ("workload.py", "Officer workload", ":material/groups:", "workload"),
     ("cases.py", "Case progression", ":material/timeline:", "cases"),
     ("forensics.py", "Forensic backlog", ":material/phone_android:", "forensics"),

@@ -194,7 +194,5 @@ elif case_id:
         key="cases_timeline",
         what="The case's timeline",
     )
-    st.caption(
-        "Actions (marks), officers in charge with the reason they took the case, their absences while "
-        "holding it, and each device's forensic stages."
-    )
+    st.caption("Actions (marks), officers in charge and why they took it, their absences, each device's stages.")
+    app.decision_panel(source, filters.as_of, "case", case_id, f"case {case_id}", "cases_decide", owner=None)

@@ -13,6 +13,7 @@ TREND_MONTHS = 24
 
 page = app.figure_page("Monthly workload review")
 source, filters, settings = page.source, page.filters, page.settings
+app.decisions_opening(source, filters.as_of)  # the review opens with what was decided, and what is overdue
 
 months = app.query(source, "workload_months", months=TREND_MONTHS, **filters.params)
 now = months.row(-1, named=True)
@@ -61,7 +62,7 @@ attention = app.query(source, "attention_list", **filters.params)
 if attention.is_empty():
     st.success("Nothing in this scope needs a decision this month.")
 else:
-    shown = page.with_names(attention).with_columns(
+    shown = app.with_decision(page.with_names(attention)).with_columns(
         link=pl.when(pl.col("item") == "case")
         .then(app.view_link_column("cases", "case-timeline", case=pl.col("case_id")))
         .otherwise(app.view_link_column("workload", "one-officer", officer=pl.col("officer_id"))),
@@ -70,7 +71,16 @@ else:
     )
     page.table(
         shown.select(
-            "rank", "priority", "item", pl.col("case_id").fill_null("—"), "officer", "team", "reasons", "detail", "link"
+            "rank",
+            "priority",
+            "item",
+            pl.col("case_id").fill_null("—"),
+            "officer",
+            "team",
+            "reasons",
+            "decision",
+            "detail",
+            "link",
         ),
         key="overview_attention",
         row_height=96,  # above 4rem, Streamlit wraps a cell's text
@@ -79,6 +89,7 @@ else:
             "priority": st.column_config.TextColumn("group", width="small"),
             "case_id": "case",
             "reasons": st.column_config.TextColumn("reasons", width="medium"),
+            "decision": st.column_config.TextColumn("decision", width="medium", help=page.term("decision status")),
             "detail": st.column_config.TextColumn("why, in words", width="large"),
             "link": st.column_config.LinkColumn("act on it", display_text="open ›"),
         },
@@ -104,6 +115,7 @@ else:
             )
         )
         box.markdown("\n".join(lines.to_series()))  # one numbered list: read as a list, one element
+    app.decision_form_for_list(source, filters.as_of, shown)
 
 st.download_button(
     "Monthly pack (HTML)",

@@ -135,6 +135,7 @@ chosen = st.selectbox(
     "Officer", options, index=None, key="officer", bind="query-params", placeholder="Choose an officer"
 )
 if chosen:
+    app.decision_panel(source, filters.as_of, "officer", chosen, labels[chosen], "workload_decide", owner=None)
     cases = app.query(source, "officer_cases", as_of=filters.as_of, officer_id=chosen)
     st.subheader(f"Open cases of {app.escaped(labels[chosen])}")
     page.table(

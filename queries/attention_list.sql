@@ -2,22 +2,30 @@
 --   every reason that applies (DATA_CONTRACT.md section 4, version 2). Reasons, most urgent first: a case
 --   inherited_unprogressed, holder_long_term_absent; an officer long_term_absent_holding_cases,
 --   welfare_contact_overdue, part_time_full_load, sustained_overload, overloaded; a case unprogressed.
---   An absence that is not long-term is never a reason; it is shown beside a case as information.
+--   An absence that is not long-term is never a reason; it is shown beside a case as information. The item's
+--   decision on D (DATA_CONTRACT.md section 6) is shown beside it; an overdue one is the reason
+--   decision_overdue, first of its reasons, and ranks the item above every item without one in its group (the
+--   priority group, and the rest). An item that meets no other reason is not listed, whatever its decision.
 -- grain: one row per officer in post or case open on $as_of with at least one reason, in the chosen units
 --   and teams (an officer by their unit and team, a case by its unit and its officer in charge's team)
--- uses: officer_load, case_progress, supervision_status
+-- uses: officer_load, case_progress, supervision_status, decision_status
 -- parameters:
 --   $units             VARCHAR[]  units to include; null for every unit
 --   $teams             VARCHAR[]  teams to include; null for every team
 --   $sustained_months  INTEGER    overload at this many consecutive month ends is sustained
 -- columns:
 --   rank                    1, 2, ... with no gaps: first every item in the priority group, then the rest;
---                           within each, by the most urgent reason, then more reasons, then the longest
---                           without progress (cases) or the heaviest load (officers)
+--                           within each, an overdue decision first, then by the most urgent other reason,
+--                           then more reasons, then the longest without progress (cases) or the heaviest
+--                           load (officers)
 --   item                    officer or case
 --   officer_id              the officer, or the case's officer in charge (null when unallocated)
 --   case_id                 the case; null for an officer
---   reasons                 every reason code that applies, most urgent first (a list)
+--   reasons                 every reason code that applies, most urgent first (a list): decision_overdue first
+--   decision_id             the item's decision on D (as decision_status); null when it has none
+--   decision_action         its action
+--   decision_status         its status on D: done, open, overdue, accepted or review_due
+--   decision_due_on         its due_on
 --   priority                in the priority group: a reason inherited_unprogressed, holder_long_term_absent
 --                           or long_term_absent_holding_cases, or an officer with part_time_full_load
 --                           holding a case with one of the first two
@@ -173,13 +181,28 @@ items as (
     select * from case_items
 ),
 
+decided as (
+    select * from decision_status where latest
+),
+
 ranked as (
     select
-        i.*,
+        i.* replace (
+            case when d.status = 'overdue' then list_prepend('decision_overdue', i.reasons) else i.reasons end
+                as reasons
+        ),
         list_has_any(i.reasons, ['inherited_unprogressed', 'holder_long_term_absent', 'long_term_absent_holding_cases'])
             or i.priority_holder as priority,
-        list_position(u.codes, i.reasons[1]) as first_urgency  -- reasons are listed most urgent first
-    from items as i, urgency as u
+        coalesce(d.status = 'overdue', false) as decision_overdue,
+        list_position(u.codes, i.reasons[1]) as first_urgency,  -- reasons are listed most urgent first
+        d.decision_id,
+        d.action as decision_action,
+        d.status as decision_status,
+        d.due_on as decision_due_on
+    from items as i
+    cross join urgency as u
+    left join decided as d
+        on d.item = i.item and (d.case_id = i.case_id or (i.item = 'officer' and d.officer_id = i.officer_id))
     where in_scope(i.unit, i.team, cast($units as varchar[]), cast($teams as varchar[]))
 ),
 
@@ -188,6 +211,7 @@ final as (
         cast(row_number() over (
             order by
                 priority desc,
+                decision_overdue desc,
                 first_urgency,
                 len(reasons) desc,
                 case when reasons[1] = 'welfare_contact_overdue' then days_since_welfare
@@ -201,6 +225,10 @@ final as (
         officer_id,
         case_id,
         reasons,
+        decision_id,
+        decision_action,
+        decision_status,
+        decision_due_on,
         priority,
         unit,
         team,

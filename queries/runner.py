@@ -23,6 +23,7 @@ from queries.catalogue import (
 )
 from queries.snapshots import usable_snapshots
 from unitload.extract.db import Source
+from unitload.store.tables import decisions_arrow_schema
 
 # run_sql runs its statement and takes the rows as Arrow, which DuckDB warns costs a copy of the rows. The
 # copy is of a query's result, small beside what the query reads; the relation DuckDB suggests instead asks
@@ -75,6 +76,13 @@ def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
     return run_sql(source, sql, values, what=f"query {name!r}")
 
 
+def decisions_table(source: Source):
+    """The decisions a query of `source` reads: those attached to it, or none (an empty table)."""
+    if source.decisions is not None:
+        return source.decisions.table
+    return decisions_arrow_schema().empty_table()
+
+
 def run_sql(source: Source, sql: str, values: dict | None = None, what: str = "the query") -> pl.DataFrame:
     """SQL text (from a query file, never from a user) with bound values, under the time limit.
 
@@ -96,6 +104,8 @@ def run_sql(source: Source, sql: str, values: dict | None = None, what: str = "t
         cur.close()
         kinds = ", ".join(s.type.name for s in statements) or "none"
         raise QueryError(f"{what} is not one SELECT statement ({kinds}); only reading queries run")
+    if "decisions" in sql:  # the store's decisions, as this run read them, are the relation `decisions`
+        cur.register("decisions", decisions_table(source))
     timer = threading.Timer(seconds, cur.interrupt)
     timer.start()
     try:

@@ -95,3 +95,47 @@ def opened_when_asked(page, label: str, content: str, keyboard: bool = False):
     box.locator(content).first.wait_for(timeout=WAIT)
     wait_idle(page)
     return box
+
+
+def choose(page, label: str, text: str) -> None:
+    """Pick the option containing `text` in the selectbox labelled `label` (Streamlit's combobox)."""
+    box = page.locator("[data-testid=stSelectbox]", has_text=label).first
+    box.locator("input").click()
+    page.keyboard.type(text)  # as a user types: the list narrows to the matching options
+    page.get_by_role("option").filter(has_text=text).first.wait_for(timeout=WAIT)
+    page.keyboard.press("Enter")  # the first match
+
+
+def record_decision(page, opener: str, action: str, owner: str, due: str = "", to: str = "") -> str:
+    """Open the expander `opener`, fill the decision form and record it; the success message shown."""
+    page.get_by_text(opener).first.click()
+    page.get_by_role("button", name="Record the decision").wait_for(timeout=WAIT)
+    choose(page, "Action", action)
+    choose(page, "Owner", owner)
+    if to:
+        choose(page, "Reallocate to", to)
+    if due:
+        field = page.get_by_label("Due (accept: review by)")
+        field.fill(due)
+        field.press("Enter")
+    page.get_by_role("button", name="Record the decision").click()
+    page.wait_for_selector("text=Recorded decision", timeout=WAIT)
+    wait_idle(page)
+    return page.locator("[data-testid=stAlertContentSuccess]", has_text="Recorded decision").first.inner_text()
+
+
+def pick(page, opener, option: str, attempts: int = 5) -> None:
+    """Open a list (`opener`, a locator) and click its `option`. A click landing while the page is drawing a run
+    can open nothing; the list is then opened again (a few times, each wait bounded)."""
+    for _ in range(attempts - 1):
+        opener.click()
+        try:
+            page.get_by_role("option", name=option).first.wait_for(timeout=WAIT // 10)
+        except Exception:  # noqa: BLE001 - not opened: Playwright's TimeoutError; try again
+            page.keyboard.press("Escape")
+            wait_idle(page)
+            continue
+        page.get_by_role("option", name=option).first.click()
+        return
+    opener.click()
+    page.get_by_role("option", name=option).first.click()

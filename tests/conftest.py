@@ -288,3 +288,17 @@ def tab(desk):
     page = desk.new_page()
     yield page
     page.close()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of this test process's own (tests/postgres.py), stopped at the end."""
+    from postgres import Server, binaries
+
+    from perf.server import free_port
+
+    if binaries() is None:
+        require("/usr/lib/postgresql", "postgresql")
+    server = Server(free_port())
+    yield server
+    server.stop()

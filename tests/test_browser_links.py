@@ -6,7 +6,7 @@ import shutil
 from urllib.parse import quote
 
 import pytest
-from browsing import POLL, WAIT, metrics, visit, wait_idle
+from browsing import POLL, WAIT, metrics, pick, visit, wait_idle
 from conftest import ROOT, serve
 
 pytestmark = pytest.mark.browser
@@ -103,8 +103,7 @@ def test_a_heavy_planner_link_does_not_hold_up_another_users_page(server, tab):
 def test_a_link_with_changed_filters_shows_the_same_figures_in_a_fresh_browser(server, tab, browser):
     page = visit(tab, f"{server}/")
     before = metrics(page)
-    page.locator("[data-testid=stMultiSelect]").first.click()
-    page.get_by_role("option", name="POLIT-B").click()
+    pick(page, page.locator("[data-testid=stMultiSelect]").first, "POLIT-B")
     page.keyboard.press("Escape")
     wait_idle(page)
     page.wait_for_function("() => location.search.includes('teams=POLIT-B')", timeout=WAIT, polling=POLL)

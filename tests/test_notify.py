@@ -551,3 +551,70 @@ def test_starttls_is_used_and_the_servers_certificate_checked(tmp_path):
         assert {m["To"] for m in inbox.messages} == {SGT_B} and len(inbox.messages) == 1  # a first run: the digest
     finally:
         controller.stop()
+
+
+def decided(settings: Settings, *decisions) -> None:
+    from unitload.decisions.ledger import record
+
+    for decision in decisions:
+        record(open_store(settings.decisions.url), decision)
+
+
+def test_a_digest_opens_with_the_recipients_own_open_and_overdue_decisions(tmp_path):
+    from unitload.decisions.checks import Decision
+
+    settings = configured(tmp_path, recipients={SGT_B: RECIPIENTS[SGT_B]})
+    decided(
+        settings,
+        Decision("case", "C000836", "reallocate", "P1018", dt.date(2026, 10, 1), dt.date(2026, 10, 14), "DI", "P1021"),
+        Decision("officer", "P1020", "welfare_contact", "P1018", dt.date(2026, 10, 20), dt.date(2026, 11, 6), "DI"),
+        Decision("case", "C000873", "progress", "P1019", dt.date(2026, 10, 20), dt.date(2026, 11, 6), "DS B"),
+    )
+    out = tmp_path / "out"
+    run(settings, dry_run=out)
+    body = text(email.message_from_bytes(next(out.iterdir()).read_bytes(), policy=policy.default))
+    lines = body.splitlines()
+    start = lines.index("Your decisions to carry out (1 overdue, 1 open):")
+    assert start < lines.index("Headline figures (change on the month end before):")
+    assert lines[start + 1] == (
+        "Case C000836: reallocate to another officer to P1021, due 14 Oct 2026; OVERDUE by 17 days (decision 1)"
+    )
+    assert lines[start + 3].startswith("Officer P1020: make a welfare contact, due 06 Nov 2026; open (decision 2)")
+    assert "decision 3" not in body  # P1019's, not theirs
+
+
+def test_an_overdue_decision_is_escalated_once_to_the_owners_line_manager_and_the_inspector_above(tmp_path, smtp):
+    from unitload.decisions.checks import Decision
+
+    inbox, port = smtp
+    who = {
+        SGT_B: RECIPIENTS[SGT_B],  # P1018, P1019's line manager
+        INSPECTOR: RECIPIENTS[INSPECTOR] | {"officer_id": "P1001"},  # the inspector above
+        SGT_A: RECIPIENTS[SGT_A],  # P1006: not above P1019
+    }
+    settings = configured(tmp_path, port, recipients=who)
+    known_since(settings, inbox)
+    decided(
+        settings, Decision("case", "C000836", "progress", "P1019", dt.date(2026, 10, 1), dt.date(2026, 10, 20), "x")
+    )
+    run(settings, dt.date(2026, 10, 20))  # due that day: not yet overdue
+    assert not [m for m in inbox.messages if "decision overdue" in whole(m)]
+    for _ in range(2):
+        run(settings)
+    told = [m["To"] for m in inbox.messages if "decision overdue: progress the case, due 20 Oct 2026" in text(m)]
+    assert sorted(told) == sorted([SGT_B, INSPECTOR])  # once each; nobody else
+
+
+def test_an_accepted_item_alerts_nobody_until_its_review_day(tmp_path, smtp):
+    from unitload.decisions.checks import Decision
+
+    inbox, port = smtp
+    settings = configured(tmp_path, port, recipients={SGT_B: RECIPIENTS[SGT_B]})
+    known_since(settings, inbox)
+    decided(settings, Decision("case", "C000836", "accept", "P1018", dt.date(2023, 9, 30), dt.date(2026, 11, 15), "x"))
+    run(settings)
+    assert "C000836" not in " ".join(text(m) for m in inbox.to(SGT_B, "alert"))
+    assert "Case C000873" in " ".join(text(m) for m in inbox.to(SGT_B, "alert"))  # not held: no decision on it
+    decided(settings, Decision("case", "C000836", "accept", "P1018", dt.date(2023, 10, 2), dt.date(2026, 10, 30), "x"))
+    run(settings)  # a later accept whose review day has passed (review_due): the hold ends
+    assert "Case C000836" in text(inbox.to(SGT_B, "alert")[-1])

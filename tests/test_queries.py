@@ -55,9 +55,25 @@ EXAMPLE_PARAMS = {
 def test_query_returns_exactly_the_columns_its_header_names(sample, name):
     query = load_query(name)
     assert query.purpose and query.grain, f"{name}.sql needs purpose and grain in its header"
-    frame = run_query(sample, name, **EXAMPLE_PARAMS.get(name, {}))
+    source = sample.with_decisions(one_decision()) if name == "decision_status" else sample
+    frame = run_query(source, name, **EXAMPLE_PARAMS.get(name, {}))
     assert tuple(frame.columns) == query.columns
     assert frame.height > 0
+
+
+def one_decision():
+    """The decisions a query reads: one, on the sample's planted case."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from unitload.extract.db import Recorded
+    from unitload.store.tables import decisions_arrow_schema
+
+    row = {"decision_id": 1, "item": "case", "officer_id": None, "case_id": "C000836", "action": "progress",
+           "to_officer": None, "owner_id": "P1019", "decided_on": dt.date(2026, 10, 1), "due_on": dt.date(2026, 10, 9),
+           "decided_by": "x", "note": None, "recorded_at": dt.datetime(2026, 10, 1, tzinfo=dt.UTC)}  # fmt: skip
+    return Recorded(pa.Table.from_pylist([row], schema=decisions_arrow_schema()), (1, 1))
 
 
 @pytest.mark.parametrize("name", query_names())

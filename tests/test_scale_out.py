@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from browsing import WAIT, wait_idle
+from browsing import WAIT, metrics, record_decision, wait_idle
 from conftest import ROOT, require, serve
 
 from perf.server import CHROMIUM, free_port, stop_server, wait_healthy
@@ -60,17 +60,20 @@ def renamed_sample(folder: Path, extract_id: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def replicas(tmp_path_factory):
+def replicas(tmp_path_factory, postgres):
     work = tmp_path_factory.mktemp("replicas")
     root = work / "root"
     install(SAMPLE, root, "unit-seed42-2026-10-31")
     trails, servers = [], []
     nginx = None
+    records = postgres.create("replicas")  # several servers keep their decisions in one PostgreSQL database
     try:
         for n in range(2):
             trail = work / f"audit-{n}.jsonl"
             settings = work / f"settings-{n}.toml"
-            settings.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{trail}"\n')
+            settings.write_text(
+                f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{trail}"\n\n[decisions]\nurl = "{records}"\n'
+            )
             server = serve(root, env={"UNITLOAD_SETTINGS": str(settings)})
             servers.append((server, next(server)))
             trails.append(trail)
@@ -89,16 +92,18 @@ def replicas(tmp_path_factory):
             server.close()
 
 
-def visit(tab, url: str, agent: str) -> str:  # noqa: F811
-    """Open the Data & definitions page (no charts to draw) as one user: the tab sends the user's agent (it
-    picks the replica) on every request of the visit, the page's and its socket's. The extract id in the
-    sidebar."""
+def visit(tab, url: str, agent: str, path: str = "data", then=None) -> str:  # noqa: F811
+    """Open a page (by default Data & definitions: no charts to draw) as one user: the tab sends the user's agent
+    (it picks the replica) on every request of the visit, the page's and its socket's, and of `then(tab)`, what
+    the user does there. The extract id in the sidebar."""
     devtools = tab.context.new_cdp_session(tab)
     try:
         devtools.send("Network.setUserAgentOverride", {"userAgent": agent})  # for as long as it is attached
-        tab.goto(f"{url}/data")
+        tab.goto(f"{url}/{path}")
         tab.wait_for_selector("h1", timeout=WAIT)
         wait_idle(tab)
+        if then is not None:
+            then(tab)
         return tab.locator("[data-testid=stSidebar] strong").first.inner_text()
     finally:
         devtools.detach()
@@ -126,3 +131,30 @@ def test_two_replicas_share_one_extract_root_and_both_follow_a_promotion(replica
     # no restart: one user on each replica sees the promotion there
     one_each = {n: agent for agent, (n, _) in first.items()}
     assert {n: replica_of(agent) for n, agent in one_each.items()} == {0: (0, "unit-2026-11"), 1: (1, "unit-2026-11")}
+
+
+def test_a_decision_recorded_on_one_replica_is_seen_on_the_other(replicas, tab):  # noqa: F811
+    url, _, trails = replicas
+
+    def served_by(agent: str) -> int:
+        before = [len(audit.read(trail)) for trail in trails]
+        visit(tab, url, agent)
+        return next(n for n, (t, c) in enumerate(zip(trails, before, strict=True)) if len(audit.read(t)) > c)
+
+    agents = {}
+    for n in range(12):
+        agents.setdefault(served_by(f"unitload-decider-{n}"), f"unitload-decider-{n}")
+    assert set(agents) == {0, 1}, "nginx sent every user to one replica"
+    said = []
+    visit(
+        tab,
+        url,
+        agents[0],
+        "cases?case=C000836",
+        lambda page: said.append(record_decision(page, "Record a decision on case C000836", "Progress", "P1019")),
+    )
+    assert "Recorded decision 1: progress the case (C000836)" in said[0]
+    seen = []
+    visit(tab, url, agents[1], "decisions", lambda page: seen.append(dict(zip(
+        page.locator("[data-testid=stMetricLabel]").all_inner_texts(), metrics(page, 5), strict=True))))  # fmt: skip
+    assert seen[0]["Open"] == "1"  # recorded on replica 0, read from the shared store on replica 1

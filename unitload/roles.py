@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ALL_PAGES = frozenset(
-    {"overview.py", "workload.py", "cases.py", "forensics.py", "supervision.py", "planner.py", "data_definitions.py"}
+    {
+        "overview.py",
+        "decisions.py",
+        "workload.py",
+        "cases.py",
+        "forensics.py",
+        "supervision.py",
+        "planner.py",
+        "data_definitions.py",
+    }
 )
 
 

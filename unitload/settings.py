@@ -223,6 +223,7 @@ class AlertRules(_Section):
     long_term_absent_holding_cases: bool = True  # a long-term absent officer still holding cases
     welfare_contact_overdue: bool = True  # a long-term absent officer without a welfare contact in time
     urgent_forensic_days: int = Field(default=90, ge=0)  # an urgent forensic item waiting longer
+    decision_overdue: bool = True  # a decision past its due day: its owner's line manager and the inspector above
 
 
 class Notify(_Section):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from unitload.settings import Audit
 
-EVENTS = ("view", "export", "pack", "link", "message")  # every one but view is a disclosure
+EVENTS = ("view", "export", "pack", "link", "message", "decision")  # all but view and decision: disclosures
 FIELDS = ("time", "event", "subject", "role", "page", "filters", "extract", "rows", "what", "seconds")
 
 FREE_BYTES = 1 << 20  # a trail whose disk has less room than this is not written to: pages show no data

@@ -11,12 +11,23 @@
 - `share`: the Copy link box and links to other views;
 - `text`: data text shown literally inside Markdown;
 - `exports`: tables with their audited downloads, and the monthly pack;
-- `page`: `PageContext`, what a figure page starts from.
+- `page`: `PageContext`, what a figure page starts from;
+- `decisions`: recording a decision (line managers, checked on the server), an item's decision beside it.
 
 Pages import this package (`from unitload import app`) and use the names below.
 """
 
 from unitload.app.cache import clear_queries, plan, prefetch, projected, proposal, query
+from unitload.app.decisions import (
+    decision_form_for_list,
+    decision_panel,
+    decisions_opening,
+    decisions_visible,
+    may_record,
+    status_words,
+    with_decision,
+    with_status_words,
+)
 from unitload.app.environment import ICON, Loaded
 from unitload.app.exports import downloads, monthly_pack_maker, table
 from unitload.app.filters import names_visible, notice_unknown, sidebar_filters, with_names
@@ -30,6 +41,14 @@ from unitload.app.view import Filters
 
 __all__ = [
     "ICON",
+    "decision_form_for_list",
+    "decision_panel",
+    "decisions_opening",
+    "decisions_visible",
+    "may_record",
+    "status_words",
+    "with_decision",
+    "with_status_words",
     "Filters",
     "Loaded",
     "PageContext",

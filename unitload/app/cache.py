@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from queries import run_query
+from queries.catalogue import load_query
 from unitload.extract.db import Source
 from unitload.planning.planner import Outcome, Proposed, edited, evaluate, projection, rebalance_moves
 from unitload.planning.scenario import parse
@@ -22,9 +23,13 @@ from unitload.planning.scenario import parse
 QUERY_CACHE = 256  # query results kept, across users and extracts
 
 
-def source_key(source: Source) -> tuple:
-    """What a result of `source` depends on besides its parameters: extract, scope and settings."""
-    return source.extract.extract_id, source.schema, source.settings.fingerprint()
+def source_key(source: Source, name: str = "") -> tuple:
+    """What a result of `source` depends on besides its parameters: extract, scope and settings, and for a query
+    that reads decisions, the version of the decisions (a decision recorded shows on the next run)."""
+    key = (source.extract.extract_id, source.schema, source.settings.fingerprint())
+    if name and "decisions" in load_query(name).sql and source.decisions is not None:
+        key += source.decisions.version
+    return key
 
 
 # A resource cache: results are handed out as they are, not pickled and unpickled on every use (a
@@ -49,7 +54,7 @@ _done: OrderedDict[tuple, None] = OrderedDict()  # the most recent keys computed
 
 def query(source: Source, name: str, **params) -> pl.DataFrame:
     """A named query's result, cached per extract, scope, settings and parameters."""
-    key, ordered = source_key(source), tuple(sorted(params.items()))
+    key, ordered = source_key(source, name), tuple(sorted(params.items()))
     try:
         return _cached_query(source, key, name, ordered)
     finally:
@@ -77,10 +82,9 @@ def prefetch(source: Source, *calls: tuple[str, dict]) -> None:
     with the same name and parameters takes the started result (or its error). A query computed
     recently (so in the cache) is not started.
     """
-    key = source_key(source)
     with _lock:
         for name, params in calls:
-            at = (key, name, repr(tuple(sorted(params.items()))))
+            at = (source_key(source, name), name, repr(tuple(sorted(params.items()))))
             if at not in _started and at not in _done:
                 _started[at] = _workers.submit(run_query, source, name, **params)
         while len(_started) > 4 * QUERY_CACHE:  # pages that stopped before reading what they started

@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from queries import build_snapshots
 from queries.derived import attach
 from unitload.app.text import escaped
-from unitload.extract.db import Database, Source
+from unitload.decisions.ledger import read
+from unitload.extract.db import Database, Recorded, Source
 from unitload.extract.findings import Finding, has_errors
 from unitload.extract.folder import ExtractError, open_extract
 from unitload.extract.validate import validate
 from unitload.settings import Engine, Settings, SettingsError, load_settings
+from unitload.store import Store, StoreError, open_store, store_url
 
 HERE = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATA = HERE / "sample_data" / "unit"
@@ -108,6 +111,26 @@ def _let_go() -> None:
     gc.unfreeze()
     st.cache_resource.clear()
     gc.collect()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _store(url: str) -> Store:
+    return open_store(url)
+
+
+def records() -> Store:
+    """The store of the product's own records (decisions): `[decisions] url`, else beside the served data.
+    Raises StoreError when it cannot be opened (a database server down)."""
+    return _store(store_url(settings().decisions.url, data_path()))
+
+
+def decisions_now() -> tuple[Recorded | None, str]:
+    """The decisions recorded by now (read again only when one was recorded since), and why they could not be
+    read, if they could not: the figures are drawn without them, and the page says so."""
+    try:
+        return read(records()), ""
+    except (StoreError, SQLAlchemyError) as exc:
+        return None, str(getattr(exc, "orig", None) or exc).splitlines()[0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -12,7 +12,7 @@ import streamlit as st
 from unitload.access.scope import Scope
 from unitload.access.views import scoped_source
 from unitload.app.choice import Choice, choice, extract_folders
-from unitload.app.environment import Loaded, open_folder
+from unitload.app.environment import Loaded, decisions_now, open_folder
 from unitload.app.text import escaped
 from unitload.app.view import Filters
 
@@ -80,7 +80,10 @@ def scoped(base: Loaded, scope: Scope) -> Loaded:
     findings = base.findings
     if not (scope.names and scope.teams is None):
         findings = tuple(dataclasses.replace(f, examples=()) for f in findings)
-    return Loaded(scoped_source(base.source, scope), findings, base.problem)
+    decisions, unread = decisions_now()
+    if unread:
+        st.warning(f"Decisions cannot be read now ({escaped(unread)}); figures are shown without them.")
+    return Loaded(scoped_source(base.source, scope).with_decisions(decisions), findings, base.problem)
 
 
 def pin_extract(current: Loaded) -> None:

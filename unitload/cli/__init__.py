@@ -3,13 +3,14 @@
 - `common`: the Typer app, the options most commands take, and the checks of their values;
 - `extracts`: query, validate, generate, import, promote;
 - `review`: report, plan, notify;
+- `decisions`: decide, decisions (DATA_CONTRACT.md section 6);
 - `speed`: bench, load;
 - `failures`: how a command stops (one line, exit code 2).
 """
 
 from __future__ import annotations
 
-from unitload.cli import extracts, review, speed  # noqa: F401 - each module registers its commands
+from unitload.cli import decisions, extracts, review, speed  # noqa: F401 - each module registers its commands
 from unitload.cli.common import FORMATS, UsageError, app
 
 __all__ = ["FORMATS", "UsageError", "app", "main"]

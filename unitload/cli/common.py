@@ -31,7 +31,8 @@ class UsageError(ValueError):
 
 
 def readable(data: Path, settings: Path | None, show: bool = False):
-    """The extract bound with the settings, or a UsageError when a table cannot be read (`show`: each why)."""
+    """The extract bound with the settings and the decisions of its store, or a UsageError when a table cannot
+    be read (`show`: each why)."""
     from unitload.extract.db import open_source
     from unitload.settings import load_settings
 
@@ -40,7 +41,15 @@ def readable(data: Path, settings: Path | None, show: bool = False):
         for finding in source.structure if show else ():
             typer.echo(finding.line(), err=True)
         raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
-    return source
+    return source.with_decisions(kept_decisions(source, data))
+
+
+def kept_decisions(source, data: Path):
+    """The decisions of the extract's store (`[decisions] url`, else beside the extracts), if one is kept."""
+    from unitload.decisions.ledger import read_if_kept
+    from unitload.store import store_url
+
+    return read_if_kept(store_url(source.settings.decisions.url, data))
 
 
 def no_day(source, data: Path) -> str:

@@ -51,9 +51,11 @@ def one_line(text: str) -> str:
 def _known_errors() -> tuple[type[Exception], ...]:
     """The errors a command stops with in one line (their modules are loaded when a command raised them)."""
     from queries.catalogue import QueryError
+    from unitload.decisions.checks import DecisionError
     from unitload.extract.folder import ExtractError
     from unitload.importing.errors import MappingError, SourceError
     from unitload.planning.scenario import ScenarioError
     from unitload.settings import SettingsError
+    from unitload.store import StoreError
 
-    return ExtractError, SettingsError, QueryError, ScenarioError, MappingError, SourceError
+    return ExtractError, SettingsError, QueryError, ScenarioError, MappingError, SourceError, DecisionError, StoreError

@@ -119,7 +119,7 @@ def notify(
         Path | None, typer.Option("--dry-run", help="Write the messages as .eml files here; send nothing.")
     ] = None,
 ) -> None:
-    """Email each recipient of the settings' [notify] their monthly digest and the alerts first met.
+    """Email each recipient of the settings' notify section their monthly digest and the alerts newly met.
 
     Meant to run daily (docs/notify.md). Exit code 1 when a message could not be sent; it is tried
     again on the next run.

@@ -6,6 +6,7 @@ from __future__ import annotations
 # every value is a bound parameter. ruff's S608 cannot tell the two apart.
 # ruff: noqa: S608
 import atexit
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -36,6 +37,14 @@ def ident(name: str) -> str:
 def literal(text: str) -> str:
     """A SQL string literal for a file path found on disk (views cannot take parameters)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The decisions of a store as one Arrow table, and a version that changes whenever one is recorded."""
+
+    table: object  # pyarrow.Table, the columns of unitload.store.tables.decisions
+    version: tuple[int, int]  # (count, greatest decision_id)
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,9 @@ class Source:
     schema: str
     structure: list[Finding] = field(default_factory=list)
     present: frozenset[str] = frozenset()
+    # the product's decisions (DATA_CONTRACT.md section 6), read from its store: the `decisions` relation the
+    # queries that read decisions see (unitload.decisions.ledger); None: none recorded
+    decisions: Recorded | None = None
 
     @property
     def usable(self) -> bool:
@@ -154,7 +166,11 @@ class Source:
 
     def within(self, schema: str) -> Source:
         """This extract as the views of another schema of the same database give it (a scope)."""
-        return Source(self.db, self.extract, self.settings, schema, self.structure, self.present)
+        return Source(self.db, self.extract, self.settings, schema, self.structure, self.present, self.decisions)
+
+    def with_decisions(self, decisions: Recorded | None) -> Source:
+        """This extract with the decisions read from the store now (a run's, a command's)."""
+        return dataclasses.replace(self, decisions=decisions)
 
     def hold_in_memory(self) -> None:
         """Copy the tables marked `in_memory` from their Parquet files into memory once; point their views

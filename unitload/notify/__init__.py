@@ -25,6 +25,7 @@ from pathlib import Path
 from unitload.access import audit
 from unitload.access.scope import role_scope
 from unitload.access.views import scoped_source
+from unitload.decisions.ledger import read
 from unitload.extract.db import Source
 from unitload.months import month_end
 from unitload.notify.content import Breach, breaches, digest, supervisor_chains
@@ -43,7 +44,8 @@ from unitload.store import Store
 
 LINE_MANAGEMENT = "supervision.py"  # a role that opens this page manages people: it gets alerts
 RULES = ("inherited_unprogressed", "case_unprogressed", "long_term_absent_holding_cases")
-RULES += ("welfare_contact_overdue", "urgent_forensic")
+RULES += ("welfare_contact_overdue", "urgent_forensic", "decision_overdue")
+ESCALATION = 2  # an overdue decision goes this far up from its owner: their line manager and the inspector above
 
 
 @dataclass
@@ -79,6 +81,7 @@ def run(
     """Send (or, with `dry_run`, write as .eml files) every digest and alert due on `as_of`."""
     now = now or dt.datetime.now(dt.UTC)
     state, report = State(store), Report()
+    source = source.with_decisions(read(store))  # the decisions of the same store: digests and escalations
     try:
         with nullcontext() if dry_run is not None else state.locked(now):
             mailer = mailer or Mailer(settings.notify, dry_run, None if dry_run else credentials())
@@ -101,7 +104,7 @@ def _recipient(source, settings, as_of, state: State, mailer, report: Report, ad
     first = state.is_new(who) if dry_run is not None else state.first_run(who, now)
     due = digest_month_end(as_of)
     if dry_run is not None or state.claim_digest(who, due, now):
-        made = digest(scoped, scope, settings, due)
+        made = digest(scoped, scope, settings, due, recipient.officer_id)
         subject, text, page = digest_message(made, scope, source.extract.extract_id)
         sent = False
         try:
@@ -115,11 +118,7 @@ def _recipient(source, settings, as_of, state: State, mailer, report: Report, ad
     if LINE_MANAGEMENT not in scope.pages:
         return
     chains = supervisor_chains(source)
-    found = [
-        b
-        for b in breaches(scoped, scope, settings, as_of)
-        if recipient.officer_id is None or recipient.officer_id in chains.get(b.officer_id or "", set())
-    ]
+    found = [b for b in breaches(scoped, scope, settings, as_of) if responsible(recipient.officer_id, b, chains)]
     new = _new(state, who, found, now, dry_run is not None, first)
     if not new:
         return
@@ -137,6 +136,15 @@ def _recipient(source, settings, as_of, state: State, mailer, report: Report, ad
     if sent:
         codes = [c for b in new for c in b.line.codes]
         _record(settings, source, scope, who, ("alert", as_of), codes, len({b.item for b in new}))
+
+
+def responsible(officer_id: str | None, breach: Breach, chains: dict[str, list[str]]) -> bool:
+    """Whether a recipient (their own officer id; None: all in their scope) is told of `breach`: above its
+    officer in the supervisor chain; for an overdue decision, its owner's line manager or the inspector above."""
+    if officer_id is None:
+        return True
+    above = chains.get(breach.officer_id or "", [])
+    return officer_id in (above[:ESCALATION] if breach.rule == "decision_overdue" else above)
 
 
 def _new(state: State, who: str, found: list[Breach], now: dt.datetime, dry: bool, first: bool) -> list[Breach]:

@@ -23,6 +23,7 @@ import polars as pl
 from queries import run_query
 from unitload.access.names import labelled
 from unitload.access.scope import Scope
+from unitload.decisions.actions import BY_NAME
 from unitload.extract.db import Source
 from unitload.months import month_label
 from unitload.output.plain import one_line
@@ -51,6 +52,7 @@ class Item:
 @dataclass(frozen=True)
 class Digest:
     month_end: dt.date
+    yours: tuple[Item, ...]  # the recipient's own decisions, open or overdue: what they must do
     figures: tuple[tuple[str, str, str], ...]  # label, value, change in words
     items: tuple[Item, ...]  # what leads: the first group, then the most urgent, up to digest_items
     rest: tuple[str, ...]  # one line per reason of the items not shown: "14 more unprogressed cases"
@@ -96,7 +98,9 @@ def view(scope: Scope) -> dict[str, object]:
     return {"teams": list(scope.teams) if scope.teams else None}
 
 
-def digest(source: Source, scope: Scope, settings: Settings, month_end: dt.date) -> Digest:
+def digest(
+    source: Source, scope: Scope, settings: Settings, month_end: dt.date, officer_id: str | None = None
+) -> Digest:
     """The recipient's attention list at `month_end`, and the headline figures with their change."""
     names = officer_labels(source, scope)
     months = run_query(source, "workload_months", as_of=month_end, months=2, **view(scope))
@@ -114,7 +118,32 @@ def digest(source: Source, scope: Scope, settings: Settings, month_end: dt.date)
     rest = Counter(r[0] for r in attention.slice(lead)["reasons"].to_list())
     lines = tuple(counted(code, count) for code, count in sorted(rest.items(), key=lambda kv: -kv[1]))
     link = view_link(settings, source, scope, as_of=month_end)
-    return Digest(month_end, figures, tuple(items), lines, attention.height, link)
+    yours = own_decisions(source, scope, settings, month_end, officer_id)
+    return Digest(month_end, yours, figures, tuple(items), lines, attention.height, link)
+
+
+def own_decisions(source: Source, scope: Scope, settings: Settings, day: dt.date, officer_id: str | None) -> tuple:
+    """The recipient's own decisions on `day` (they are its owner) that are open or overdue, overdue first."""
+    if officer_id is None:
+        return ()
+    found = run_query(source, "decision_status", as_of=day).filter(
+        pl.col("latest") & (pl.col("owner_id") == officer_id) & pl.col("status").is_in(["overdue", "open"])
+    )
+    found = found.sort(pl.col("status") != "overdue", "due_on")
+    return tuple(_decision_item(row, settings, source, scope, day) for row in found.iter_rows(named=True))
+
+
+def _decision_item(row: dict, settings: Settings, source: Source, scope: Scope, day: dt.date) -> Item:
+    """A decision as a message's line: its item, what is to be done, by when, and how late."""
+    case = row["item"] == "case"
+    key = row["case_id"] if case else row["officer_id"]
+    what = BY_NAME[row["action"]].label.lower() + (f" to {row['to_officer']}" if row["to_officer"] else "")
+    late = f"OVERDUE by {row['days_overdue']} days" if row["status"] == "overdue" else "open"
+    link = view_link(
+        settings, source, scope, "cases" if case else "workload", as_of=day, **{"case" if case else "officer": key}
+    )
+    title = f"{'Case' if case else 'Officer'} {key}"
+    return Item((key,), title, f"{what}, due {row['due_on']:%d %b %Y}", f"{late} (decision {row['decision_id']})", link)
 
 
 def _digest_item(row: dict, settings: Settings, source: Source, scope: Scope, month_end: dt.date) -> Item:
@@ -206,7 +235,20 @@ def breaches(source: Source, scope: Scope, settings: Settings, as_of: dt.date) -
                 view_link(settings, source, scope, "cases", as_of=as_of, case=row["case_id"]),
             )
             found.append(Breach("urgent_forensic", row["exhibit_id"], row["officer_id"], line))
-    return found
+    decided = run_query(source, "decision_status", as_of=as_of).filter(pl.col("latest"))
+    if rules.decision_overdue:  # told to the owner's line manager and the inspector above (notify.__init__)
+        for row in decided.filter(pl.col("status") == "overdue").iter_rows(named=True):
+            line = _decision_item(row, settings, source, scope, as_of)
+            line = Item(line.codes, line.title, f"decision overdue: {line.reasons}", line.detail, line.link)
+            found.append(Breach("decision_overdue", f"decision {row['decision_id']}", row["owner_id"], line))
+    return held_back(found, decided)
+
+
+def held_back(found: list[Breach], decided: pl.DataFrame) -> list[Breach]:
+    """The breaches without those of an item whose decision is to accept it, until its review day (accepted)."""
+    accepted = decided.filter(pl.col("status") == "accepted")
+    held = set(accepted["case_id"].drop_nulls()) | set(accepted["officer_id"].drop_nulls())
+    return [b for b in found if b.rule == "urgent_forensic" or b.item not in held]
 
 
 def _left(source: Source) -> dict[str, dt.date]:
@@ -218,8 +260,8 @@ def _left(source: Source) -> dict[str, dt.date]:
         cur.close()
 
 
-def supervisor_chains(source: Source) -> dict[str, set[str]]:
-    """Officer id -> every officer above them through supervisor_id (the whole extract; ids only)."""
+def supervisor_chains(source: Source) -> dict[str, list[str]]:
+    """Officer id -> every officer above them through supervisor_id, nearest first (the whole extract; ids only)."""
     cur = source.cursor()
     try:
         above = dict(cur.execute("select officer_id, supervisor_id from officers").fetchall())
@@ -227,9 +269,9 @@ def supervisor_chains(source: Source) -> dict[str, set[str]]:
         cur.close()
     chains = {}
     for officer in above:
-        seen, at = set(), above.get(officer)
+        seen, at = [], above.get(officer)
         while at is not None and at not in seen:
-            seen.add(at)
+            seen.append(at)
             at = above.get(at)
         chains[officer] = seen
     return chains

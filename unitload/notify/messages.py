@@ -58,13 +58,21 @@ def digest_message(digest: Digest, scope: Scope, extract_id: str) -> tuple[str, 
         if count > len(digest.items)
         else f"Needs your decision ({count}):"
     )
-    lines = [intro, "", "Headline figures (change on the month end before):", *(f"- {f}" for f in figures), ""]
+    lines = [intro, ""]
+    if digest.yours:  # what the recipient must do comes first
+        late = sum(1 for i in digest.yours if i.detail.startswith("OVERDUE"))
+        lines += [f"Your decisions to carry out ({late} overdue, {len(digest.yours) - late} open):"]
+        lines += [*_item_lines(digest.yours), ""]
+    lines += ["Headline figures (change on the month end before):", *(f"- {f}" for f in figures), ""]
     lines += [lead if count else "Nothing in your view needs a decision this month."]
     lines += _item_lines(digest.items)
     if digest.rest:
         lines += ["", "And the rest:", *(f"- {line}" for line in digest.rest)]
     lines += ["", f"The full list in the dashboard: {digest.link}"]
-    body = [f"<p>{_e(intro)}</p>", "<h2>Headline figures</h2>", "<table>"]
+    body = [f"<p>{_e(intro)}</p>"]
+    if digest.yours:
+        body += ["<h2>Your decisions to carry out</h2>", _item_html(digest.yours)]
+    body += ["<h2>Headline figures</h2>", "<table>"]
     body += ["<tr><th scope='col'>Figure</th><th scope='col'>Value</th><th scope='col'>Change</th></tr>"]
     body += [f"<tr><td>{_e(label)}</td><td>{_e(v)}</td><td>{_e(c or '—')}</td></tr>" for label, v, c in digest.figures]
     nothing = "<p>Nothing in your view needs a decision this month.</p>"

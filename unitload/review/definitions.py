@@ -152,7 +152,18 @@ def definitions(settings: Settings) -> list[Definition]:
             "overloaded, or overloaded at consecutive month ends. First come the items with an inherited unprogressed "
             "case, a long-term absent holder, or a long-term absent officer holding cases, and any part-timer at a "
             "full load who holds such a case; then the rest, each group by its most urgent reason. A short absence "
-            "is never a reason on its own.",
+            "is never a reason on its own. Within each group, an item whose decision is overdue comes first "
+            "(reason: decision overdue); an item meeting no other reason is not listed, whatever its decision.",
+        ),
+        Definition(
+            "decision status",
+            "An item's decision on D is its latest (greatest day decided, then greatest decision id). It is done "
+            "when its event falls on a day from the day decided to D: reallocate, an assignment of the case to the "
+            "officer named starts; progress, a progressing action; review, a supervisory review; close, the case "
+            "closes; welfare contact, supervise, action plan, a welfare check, a monthly supervision or an action "
+            "plan opened is recorded; reduce load, on D the officer holds no open case or is not overloaded. "
+            "Accept is accepted until its review day, then review due. Otherwise overdue after its due day, else "
+            "open.",
         ),
         Definition(
             "supervision overdue",

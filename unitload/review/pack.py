@@ -21,6 +21,7 @@ from unitload.access.names import labelled
 from unitload.charts import cases as case_charts
 from unitload.charts import forensics as forensic_charts
 from unitload.charts import workload as charts
+from unitload.decisions.actions import BY_NAME as ACTIONS
 from unitload.extract.columns import heading
 from unitload.extract.db import Source
 from unitload.months import months_spanned
@@ -28,6 +29,7 @@ from unitload.output.plain import one_line
 from unitload.planning.forecast import littles_law, monte_carlo
 from unitload.review import headline
 from unitload.review.definitions import definitions
+from unitload.review.reasons import in_words
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def monthly_pack(
     now = months.row(-1, named=True)
     before = months.row(-2, named=True) if months.height > 1 else {}
     attention = label(query("attention_list"))
+    decisions = label(query("decision_status").filter(pl.col("latest")), "owner_id", "owner")
     officers = label(query("workload_officers"), "officer_id", "label")
     officers = officers.filter((pl.col("as_of") == as_of) & pl.col("caseholder"))
     cases = query("case_ageing")
@@ -86,11 +89,12 @@ def monthly_pack(
                     "case_id",
                     "officer",
                     "team",
-                    pl.col("reasons").list.join("; "),
+                    pl.col("reasons").map_elements(in_words, return_dtype=pl.String),
                     pl.col("detail").alias("why, in words"),
                 )
             ),
         ),
+        _section("Decisions", _decisions(decisions, as_of)),
         _section("Trend over the last 24 month ends", _figure(charts.trend(months))),
         _section(
             "Officer workload",
@@ -135,7 +139,7 @@ def monthly_pack(
     ]
     title = f"Monthly workload pack, {as_of:%B %Y}"
     extract = source.extract
-    shown = attention.height + officers.height + cases.height + bands.height + oldest.height
+    shown = attention.height + officers.height + cases.height + bands.height + oldest.height + decisions.height
     return Pack(
         rows=shown,
         html=f"""<!doctype html>
@@ -164,6 +168,36 @@ figures as of {as_of:%d %B %Y}; {html.escape(scope_label(units, teams))}.{_expor
 </body></html>
 """,
     )
+
+
+def _decisions(decisions: pl.DataFrame, as_of: dt.date) -> str:
+    """The decisions in force on the day: counts by status, then every one still to do (overdue first)."""
+    if decisions.is_empty():
+        return _paragraph("No decision has been recorded on an item of this view by this day.")
+    month = as_of.replace(day=1)
+    done = decisions.filter((pl.col("status") == "done") & (pl.col("done_on") >= month)).height
+    count = {s: decisions.filter(pl.col("status") == s).height for s in ("overdue", "open", "review_due", "accepted")}
+    said = (
+        f"On {as_of:%d %B %Y}: {count['overdue']} overdue, {count['open']} open, {done} done this month, "
+        f"{count['review_due']} due a review, {count['accepted']} accepted."
+    )
+    waiting = decisions.filter(pl.col("status").is_in(["overdue", "open", "review_due"])).sort(
+        pl.col("status") != "overdue", "due_on"
+    )
+    words = {name: action.label.lower() for name, action in ACTIONS.items()}
+    shown = waiting.select(
+        "decision_id",
+        "item",
+        pl.coalesce("case_id", "officer_id").alias("item_id"),
+        pl.col("action").replace_strict(words, default=pl.col("action")),
+        "owner",
+        "due_on",
+        pl.when(pl.col("status") == "overdue")
+        .then(pl.format("OVERDUE by {} days", "days_overdue"))
+        .otherwise(pl.col("status").str.replace("_", " "))
+        .alias("status"),
+    )
+    return _paragraph(said) + (table_html(shown) if shown.height else "")
 
 
 def _export(export: str) -> str:

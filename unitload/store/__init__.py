@@ -48,9 +48,14 @@ class Store:
 
 def data_home(data: Path) -> Path:
     """Where a deployment's own records live by default: beside its extracts. For an extract folder (it holds
-    manifest.json), the folder holding it; for a folder of extracts or a data root of `promote`, that folder."""
+    manifest.json), the folder holding it, or the data root of `promote` that holds it (in its extracts/); for a
+    folder of extracts or a data root, that folder."""
     data = Path(data).resolve()
-    return data.parent if (data / MANIFEST).exists() else data
+    if not (data / MANIFEST).exists():
+        return data
+    holder = data.parent
+    promoted = holder.name == "extracts" and (holder.parent / "current").is_symlink()
+    return holder.parent if promoted else holder
 
 
 def store_url(configured: str, data: Path) -> str:

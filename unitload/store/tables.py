@@ -40,3 +40,49 @@ notify_lock = sa.Table(  # one notify run at a time, whichever server runs it (u
     sa.Column("holder", sa.String(64), nullable=False),
     sa.Column("until", Time, nullable=False),
 )
+
+# DATA_CONTRACT.md section 6: decisions on attention items. Append-only: a correction is a new decision on the same
+# item; the migration adds triggers that refuse any UPDATE or DELETE.
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("decision_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("item", sa.String(8), nullable=False),  # officer or case
+    sa.Column("officer_id", sa.String(128)),  # officer items
+    sa.Column("case_id", sa.String(128)),  # case items
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("to_officer", sa.String(128)),  # reallocate only
+    sa.Column("owner_id", sa.String(128), nullable=False),
+    sa.Column("decided_on", sa.Date, nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("decided_by", sa.String(200), nullable=False),
+    sa.Column("note", sa.String(500)),
+    sa.Column("recorded_at", Time, nullable=False),
+    sa.CheckConstraint("item in ('officer', 'case')", name="decisions_item"),
+    sa.CheckConstraint("due_on >= decided_on", name="decisions_due_after_decided"),
+    sa.Index("decisions_by_case", "case_id"),
+    sa.Index("decisions_by_officer", "officer_id"),
+    sqlite_autoincrement=True,
+)
+
+
+def decisions_arrow_schema():
+    """The decisions table as the queries read it (an Arrow table registered as `decisions`)."""
+    import pyarrow as pa  # here: opening a store for notify or a decision needs no Arrow
+
+    return pa.schema(
+        [
+            ("decision_id", pa.int64()),
+            ("item", pa.string()),
+            ("officer_id", pa.string()),
+            ("case_id", pa.string()),
+            ("action", pa.string()),
+            ("to_officer", pa.string()),
+            ("owner_id", pa.string()),
+            ("decided_on", pa.date32()),
+            ("due_on", pa.date32()),
+            ("decided_by", pa.string()),
+            ("note", pa.string()),
+            ("recorded_at", pa.timestamp("us", tz="UTC")),
+        ]
+    )

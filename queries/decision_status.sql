@@ -1,0 +1,145 @@
+-- purpose: Every decision recorded on an attention item with decided_on on or before the as-of day D, and its
+--   status on D (DATA_CONTRACT.md section 6), taken from the extract, not from anyone's say-so. An event is one
+--   on a day from decided_on to D, whatever the item's state that day: reallocate is done when an assignment of
+--   the case to to_officer starts on an event day; progress, review, close when a progressing action, a
+--   supervisory review or the case's closing falls on one; welfare_contact, supervise, action_plan when a
+--   welfare_check, monthly_supervision or action_plan_opened row does; reduce_load when on D the officer holds
+--   no open case, or is in post with a load that is not null and not overloaded; accept never (accepted until
+--   due_on, then review_due). Otherwise overdue when D > due_on, else open. The decisions are the store's,
+--   read as the relation `decisions`; an item's decision on D is its latest (greatest decided_on, then
+--   greatest decision_id).
+-- grain: one row per decision with decided_on <= $as_of whose item the extract (in the user's scope) holds
+-- uses: officer_load, case_progress
+-- parameters:
+--   $as_of                DATE      the as-of day D
+--   $progressing_actions  VARCHAR[] action types that count as progress
+-- columns:
+--   decision_id   increasing in the order decisions were recorded
+--   item          officer or case
+--   officer_id    the officer (officer items); null for a case
+--   case_id       the case (case items); null for an officer
+--   action        reallocate, progress, review, close, welfare_contact, supervise, action_plan, reduce_load
+--                 or accept
+--   to_officer    the officer to reallocate to (reallocate only)
+--   owner_id      the officer who must do it
+--   decided_on    the day of the figures the decision was taken on
+--   due_on        the day it is due (for accept: the day to review it)
+--   decided_by    who decided
+--   status        done, open, overdue, accepted or review_due on D
+--   done_on       the earliest event day that did it (null for reduce_load, accept and every other status)
+--   days_overdue  D - due_on when overdue; null otherwise
+--   latest        this is the item's decision on D (a later one supersedes it otherwise)
+--   note          the decider's note (never shown to roles without names)
+--   recorded_at   when it was recorded
+with
+made as (
+    select d.*
+    from decisions as d
+    where d.decided_on <= $as_of
+        and (
+            (d.item = 'case' and d.case_id in (select case_id from cases))
+            or (d.item = 'officer' and d.officer_id in (select officer_id from officers))
+        )
+),
+
+reallocated as (
+    select m.decision_id, min(a.assigned_from) as event_on
+    from made as m
+    join assignments as a on a.case_id = m.case_id and a.officer_id = m.to_officer
+    where m.action = 'reallocate' and a.assigned_from between m.decided_on and $as_of
+    group by m.decision_id
+),
+
+acted as (
+    select m.decision_id, min(x.action_on) as event_on
+    from made as m
+    join actions as x on x.case_id = m.case_id
+    where x.action_on between m.decided_on and $as_of
+        and (
+            (m.action = 'progress' and list_contains($progressing_actions, x.action_type))
+            or (m.action = 'review' and x.action_type = 'supervisory_review')
+        )
+    group by m.decision_id
+),
+
+closed as (
+    select m.decision_id, c.closed_on as event_on
+    from made as m
+    join cases as c on c.case_id = m.case_id
+    where m.action = 'close' and c.closed_on between m.decided_on and $as_of
+),
+
+seen as (
+    select m.decision_id, min(s.held_on) as event_on
+    from made as m
+    join supervision as s on s.officer_id = m.officer_id
+    where s.held_on between m.decided_on and $as_of
+        and s.kind = case m.action
+            when 'welfare_contact' then 'welfare_check'
+            when 'supervise' then 'monthly_supervision'
+            when 'action_plan' then 'action_plan_opened'
+        end
+    group by m.decision_id
+),
+
+held as (
+    -- open cases each officer is in charge of on D, in post or not
+    select officer_id, count(*) as open_cases
+    from case_progress
+    where month_index = 0 and officer_id is not null
+    group by officer_id
+),
+
+reduced as (
+    select m.decision_id
+    from made as m
+    left join held as h on h.officer_id = m.officer_id
+    left join officer_load as o on o.officer_id = m.officer_id and o.month_index = 0
+    where m.action = 'reduce_load'
+        and (coalesce(h.open_cases, 0) = 0 or (o.officer_id is not null and o.load_pct is not null and not o.overloaded))
+),
+
+statused as (
+    select
+        m.*,
+        coalesce(r.event_on, a.event_on, c.event_on, s.event_on) as event_on,
+        case
+            when m.action = 'accept' then case when $as_of <= m.due_on then 'accepted' else 'review_due' end
+            when coalesce(r.event_on, a.event_on, c.event_on, s.event_on) is not null or d.decision_id is not null
+                then 'done'
+            when $as_of > m.due_on then 'overdue'
+            else 'open'
+        end as status
+    from made as m
+    left join reallocated as r on r.decision_id = m.decision_id
+    left join acted as a on a.decision_id = m.decision_id
+    left join closed as c on c.decision_id = m.decision_id
+    left join seen as s on s.decision_id = m.decision_id
+    left join reduced as d on d.decision_id = m.decision_id
+),
+
+final as (
+    select
+        decision_id,
+        item,
+        officer_id,
+        case_id,
+        action,
+        to_officer,
+        owner_id,
+        decided_on,
+        due_on,
+        decided_by,
+        status,
+        case when status = 'done' then event_on end as done_on,
+        case when status = 'overdue' then cast($as_of - due_on as integer) end as days_overdue,
+        row_number() over (
+            partition by item, coalesce(case_id, officer_id) order by decided_on desc, decision_id desc
+        ) = 1 as latest,
+        note,
+        recorded_at
+    from statused
+)
+
+select * from final
+order by decision_id
