@@ -49,6 +49,7 @@ class NamedQuery:
     columns: tuple[str, ...]  # output columns, in order, as the header names them
     uses: tuple[str, ...] = ()  # named queries this one reads as CTEs of the same name
     own_parameters: tuple[str, ...] = ()  # the `$names` in this file itself, as its header lists them
+    every_use: tuple[str, ...] = ()  # the queries it uses, directly or not, each after what it uses
 
 
 # Queries that the app precomputes once per extract (`queries.snapshots`): per-day series for every
@@ -72,11 +73,33 @@ def query_names() -> list[str]:
 
 @functools.cache
 def composed(name: str, snapshotted: frozenset[str] = frozenset()) -> str:
-    """The query's SQL with its used queries as CTEs; those in `snapshotted` read their snapshot table."""
+    """The query's SQL with every query it uses, directly or not, as a CTE of its own, once (those in
+    `snapshotted` read their snapshot table, and what only they use is left out)."""
     own = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    uses = load_query(name).uses
-    bodies = {used: snapshot_read(used) if used in snapshotted else composed(used, snapshotted) for used in uses}
+    uses = _needed(name, snapshotted)
+    bodies = {used: snapshot_read(used) if used in snapshotted else _own(used) for used in uses}
     return _compose(name, own, uses, bodies, inline=snapshotted) if uses else own
+
+
+def _needed(name: str, snapshotted: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Every query `name` uses, directly or through another, each once and after all it uses itself: one CTE
+    each at the top of the statement, so that a query two others use is computed once (attention_list and
+    decision_status both read officer_load). A snapshotted query's own uses are not needed for it."""
+    order: dict[str, None] = {}
+
+    def visit(query: str) -> None:
+        for used in load_query(query).uses:
+            if used not in order:
+                if used not in snapshotted:
+                    visit(used)
+                order[used] = None
+
+    visit(name)
+    return tuple(order)
+
+
+def _own(name: str) -> str:
+    return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def snapshot_table(name: str) -> str:
@@ -102,7 +125,8 @@ def load_query(name: str) -> NamedQuery:
     own = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
     header = _header(own)
     uses = tuple(u.strip() for line in header.get("uses", []) for u in line.split(",") if u.strip())
-    sql = _compose(name, own, uses, {u: load_query(u).sql for u in uses})
+    every = _transitive(uses)
+    sql = _compose(name, own, every, {u: _own(u) for u in every})
     return NamedQuery(
         name=name,
         sql=sql,
@@ -112,7 +136,18 @@ def load_query(name: str) -> NamedQuery:
         columns=tuple(line.split()[0] for line in header.get("columns", []) if line.split()),
         uses=uses,
         own_parameters=parameter_names(own),
+        every_use=every,
     )
+
+
+def _transitive(uses: tuple[str, ...]) -> tuple[str, ...]:
+    """`uses` and what they use, each once, after what it uses (load_query's composition, no snapshots)."""
+    order: dict[str, None] = {}
+    for used in uses:
+        for inner in load_query(used).every_use:
+            order.setdefault(inner, None)
+        order.setdefault(used, None)
+    return tuple(order)
 
 
 def parameter_names(sql: str) -> tuple[str, ...]:

@@ -45,15 +45,20 @@ def extract(build, **changes):
     return build(**tables)
 
 
-def decided(tmp_path, source, *rows, as_of=AS_OF):
-    """The decision_status rows on `as_of` of decisions recorded straight into a store (unchecked: the status rule
-    alone is under test), keyed by decision_id."""
+def with_decisions(tmp_path, source, rows):
+    """`source` with `rows` recorded straight into a store of its own (unchecked: the rules of status and ranking
+    alone are under test); a row names its item as "case:C1", the rest defaults to a progress decision."""
     store = open_store(f"sqlite:///{tmp_path / 'records.sqlite'}")
     for row in rows:
         item, key = row.pop("item").split(":")
         values = {"action": "progress", "owner_id": "S", "decided_on": DECIDED, "due_on": DUE, "decided_by": "x"}
         record(store, Decision(item=item, item_id=key, **(values | row)))
-    frame = run_query(source.with_decisions(read(store)), "decision_status", as_of=as_of)
+    return source.with_decisions(read(store))
+
+
+def decided(tmp_path, source, *rows, as_of=AS_OF):
+    """The decision_status rows on `as_of` of the decisions `rows`, keyed by decision_id."""
+    frame = run_query(with_decisions(tmp_path, source, rows), "decision_status", as_of=as_of)
     return {r["decision_id"]: r for r in frame.to_dicts()}
 
 
@@ -275,13 +280,7 @@ def test_a_refused_decision_writes_nothing_and_says_one_line(build, tmp_path):
 
 def attention(build, tmp_path, *rows, as_of=AS_OF, **changes):
     """attention_list on `as_of` with the decisions `rows` recorded, keyed by the item's id."""
-    source = overloaded(build, **changes)
-    store = open_store(f"sqlite:///{tmp_path / 'records.sqlite'}")
-    for row in rows:
-        item, key = row.pop("item").split(":")
-        values = {"action": "progress", "owner_id": "S", "decided_on": DECIDED, "due_on": DUE, "decided_by": "x"}
-        record(store, Decision(item=item, item_id=key, **(values | row)))
-    frame = run_query(source.with_decisions(read(store)), "attention_list", as_of=as_of)
+    frame = run_query(with_decisions(tmp_path, overloaded(build, **changes), rows), "attention_list", as_of=as_of)
     return {r["case_id"] or r["officer_id"]: r for r in frame.to_dicts()}
 
 

@@ -117,19 +117,3 @@ def test_each_role_sees_only_its_settings_and_nobody_the_recipients(monkeypatch,
     else:
         assert set(shown) >= metrics | {"access", "audit", "engine", "notify"}
         assert shown["notify"]["sender"] == "unitload@force.example" and "recipients" not in shown["notify"]
-
-
-def test_a_team_role_sees_the_metric_settings_but_not_sign_in_audit_or_engine(monkeypatch):
-    from unitload.access.scope import role_scope
-    from unitload.app import signin
-
-    monkeypatch.setattr(signin, "local_scope", lambda access: role_scope("sergeant", "local", ("POLIT-A",)))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
-    at.run()
-    at.switch_page("pages/data_definitions.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    (element,) = at.get("json")
-    shown = json.loads(element.proto.body)
-    assert {"capacity", "progress", "supervision"} <= set(shown)
-    assert not {"access", "audit", "engine"} & set(shown)

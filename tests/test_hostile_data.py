@@ -11,7 +11,7 @@ import openpyxl
 import plotly.graph_objects as go
 import polars as pl
 import pytest
-from conftest import APP_WAIT, D, assign, case, contract, officer
+from conftest import D, assign, case, contract, officer
 
 from unitload.output.formats import inert, to_csv, to_csv_with_header, to_xlsx
 
@@ -183,21 +183,14 @@ def test_a_scenario_nested_past_reason_is_one_line(tmp_path, sample):
 
 
 def test_the_dashboard_serves_the_last_good_extract_beside_a_nested_manifest(tmp_path, sample, monkeypatch):
-    from conftest import ROOT
-    from streamlit.testing.v1 import AppTest
-
-    extracts = tmp_path / "extracts"
     import shutil
 
+    from test_hardening import app_on
+
+    extracts = tmp_path / "extracts"
     shutil.copytree(sample.extract.root, extracts / "october", ignore=shutil.ignore_patterns("derived"))
     nested_manifest_copy(extracts / "november", sample.extract.root)
-    monkeypatch.setenv("UNITLOAD_DATA", str(extracts))
-    settings = tmp_path / "settings.toml"
-    settings.write_text(f'[access]\nlocal_any_data = true\n\n[audit]\npath = "{tmp_path / "audit.jsonl"}"\n')
-    monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = app_on(extracts, monkeypatch, tmp_path)
     assert at.title[0].value == "Monthly workload review"
     at.query_params["scenario"] = '{"name": "x", "changes": ' + NESTED + "}"
     at.query_params["compare"] = NESTED

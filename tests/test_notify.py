@@ -113,6 +113,15 @@ def run(settings: Settings, day: dt.date = AS_OF, data: Path = SAMPLE, **kwargs)
     return notify.run(open_source(data, settings), settings, day, open_store(settings.decisions.url), **kwargs)
 
 
+def dry_digest(tmp_path: Path, address: str, **notify):
+    """The one message a dry run writes for `address` alone (a first run: its digest)."""
+    settings = configured(tmp_path, recipients={address: RECIPIENTS[address]}, **notify)
+    out = tmp_path / "out"
+    run(settings, dry_run=out)
+    (eml,) = out.iterdir()
+    return email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+
+
 def known_since(settings: Settings, inbox) -> None:
     """A first run on a day before the pattern: every recipient becomes known, nothing is past yet."""
     assert run(settings, BEFORE).failed == []
@@ -197,11 +206,7 @@ def test_a_digest_says_what_its_link_shows_in_the_dashboard(tmp_path, address, m
     from unitload.access.scope import role_scope
     from unitload.app import signin
 
-    settings = configured(tmp_path, recipients={address: RECIPIENTS[address]})
-    out = tmp_path / "out"
-    run(settings, dry_run=out)
-    (eml,) = out.iterdir()
-    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    message = dry_digest(tmp_path, address)
     body = text(message)
     link = body.split("The full list in the dashboard: ")[1].split()[0]
     query = dict(p.split("=", 1) for p in link.split("?")[1].split("#")[0].split("&"))
@@ -226,11 +231,7 @@ def test_a_digest_says_what_its_link_shows_in_the_dashboard(tmp_path, address, m
 
 
 def test_a_sergeants_digest_fits_one_screen_and_leads_with_what_needs_a_decision(tmp_path):
-    settings = configured(tmp_path, recipients={SGT_B: RECIPIENTS[SGT_B]})
-    out = tmp_path / "out"
-    run(settings, dry_run=out)
-    (eml,) = out.iterdir()
-    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    message = dry_digest(tmp_path, SGT_B)
     body = text(message)
     assert len(body.splitlines()) <= 60
     assert "First, the 10 of 19 that most need your decision:" in body
