@@ -29,6 +29,7 @@ PAGES = [
     ("cases?case=C000836", "Case progression", 5),  # a link to one case opens its timeline
     ("supervision", "Supervision and welfare", 0),
     ("planner", "Staffing planner", 2),
+    ("decisions", "Decisions", 0),
 ]
 
 

@@ -8,7 +8,7 @@ import shutil
 
 import polars as pl
 import pytest
-from browsing import WAIT, metrics, record_decision, visit, wait_idle
+from browsing import WAIT, metrics, record_decision, violations, visit, wait_idle
 from conftest import ROOT, serve
 from test_browser_security import provider, sign_in  # noqa: F401 - the OpenID Connect provider on loopback
 
@@ -99,6 +99,8 @@ def test_a_decision_is_followed_up_from_the_data_month_after_month(served, brows
         assert "done on 04 Dec 2026" in [c.text_content() for c in history.locator("td").all()]
         tiles = dict(zip(page.locator("[data-testid=stMetricLabel]").all_inner_texts(), metrics(page, 5), strict=True))
         assert (tiles["Done this month"], tiles["Overdue"]) == ("1", "0")
+        page.wait_for_selector(".js-plotly-plot g.trace", timeout=WAIT)  # done by the due day, month by month
+        assert violations(page) == []  # WCAG 2.2 AA on the page with decisions, its tables and its chart
     finally:
         context.close()
 

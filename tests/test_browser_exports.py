@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 VIEWS = ["", "workload", "cases", "forensics", "supervision", "planner", "data", "workload?officer=P1019",
-         "cases?case=C000836"]  # fmt: skip
+         "cases?case=C000836", "decisions"]  # fmt: skip
 
 
 def test_every_page_meets_wcag_2_2_aa_on_a_phone(server, tab):

@@ -128,3 +128,14 @@ def test_a_promoted_extract_keeps_its_records_in_its_data_root(tmp_path):
     install(SAMPLE, root, "unit-seed42-2026-10-31")
     assert data_home(root) == root  # the app serving the root
     assert data_home(current_folder(root)) == root  # a command given the root, which reads its current extract
+
+
+def test_the_store_knows_its_newest_migration():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from unitload.store import HEAD, MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
