@@ -75,6 +75,9 @@ def test_a_decision_is_followed_up_from_the_data_month_after_month(served, brows
     context, page = sign_in(browser, url, "sergeant-b")
     try:
         visit(page, f"{url}/cases?extract=unit-2026-10&case=C000836#case-timeline")
+        page.get_by_text("Record a decision on case C000836").first.click()
+        page.get_by_role("button", name="Record the decision").wait_for(timeout=WAIT)
+        assert violations(page) == []  # the form too: labels, contrast, targets of 24 px (no date field's parts)
         said = record_decision(
             page, "Record a decision on case C000836", "Reallocate", "P1018", to="P1021"
         )  # due: 14 days on

@@ -99,7 +99,8 @@ def test_each_role_sees_only_its_settings_and_nobody_the_recipients(monkeypatch,
     settings = tmp_path / "settings.toml"
     settings.write_text(
         '[notify]\nsender = "unitload@force.example"\n\n[notify.recipients]\n'
-        '"ds.patel@force.example" = { role = "sergeant", teams = ["POLIT-B"], officer_id = "P1018" }\n'
+        '"ds.patel@force.example" = { role = "sergeant", teams = ["POLIT-B"], officer_id = "P1018" }\n\n'
+        '[decisions]\nurl = "postgresql+psycopg://unitload:s3cret@127.0.0.1:9/records"\n'
     )
     monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
     monkeypatch.setattr(signin, "local_scope", lambda access: role_scope(role, "local", teams))
@@ -110,6 +111,7 @@ def test_each_role_sees_only_its_settings_and_nobody_the_recipients(monkeypatch,
     assert not at.exception, [e.value for e in at.exception]
     (element,) = at.get("json")
     assert "ds.patel" not in element.proto.body and "P1018" not in element.proto.body
+    assert "s3cret" not in element.proto.body  # the store's password, never
     shown = json.loads(element.proto.body)
     metrics = {"capacity", "weights", "progress", "forensics", "supervision", "validation"}
     if sections == "metrics":
@@ -117,3 +119,4 @@ def test_each_role_sees_only_its_settings_and_nobody_the_recipients(monkeypatch,
     else:
         assert set(shown) >= metrics | {"access", "audit", "engine", "notify"}
         assert shown["notify"]["sender"] == "unitload@force.example" and "recipients" not in shown["notify"]
+        assert shown["decisions"]["url"] == "postgresql+psycopg://unitload:***@127.0.0.1:9/records"

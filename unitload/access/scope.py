@@ -9,6 +9,7 @@ no page can read past it.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -99,4 +100,10 @@ def visible_settings(settings, scope: Scope) -> dict[str, object]:
     if scope.teams is not None or not scope.names:
         return {k: v for k, v in shown.items() if k in METRIC_SECTIONS}
     shown["notify"] = {k: v for k, v in shown["notify"].items() if k != "recipients"}
+    shown["decisions"] = {"url": _without_password(shown["decisions"]["url"])}
     return shown
+
+
+def _without_password(url: str) -> str:
+    """A database URL as it may be shown: its password replaced by ***."""
+    return re.sub(r"^([a-z0-9+]+://[^:/@]*):[^@]*@", r"\1:***@", url)

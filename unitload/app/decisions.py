@@ -21,6 +21,7 @@ from unitload.app.filters import names_visible
 from unitload.app.frame import audit
 from unitload.app.run import this_run
 from unitload.app.text import escaped
+from unitload.app.widgets import day_box
 from unitload.decisions.actions import BY_NAME, for_item
 from unitload.decisions.checks import NOTE_CHARACTERS, Decision, DecisionError, check
 from unitload.decisions.ledger import record
@@ -93,7 +94,14 @@ def form(source: Source, as_of: dt.date, item: str, items: dict[str, str], key: 
         to = right.selectbox(
             "Reallocate to (reallocate only)", [None, *ids], format_func=lambda o: "—" if o is None else people[o]
         )
-        due = left.date_input("Due (accept: review by)", as_of + dt.timedelta(days=DUE_DAYS), min_value=as_of)
+        due = day_box(
+            left,
+            "Due (accept: review by)",
+            as_of,
+            as_of + dt.timedelta(days=731),
+            as_of + dt.timedelta(days=DUE_DAYS),
+            key=f"{key}_due",
+        )
         note = right.text_input("Note (optional, one line)", max_chars=NOTE_CHARACTERS)
         submitted = st.form_submit_button("Record the decision", type="primary", icon=":material/task_alt:")
     if submitted:

@@ -13,6 +13,7 @@ import streamlit as st
 from unitload.app.cache import proposal, query
 from unitload.app.page import PageContext
 from unitload.app.text import escaped
+from unitload.app.widgets import day_box
 from unitload.extract.schema import OFFICER_ROLES
 from unitload.months import month_end
 from unitload.planning.planner import accepted
@@ -197,17 +198,9 @@ def _first_day(where, label: str, page: PageContext, key: str) -> dt.date | None
 
 
 def day(where, label: str, as_of: dt.date, default: dt.date | None, key: str) -> dt.date | None:
-    """A day from a year before the extract to two years after it, typed or chosen (a box of days: the date
-    field's segments are smaller than WCAG 2.2's 24-pixel targets)."""
-    days = [as_of + dt.timedelta(days=n) for n in range(-365, 2 * 366)]
-    return where.selectbox(
-        label,
-        days,
-        index=None if default is None else days.index(default),
-        format_func=lambda d: f"{d:%a %d %b %Y} ({d.isoformat()})",
-        key=key,
-        placeholder="no end" if default is None else "choose a day",
-    )
+    """A day from a year before the extract to two years after it, typed or chosen (a box of days)."""
+    last = as_of + dt.timedelta(days=2 * 366 - 1)
+    return day_box(where, label, as_of - dt.timedelta(days=365), last, default, key)
 
 
 def absence(who: str, first: dt.date, last: dt.date | None, kind: str, share: float) -> AbsenceChange:
