@@ -85,13 +85,18 @@ def test_as_of_settings_and_params_change_the_result(tmp_path):
         (["query", "officer_load", "--data", SAMPLE, "--param", "overload_pct=high"], "overload_pct"),
         (["query", "officer_load", "--data", SAMPLE, "--format", "xml"], "--format"),
         (["query", "officer_load", "--data", SAMPLE, "--settings", "/no/such.toml"], "cannot read settings"),
+        (["query"], "Missing argument 'name'"),
+        (["query", "officer_load", "--data", SAMPLE, "--bogus"], "No such option: --bogus"),
+        (["nonsense"], "No such command 'nonsense'"),
+        (["decide", "--data", SAMPLE], "Missing option '--item'"),
+        (["promote", "/no/such/extract", "--root", "/no/such/root"], "/no/such/extract: no such extract folder"),
     ],
 )
 def test_errors_are_one_clear_line(args, message):
     result = unitload(*args, check=False)
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("unitload: error: "), result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr and not result.stdout
 
 
 @pytest.mark.parametrize("command", ["query", "validate", "generate"])

@@ -25,7 +25,12 @@ NOTICE = "<!-- Made by `make docs` (unitload/reference.py) from the code: edit t
 def cli_reference() -> str:
     group = typer.main.get_command(app)
     lines = [NOTICE, "", "# The `unitload` command", "", _text(group.help), ""]
-    lines += ["Errors are one line on stderr, with exit code 2 (validation and promotion failures: 1).", ""]
+    lines += [
+        "Every command error (a missing or unknown option, a value that cannot be used, a missing folder) is one"
+        " line `unitload: error: ...` on stderr with exit code 2. Data that fails its checks is a result, not a"
+        " command error: `validate`, `import` and a `promote` that validation rejects print their report and exit 1.",
+        "",
+    ]
     context = click.Context(group, info_name="unitload")
     for name in sorted(group.list_commands(context)):
         command = group.get_command(context, name)

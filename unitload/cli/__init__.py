@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from unitload.cli import decisions, extracts, review, speed  # noqa: F401 - each module registers its commands
 from unitload.cli.common import FORMATS, UsageError, app
 
@@ -19,9 +21,20 @@ __all__ = ["FORMATS", "UsageError", "app", "main"]
 def main() -> None:
     """Run the command; every error becomes one line on stderr and exit code 2, never a traceback
     (UNITLOAD_DEBUG=1 shows the traceback of an unexpected one)."""
+    import typer
+
     from unitload.cli.failures import stop
 
     try:
-        app()
+        code = app(standalone_mode=False)  # a command's typer.Exit(n) comes back as n
+    except typer.Exit as done:  # --help and a command's own exit code
+        sys.exit(done.exit_code)
+    except typer.Abort:  # Ctrl-C at a prompt
+        sys.exit(130)
+    except typer.TyperException as exc:  # a missing option, an unknown command, a value of the wrong type
+        if not exc.format_message():  # `unitload` alone: the help was the answer
+            sys.exit(exc.exit_code)
+        stop(UsageError(exc.format_message()), UsageError)
     except Exception as exc:
         stop(exc, UsageError)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -139,10 +139,11 @@ def promote(
 ) -> None:
     """Copy a new extract into the data root, validate the copy in a child process and serve it from now on.
 
-    A rejected extract changes nothing: the validation report is printed and the exit code is 1. Run
+    An extract that validation rejects changes nothing: the report is printed and the exit code is 1; any
+    other refusal (no such folder, already promoted, a link in the extract) is one line and exit code 2. Run
     again after a promoter was killed, it completes that promotion or clears what was left.
     """
-    from unitload.extract.promote import PromoteError
+    from unitload.extract.promote import PromoteError, Rejected
     from unitload.extract.promote import promote as promote_extract
 
     if keep < 1:
@@ -151,9 +152,11 @@ def promote(
         done = promote_extract(
             new, root, keep=keep, seconds=seconds, memory_mb=memory_mb, settings=settings, allow_older=allow_older
         )
-    except PromoteError as exc:
+    except Rejected as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
+    except PromoteError as exc:
+        raise UsageError(str(exc)) from None
     if done.report:
         typer.echo(done.report)
     pruned = f"; pruned {', '.join(done.pruned)}" if done.pruned else ""

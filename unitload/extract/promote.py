@@ -42,7 +42,11 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 class PromoteError(ValueError):
-    """A promotion that did not happen; the message is one line (a validation report may follow it)."""
+    """A promotion that did not happen; the message is one line."""
+
+
+class Rejected(PromoteError):
+    """An extract that validation rejected; the report follows the message's first line."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def _promote(new, root, keep, seconds, memory_mb, settings, allow_older) -> Prom
             copy_extract(extract, incoming)
             passed, report = check(incoming, settings, seconds, memory_mb)
             if not passed:
-                raise PromoteError(f"{new}: rejected by validation; {CURRENT} is unchanged.\n{report}")
+                raise Rejected(f"{new}: rejected by validation; {CURRENT} is unchanged.\n{report}")
             (incoming / VALIDATED).write_text(report + "\n", encoding="utf-8")
             os.rename(incoming, target)
         finally:
