@@ -41,3 +41,40 @@ def test_the_readme_layout_names_every_module_and_package():
         if f"{folder}/" not in named:
             missing.append(f"{folder}/")
     assert not missing, f"README.md's layout table does not name {missing}"
+
+
+def test_the_sample_readme_states_the_sample_s_figures(sample):
+    """sample_data/README.md's figures at the as-of day are what workload_months gives on the sample."""
+    from queries import run_query
+
+    text = " ".join((ROOT / "sample_data" / "README.md").read_text(encoding="utf-8").split())
+    stated = re.search(
+        r"carries (\d+) % of its FTE-adjusted capacity \(weighted load ([\d.]+) points against ([\d.]+)\), "
+        r"with (\d+) of its (\d+) caseholders overloaded, (\d+) open cases and (\d+) of them unprogressed",
+        text,
+    )
+    assert stated, "sample_data/README.md no longer states the sample's figures in the sentence this test reads"
+    now = run_query(sample, "workload_months", months=1).row(-1, named=True)
+    load, weighted, capacity, overloaded, caseholders, open_cases, unprogressed = stated.groups()
+    assert int(load) == round(now["load_pct"])
+    assert (float(weighted), float(capacity)) == (now["weighted_load"], now["capacity_points"])
+    assert (int(overloaded), int(caseholders)) == (now["officers_overloaded"], now["caseholders"])
+    assert (int(open_cases), int(unprogressed)) == (now["open_cases"], now["unprogressed"])
+
+
+def test_the_contract_page_names_every_table_and_column_the_validator_knows():
+    from unitload.extract.schema import TABLES
+
+    page = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in page.splitlines() if line.startswith("| `")}
+    for table in TABLES:
+        row = next((line for name, line in rows.items() if name.startswith(f"`{table.name}`")), None)
+        assert row is not None, f"docs/contract.md has no row for table {table.name}"
+        missing = [c.name for c in table.columns if f"`{c.name}`" not in row]
+        assert not missing, f"docs/contract.md's {table.name} row does not name {missing}"
+
+
+def test_the_readme_points_at_the_contract_page_not_at_a_file_outside_the_repository():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(docs/contract.md)" in readme
+    assert "`DATA_CONTRACT.md`" not in readme and "DATA_CONTRACT.md section" not in readme
