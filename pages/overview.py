@@ -62,19 +62,14 @@ attention = app.query(source, "attention_list", **filters.params)
 if attention.is_empty():
     st.success("Nothing in this scope needs a decision this month.")
 else:
-    shown = app.with_decision(page.with_names(attention)).with_columns(
-        link=pl.when(pl.col("item") == "case")
-        .then(app.view_link_column("cases", "case-timeline", case=pl.col("case_id")))
-        .otherwise(app.view_link_column("workload", "one-officer", officer=pl.col("officer_id"))),
-        reasons=pl.col("reasons").list.eval(pl.element().str.replace_all("_", " ")).list.join("; "),
-        priority=pl.when(pl.col("priority")).then(pl.lit("first")).otherwise(pl.lit("")),
-    )
-    page.table(
+    shown = app.with_attention_links(app.with_decision(page.with_names(attention)))
+    app.attention_table(shown, "overview_attention")
+    app.downloads(
         shown.select(
             "rank",
             "priority",
             "item",
-            pl.col("case_id").fill_null("—"),
+            "case_id",
             "officer",
             "team",
             "reasons",
@@ -82,22 +77,15 @@ else:
             "detail",
             "link",
         ),
-        key="overview_attention",
-        row_height=96,  # above 4rem, Streamlit wraps a cell's text
-        column_config={
-            "rank": st.column_config.NumberColumn("rank", help=page.term("attention list"), width="small"),
-            "priority": st.column_config.TextColumn("group", width="small"),
-            "case_id": "case",
-            "reasons": st.column_config.TextColumn("reasons", width="medium"),
-            "decision": st.column_config.TextColumn("decision", width="medium", help=page.term("decision status")),
-            "detail": st.column_config.TextColumn("why, in words", width="large"),
-            "link": st.column_config.LinkColumn("act on it", display_text="open ›"),
-        },
+        "attention-list",
+        "overview_attention",
+        filters=filters,
     )
     first = int(attention["priority"].sum())
     st.caption(
         f"{attention.height} items, most urgent first; the first {first} (group “first”) have an inherited "
-        f"unprogressed case or a long-term absent holder, or hold one. {page.term('attention list')}"
+        f"unprogressed case or a long-term absent holder, or hold one. A case or officer id opens its view, with "
+        f"this month and these teams, in a new tab. {page.term('attention list')}"
     )
     # Made when opened, as one list: a force's thousands of items drawn on every run, one element each, took
     # seconds of each Overview run and made the page heavy in the browser.

@@ -107,16 +107,19 @@ def test_overview_headline_figures_and_attention_list(monkeypatch):
     assert len(part_timers) == 1 and part_timers[0].value.startswith("- [P1019](workload?")
     assert part_timers[0].value.endswith(" · POLIT-B · 188 %")  # officer_load: 187.5 % on 0.6 FTE
     assert not who["Who (5)"].markdown  # only the list opened is made
-    attention = frame_with(at, "detail")
-    stalled = attention[attention["reasons"].str.contains("inherited unprogressed")]
-    assert stalled["case_id"].to_list() == ["C000836", "C000873"] and stalled["rank"].to_list() == [1, 2]
-    assert all(link.startswith("cases?") and "extract=unit-seed42-2026-10-31" in link for link in stalled["link"])
-    assert [link.split("case=")[1] for link in stalled["link"]] == ["C000836#case-timeline", "C000873#case-timeline"]
-    officers = attention[attention["item"] == "officer"]
-    assert all(link.startswith("workload?") and link.endswith("#one-officer") for link in officers["link"])
-    part_timer = officers[officers["officer"] == "P1019"].iloc[0]
-    assert part_timer["reasons"] == "part time full load; sustained overload; overloaded"
-    assert "no monthly supervision for 985 days" in part_timer["detail"]
+    table = next(m.value for m in at.markdown if m.value.startswith("| rank |"))  # a table of one-click links
+    rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in table.splitlines()[2:]]
+    assert len(rows) == 43 and [int(r[0]) for r in rows] == list(range(1, 44))
+    stalled = [r for r in rows if r[5].startswith("inherited unprogressed")]
+    assert [r[2].split("]")[0] for r in stalled] == ["[C000836", "[C000873"] and [r[0] for r in stalled] == ["1", "2"]
+    for row in stalled:  # the case id opens the case, the officer id its holder, with the view kept
+        case, officer = row[2].split("](")[1], row[3].split("](")[1]
+        assert case.startswith("cases?") and "extract=unit-seed42-2026-10-31" in case
+        assert case.endswith(f"case={row[2][1:8]}#case-timeline)")
+        assert officer.startswith("workload?") and officer.endswith("officer=P1019#one-officer)")
+    part_timer = next(r for r in rows if r[2] == "" and r[3].startswith("[P1019]"))
+    assert part_timer[:2] == ["3", "first"]
+    assert part_timer[5:] == ["part time full load; sustained overload; overloaded", "none"]
     reasons = next(e for e in at.expander if e.label == "Every reason in full")
     assert not reasons.markdown  # made when opened (tests/test_browser.py opens it): a force has thousands
 

@@ -168,3 +168,36 @@ def test_every_reason_in_full_is_one_numbered_list_made_when_opened(server, tab)
     items = box.locator("ol > li")
     assert items.count() > 20  # every item of the sample's attention list, in rank order
     assert items.first.inner_text().startswith("case C000836 (inherited unprogressed")
+
+
+def test_the_attention_list_opens_an_item_in_one_click_and_fits_a_1280_px_screen(server, browser):
+    """Each case and officer id is a real link: one click opens its view with the list's month and teams;
+    at 1280 x 800 at least 12 rows show at once and the last column (the decision) is on screen, with no
+    sideways scrolling."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = visit(context.new_page(), f"{server}/?month=September+2026&teams=POLIT-B")
+        case = page.get_by_role("link", name="C000836", exact=True)
+        case.wait_for(timeout=WAIT)
+        table = page.locator("table", has=case)
+        table.evaluate("t => t.scrollIntoView({block: 'start'})")  # the list's head at the top of the screen
+        shown = page.evaluate(
+            """t => [...t.querySelectorAll('tbody tr')].filter(r => {
+                   const b = r.getBoundingClientRect();
+                   return b.top >= 0 && b.bottom <= window.innerHeight; }).length""",
+            table.element_handle(),
+        )
+        assert shown >= 12, f"{shown} rows of the attention list on a 1280 x 800 screen"
+        decision = table.locator("th").last
+        assert decision.inner_text() == "decision"
+        assert decision.bounding_box()["x"] + decision.bounding_box()["width"] <= 1280
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        with context.expect_page() if case.get_attribute("target") == "_blank" else nullcontext() as opened:
+            case.click()  # one click, no cell to select first
+        item = opened.value if hasattr(opened, "value") else page
+        item.wait_for_url("**/cases?*case=C000836*", timeout=WAIT)
+        item.get_by_role("heading", name="Case timeline").wait_for(timeout=WAIT)
+        assert "month=September+2026" in item.url and "teams=POLIT-B" in item.url
+        assert item.url.endswith("#case-timeline")
+    finally:
+        context.close()

@@ -88,11 +88,11 @@ def test_a_decision_is_followed_up_from_the_data_month_after_month(served, brows
         wait_idle(page)
         body = page.inner_text("body")
         assert "Overdue now: 1" in body
-        grid = page.locator("[data-testid=stDataFrame]").first  # the attention list: its cells, as a reader reads them
-        grid.locator("td[id$='-0']").first.wait_for(state="attached", timeout=WAIT)
-        first = [c.text_content() for c in grid.locator("td[id$='-0']").all()]
-        assert "C000836" in first and first[first.index("C000836") + 3].startswith("decision overdue; inherited")
-        assert "OVERDUE: reallocate to another officer, due 14 Nov 2026" in first
+        row = page.locator("table tbody tr", has=page.get_by_role("link", name="C000836", exact=True))
+        row.wait_for(timeout=WAIT)  # the attention list: the case's row, as a reader reads it
+        cells = row.locator("td").all_inner_texts()
+        assert cells[5].startswith("decision overdue; inherited")
+        assert cells[6] == "OVERDUE: reallocate to another officer, due 14 Nov 2026"
         # a later extract in which the case was reallocated as decided: done, from the data
         month_copy(extracts / "december", "unit-2026-12", "2026-12-05T06:00:00", reallocated_on=dt.date(2026, 12, 4))
         visit(page, f"{url}/decisions?extract=unit-2026-12&decision_item=case+C000836#history")

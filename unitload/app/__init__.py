@@ -12,11 +12,13 @@
 - `text`: data text shown literally inside Markdown;
 - `exports`: tables with their audited downloads, and the monthly pack;
 - `page`: `PageContext`, what a figure page starts from;
+- `attention`: the Overview's attention list, a table of one-click links a page at a time;
 - `decisions`: recording a decision (line managers, checked on the server), an item's decision beside it.
 
 Pages import this package (`from unitload import app`) and use the names below.
 """
 
+from unitload.app.attention import attention_table, with_attention_links
 from unitload.app.cache import clear_queries, plan, prefetch, projected, proposal, query
 from unitload.app.decisions import (
     decision_form_for_list,
@@ -41,6 +43,8 @@ from unitload.app.view import Filters
 
 __all__ = [
     "ICON",
+    "attention_table",
+    "with_attention_links",
     "decision_form_for_list",
     "decision_panel",
     "decisions_opening",
