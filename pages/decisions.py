@@ -17,7 +17,7 @@ st.caption(
     "Each decision's status is taken from the extract on the day in view (a reallocation, an action, a supervision "
     "row), never from anyone's say-so. "
     + ("" if app.may_record(scope) else "You see decisions read-only; line managers record them. ")
-    + page.term("decision status")
+    + page.term_on_the_day("decision status")
 )
 if found.is_empty():
     st.info("No decision has been recorded on an item of this view by this day.", icon=":material/gavel:")
@@ -33,7 +33,7 @@ for tile, (status, label) in zip(
      ("accepted", "Accepted")],
     strict=True,
 ):  # fmt: skip
-    tile.metric(label, counts[status], border=True, help=page.term("decision status"))
+    tile.metric(label, counts[status], border=True, help=page.term_on_the_day("decision status"))
 (st.error if counts["overdue"] else st.success)(
     f"{counts['overdue']} decision(s) overdue on {filters.as_of:%d %b %Y}." if counts["overdue"] else "None overdue.",
     icon=":material/gavel:",

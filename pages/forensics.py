@@ -8,7 +8,7 @@ import streamlit as st
 from unitload import app
 from unitload.charts import forensics as forensic_charts
 from unitload.extract.schema import DEVICE_TYPES, PRIORITIES
-from unitload.planning.forecast import PERCENTILES, littles_law, monte_carlo
+from unitload.planning.forecast import PERCENTILES, littles_law, monte_carlo, why_they_differ
 
 app.require_frame(__file__)
 
@@ -64,7 +64,7 @@ horizon = st.sidebar.slider(
 runs = monte_carlo(items.height, flow["arrivals"].to_list(), flow["completions"].to_list(), horizon_weeks=horizon)
 
 net = int(flow["net_flow"].sum())
-cols = app.tiles(5, per_row=5)
+cols = app.tiles(5, per_row=3)  # five in a row cut "> 104 weeks" to "> 104 …" at 1400 px
 cols[0].metric("Items waiting", items.height, border=True, help=page.term("forensic queue"))
 cols[1].metric("Oldest item", f"{items['age_days'].max() or 0} days", border=True, help=page.term("exhibit age"))
 cols[2].metric(
@@ -88,6 +88,7 @@ cols[4].metric(
     border=True,
     help=runs.method,
 )
+st.caption(why_they_differ(law, flow["arrivals"].to_list()))
 if filters.teams:
     st.caption("Team filter: the queue lists the teams' cases; flow, turnaround and forecasts are the unit's.")
 

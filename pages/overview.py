@@ -26,12 +26,14 @@ for tile, figure in zip(app.tiles(len(figures)), figures, strict=True):
     tile.metric(
         figure.label,
         headline.shown(figure, now),
-        f"{delta:+.0f} points" if delta is not None and figure.column == "load_pct" else delta,
-        delta_color="off" if not figure.worse_up else "inverse",
+        f"{delta:+d} point{'s' if abs(delta) > 1 else ''}" if delta and figure.column == "load_pct" else delta,
+        delta_color="off" if not figure.worse_up or not delta else "inverse",
+        delta_arrow="off" if delta == 0 else "auto",
         help=page.term(figure.term),
         border=True,
     )
-    if figure.people is not None and now[figure.column]:  # a count of people: who they are, one click away
+    # a count of people: who they are, one click away
+    if figure.people is not None and now[figure.people_count or figure.column]:
         who = officers.filter(figure.people)
         # Made when opened, as one list: a region counts thousands, and drawing the tiles' lists on every run
         # took 0.12-0.15 s of a region's 0.51-0.59 s month change.
@@ -85,7 +87,7 @@ else:
     st.caption(
         f"{attention.height} items, most urgent first; the first {first} (group “first”) have an inherited "
         f"unprogressed case or a long-term absent holder, or hold one. A case or officer id opens its view, with "
-        f"this month and these teams, in a new tab. {page.term('attention list')}"
+        f"this month and these teams, in a new tab. {page.term_on_the_day('attention list')}"
     )
     # Made when opened, as one list: a force's thousands of items drawn on every run, one element each, took
     # seconds of each Overview run and made the page heavy in the browser.
@@ -105,17 +107,34 @@ else:
         box.markdown("\n".join(lines.to_series()))  # one numbered list: read as a list, one element
     app.decision_form_for_list(source, filters.as_of, shown)
 
-st.download_button(
+pack_help = (
+    "These figures, the attention list, decisions, the workload chart, case ageing and forensic queue summaries, "
+    "and the definitions, of the units and teams chosen here; officer names only when shown here."
+)
+stem = f"monthly-pack-{source.extract.extract_id}-{filters.as_of.isoformat()}"
+html_box, pdf_box = st.columns(2, width=480)
+html_box.download_button(
     "Monthly pack (HTML)",
     data=app.monthly_pack_maker(source, filters),
-    file_name=f"monthly-pack-{source.extract.extract_id}-{filters.as_of.isoformat()}.html",
+    file_name=f"{stem}.html",
     mime="text/html",
     on_click="ignore",
     icon=":material/description:",
-    help="One self-contained file (charts included, opens with no network): these figures, the attention list, "
-    "the workload chart, case ageing and forensic queue summaries, and the definitions, of the units and teams "
-    "chosen here; officer names only when shown here.",
+    help=f"One self-contained file (charts included, opens with no network): {pack_help}",
     key="overview_pack",
+)
+pdf_box.download_button(
+    "Monthly pack (PDF)",
+    data=app.monthly_pack_maker(source, filters, pdf=True) if app.can_print() else b"",
+    file_name=f"{stem}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+    help=f"The same pack printed to A4 landscape (takes a few seconds): {pack_help}"
+    if app.can_print()
+    else "The server has no Chromium to print the pack with (Debian's package chromium).",
+    disabled=not app.can_print(),
+    key="overview_pack_pdf",
 )
 
 st.header(f"Trend over the last {months.height} month ends")

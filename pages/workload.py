@@ -71,6 +71,7 @@ page.table(
         "long_term_absent",
     ),
     key="workload_capacity",
+    row_height=72,  # above 4rem Streamlit wraps a cell: the reasons read to their end, not cut mid-word
     column_config={
         "label": "officer",
         "contracted_hours": st.column_config.NumberColumn("hours", format="%g"),

@@ -21,7 +21,9 @@
 --   inspector_id            the line manager's line manager
 --   last_supervision_on     latest monthly_supervision held on or before D; null when none
 --   days_since_supervision  D - last_supervision_on, or D - joined_on when there is none
---   supervision_overdue     days_since_supervision > monthly_supervision_days (false without the table)
+--   supervision_overdue     days_since_supervision > monthly_supervision_days, for an officer with a line
+--                           manager (false for the head of a unit, whom no one in it supervises, and false
+--                           without the table)
 --   last_welfare_on         latest welfare_check on or before D
 --   days_since_welfare      D - last_welfare_on, or D - joined_on when there is none
 --   last_assessment_on      latest psychological_assessment on or before D
@@ -87,7 +89,8 @@ final as (
         i.inspector_id,
         h.last_supervision_on,
         i.d - coalesce(h.last_supervision_on, i.joined_on) as days_since_supervision,
-        $supervision_recorded and days_since_supervision > $monthly_supervision_days as supervision_overdue,
+        $supervision_recorded and i.supervisor_id is not null
+            and days_since_supervision > $monthly_supervision_days as supervision_overdue,
         h.last_welfare_on,
         i.d - coalesce(h.last_welfare_on, i.joined_on) as days_since_welfare,
         h.last_assessment_on,

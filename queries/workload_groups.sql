@@ -24,6 +24,7 @@
 --   review_overdue                open cases with review_overdue
 --   oic_long_term_absent_or_left  open cases whose officer in charge is long-term absent on D or has left
 --   long_term_absent_holding_cases  officers long-term absent on D and holding at least one open case
+--   long_term_absent_officers     caseholders long-term absent on D, holding cases or not
 --   unallocated                   open cases with no officer in charge
 --   forensic_items                exhibits in the forensic queue on D
 --   forensic_oldest_days          age_days of the oldest of them
@@ -40,7 +41,8 @@ officer_figures as (
         count(*) filter (where overloaded) as officers_overloaded,
         count(*) filter (where sustained_overload) as officers_sustained_overload,
         count(*) filter (where part_time_full_load) as part_time_full_load,
-        count(*) filter (where long_term_absent and open_cases > 0) as long_term_absent_holding_cases
+        count(*) filter (where long_term_absent and open_cases > 0) as long_term_absent_holding_cases,
+        count(*) filter (where long_term_absent) as long_term_absent_officers
     from officer_load
     where caseholder
     group by as_of, month_index, unit, team
@@ -107,6 +109,7 @@ final as (
         cast(coalesce(sum(review_overdue), 0) as bigint) as review_overdue,
         cast(coalesce(sum(oic_long_term_absent_or_left), 0) as bigint) as oic_long_term_absent_or_left,
         cast(coalesce(sum(long_term_absent_holding_cases), 0) as bigint) as long_term_absent_holding_cases,
+        cast(coalesce(sum(long_term_absent_officers), 0) as bigint) as long_term_absent_officers,
         cast(coalesce(sum(unallocated), 0) as bigint) as unallocated,
         cast(coalesce(sum(forensic_items), 0) as bigint) as forensic_items,
         max(forensic_oldest_days) as forensic_oldest_days

@@ -21,6 +21,7 @@
 --   review_overdue                open cases with review_overdue
 --   oic_long_term_absent_or_left  open cases whose officer in charge is long-term absent on D or has left
 --   long_term_absent_holding_cases  officers long-term absent on D and holding at least one open case
+--   long_term_absent_officers     caseholders long-term absent on D, holding cases or not
 --   unallocated                   open cases with no officer in charge
 --   forensic_items                exhibits in the forensic queue on D
 --   forensic_oldest_days          age_days of the oldest of them
@@ -43,6 +44,7 @@ summed as (
         cast(sum(review_overdue) as bigint) as review_overdue,
         cast(sum(oic_long_term_absent_or_left) as bigint) as oic_long_term_absent_or_left,
         cast(sum(long_term_absent_holding_cases) as bigint) as long_term_absent_holding_cases,
+        cast(sum(long_term_absent_officers) as bigint) as long_term_absent_officers,
         cast(sum(unallocated) as bigint) as unallocated,
         cast(sum(forensic_items) as bigint) as forensic_items,
         max(forensic_oldest_days) as forensic_oldest_days
@@ -69,6 +71,7 @@ final as (
         review_overdue,
         oic_long_term_absent_or_left,
         long_term_absent_holding_cases,
+        long_term_absent_officers,
         unallocated,
         forensic_items,
         forensic_oldest_days

@@ -25,6 +25,7 @@
 --   review_overdue                open cases with review_overdue
 --   oic_long_term_absent_or_left  open cases whose officer in charge is long-term absent on D or has left
 --   long_term_absent_holding_cases  officers long-term absent on D and holding at least one open case
+--   long_term_absent_officers     caseholders long-term absent on D, holding cases or not
 --   unallocated                   open cases with no officer in charge
 --   forensic_items                exhibits in the forensic queue on D
 --   forensic_oldest_days          age_days of the oldest of them

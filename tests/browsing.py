@@ -5,6 +5,8 @@ tests take turns in) are in conftest.py and module-scoped, so each browser modul
 runs the modules side by side.
 """
 
+import os
+
 from conftest import ROOT, require
 
 from perf.server import CHROMIUM
@@ -21,7 +23,7 @@ TRAIL = ROOT / "test-artifacts" / "audit" / "unitload-audit.jsonl"  # tests/loca
 # drawn in 2 s on a quiet machine took over a minute with both cores of a CI machine busy; a wait that ends
 # sooner than the page is ready fails on a busy machine only, so every wait is this long (speed is measured by
 # `make bench` and `make load`, never asserted here).
-WAIT = 600_000
+WAIT = int(os.environ.get("UNITLOAD_TEST_WAIT_MS", "600000"))  # lower it to find a stuck wait sooner
 
 # How often a wait below asks the page again, in milliseconds. Playwright's default asks on every animation
 # frame, which keeps a headless Chromium drawing frames at 60 a second for as long as a test waits.

@@ -92,21 +92,33 @@ def test_overview_headline_figures_and_attention_list(monkeypatch):
     at = run_app(monkeypatch)
     figures = {m.label: m for m in at.metric}
     assert figures["Part-timers at full load"].value == "1"
-    assert figures["Long-term absent holders"].value == "0"  # P1020's cases went to the part-timer
+    # P1020's cases went to the part-timer: none of the one long-term absent officer holds a case, and the
+    # absentee of 1,005 days is one click away ("Who (1)"), not hidden behind a 0
+    assert figures["Long-term absent, holding cases"].value == "0 of 1"
     # annual leave (P1009 and P1032 over the weekend of D) is no alarm: only long-term absence or a leaver
     assert figures["Holder away long-term/left"].value == "0"
     assert figures["Officers overloaded"].value == "5 of 27"  # P1010 on leave is 167 % on 0.4 FTE, not on leave
     assert all(m.help for m in at.metric), "every headline figure carries its definition"
-    who = {p.proto.popover.label: p for p in at.get("popover") if p.proto.popover.label.startswith("Who")}
-    assert sorted(who) == ["Who (1)", "Who (3)", "Who (5)"]
-    assert not any(p.markdown for p in who.values())  # made when opened
+    who = [p for p in at.get("popover") if p.proto.popover.label.startswith("Who")]  # in the tiles' order
+    assert [p.proto.popover.label for p in who] == ["Who (5)", "Who (3)", "Who (1)", "Who (1)"]
+    assert not any(p.markdown for p in who)  # made when opened
     at.session_state["overview_who_part_time_full_load"] = True  # as a click on "Who (1)" does
     at.run()
-    who = {p.proto.popover.label: p for p in at.get("popover") if p.proto.popover.label.startswith("Who")}
-    part_timers = who["Who (1)"].markdown  # the part-timer at full load, one click from the tile
+    who = dict(
+        zip(
+            ["overloaded", "sustained", "part-timers", "long-term absent"],
+            (p for p in at.get("popover") if p.proto.popover.label.startswith("Who")),
+            strict=True,
+        )
+    )
+    part_timers = who["part-timers"].markdown  # the part-timer at full load, one click from the tile
     assert len(part_timers) == 1 and part_timers[0].value.startswith("- [P1019](workload?")
     assert part_timers[0].value.endswith(" · POLIT-B · 188 %")  # officer_load: 187.5 % on 0.6 FTE
-    assert not who["Who (5)"].markdown  # only the list opened is made
+    assert not who["overloaded"].markdown  # only the list opened is made
+    at.session_state["overview_who_long_term_absent_holding_cases"] = True
+    at.run()
+    absentees = [p for p in at.get("popover") if p.proto.popover.label.startswith("Who")][-1].markdown
+    assert absentees[0].value.startswith("- [P1020](workload?") and absentees[0].value.endswith(" · no capacity")
     table = next(m.value for m in at.markdown if m.value.startswith("| rank |"))  # a table of one-click links
     rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in table.splitlines()[2:]]
     assert len(rows) == 43 and [int(r[0]) for r in rows] == list(range(1, 44))
@@ -120,6 +132,8 @@ def test_overview_headline_figures_and_attention_list(monkeypatch):
     part_timer = next(r for r in rows if r[2] == "" and r[3].startswith("[P1019]"))
     assert part_timer[:2] == ["3", "first"]
     assert part_timer[5:] == ["part time full load; sustained overload; overloaded", "none"]
+    caption = next(c.value for c in at.caption if "most urgent first" in c.value)
+    assert "needing a decision on 31 Oct 2026," in caption and " on D," not in caption  # the day, not a letter
     reasons = next(e for e in at.expander if e.label == "Every reason in full")
     assert not reasons.markdown  # made when opened (tests/test_browser.py opens it): a force has thousands
 

@@ -129,7 +129,7 @@ def test_the_overview_works_from_the_keyboard_alone(server, tab):
                 break
         assert focused.startswith("Who (1)"), "the Who button of the part-timers at full load is not reachable"
         page.keyboard.press("Enter")
-        link = page.get_by_role("link", name="P1019")
+        link = page.locator("[data-testid=stPopoverBody]").get_by_role("link", name="P1019")  # the list opened
         link.wait_for(timeout=WAIT)
         for _ in range(80):  # Streamlit puts a popover's content last in the tab order (docs/accessibility.md)
             page.keyboard.press("Tab")

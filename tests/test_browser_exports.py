@@ -138,7 +138,7 @@ def test_the_monthly_pack_opens_with_no_network(server, tab, tmp_path):
         offline.goto(pack.as_uri())
         offline.wait_for_function(
             "() => [...document.querySelectorAll('.js-plotly-plot')].filter("
-            "c => c.querySelector('g.trace, g.hm')).length === 4",
+            "c => c.querySelector('g.trace, g.hm')).length === 5",  # the workload in two charts of up to 18
             timeout=WAIT,
             polling=POLL,
         )
@@ -166,9 +166,36 @@ def test_the_pack_prints_to_pdf_with_its_sections_on_pages_of_their_own(tmp_path
 
     pages = PdfReader(out).pages
     text = [unicodedata.normalize("NFKC", p.extract_text()) for p in pages]  # "ﬁ" ligatures as "fi"
-    assert len(pages) >= 8  # a title page and a page at least per section
+    assert len(pages) >= 8  # the title and headline figures, then a page at least per section
     assert text[0].startswith("Monthly workload pack, October 2026")
+    assert "Headline figures" in text[0] and "Unit load 92 %" in text[0]  # the first page is not a title alone
     starts = {t.split("\n", 1)[0] for t in text}
-    for section in ("Headline figures", "Needs a decision this month", "Officer workload", "Definitions"):
+    for section in ("Needs a decision this month", "Decisions", "Officer workload", "Definitions"):
         assert section in starts, f"{section} does not start a page"  # the print stylesheet's page breaks
+    # no chart runs across pages: the workload is drawn 18 officers a chart, each whole on its page
+    first, second = (next(i for i, t in enumerate(text) if part in t) for part in ("1–18 of 27", "19–27 of 27"))
+    assert second == first + 1 and text[first].count("overload 110 %") == 1 and "capacity 100 %" in text[second]
+    assert "POLIT-B" in text[1] and "POLIT-\nB" not in "".join(text)  # a team code never wraps
     assert "up is worse" in " ".join(text)
+    assert "as if nothing new arrived" in " ".join(text)  # why Little's law and the Monte Carlo differ
+
+
+def test_the_overview_offers_the_pack_of_its_view_as_pdf(server, tab):
+    """The PDF button prints the pack of the view (its month and teams), as `unitload report --format pdf`."""
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    page = visit(tab, f"{server}/?month=September+2026&teams=POLIT-B")
+    wait_idle(page)
+    before = len(audit.read(TRAIL))
+    with page.expect_download(timeout=WAIT) as caught:
+        page.get_by_role("button", name="Monthly pack (PDF)").click()
+    assert caught.value.suggested_filename == "monthly-pack-unit-seed42-2026-10-31-2026-09-30.pdf"
+    pages = PdfReader(caught.value.path()).pages
+    text = [unicodedata.normalize("NFKC", p.extract_text()) for p in pages]
+    assert text[0].startswith("Monthly workload pack, September 2026") and "team POLIT-B" in text[0]
+    listed = " ".join(t for t in text if t.startswith("Needs a decision") or t.startswith("Rank"))
+    assert "POLIT-B" in listed and "POLIT-A" not in listed and "POLIT-C" not in listed
+    packs = [r for r in audit.read(TRAIL)[before:] if r["event"] == "pack"]
+    assert [(r["page"], r["what"].split(" (export")[0]) for r in packs] == [("overview", "monthly pack (PDF)")]

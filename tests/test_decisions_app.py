@@ -136,7 +136,8 @@ def test_the_overview_opens_with_last_months_decisions_and_shows_an_overdue_one(
     at = app_as(monkeypatch, "superintendent")
     opening = next(e.value for e in at.error if "Decided in September 2026" in e.value)
     assert "**2**" in opening and "1 open" in opening and "1 overdue" in opening and "Overdue now: **1**" in opening
-    table = next(d.value for d in at.dataframe if "decision" in d.value.columns)
-    first = table.iloc[0]
-    assert (first["case_id"], first["decision"]) == ("C000836", "OVERDUE: progress the case, due 30 Sep 2026")
-    assert first["reasons"].startswith("decision overdue")
+    table = next(m.value for m in at.markdown if m.value.startswith("| rank |"))  # the attention list
+    first = [cell.strip() for cell in table.splitlines()[2].strip("|").split(" | ")]
+    assert first[2].startswith("[C000836](cases?")
+    assert first[6].replace("\u2060", "").replace("\\", "") == "OVERDUE: progress the case, due 30 Sep 2026"
+    assert first[5].startswith("decision overdue")

@@ -1,5 +1,6 @@
 """Supervision cadence: overdue boundaries, no supervision ever, action plans, the at-risk view."""
 
+import polars as pl
 import pytest
 from conftest import D, assign, case, contract, officer
 
@@ -40,7 +41,16 @@ def test_no_supervision_ever_counts_from_joining(rows):
     assert got["NEW"]["last_supervision_on"] is None
     assert (got["NEW"]["days_since_supervision"], got["NEW"]["supervision_overdue"]) == (29, False)
     assert got["S"]["supervision_overdue"] is True  # in post since 2020, never supervised
-    assert got["I"]["supervisor_id"] is None  # no line manager in this unit: listed, counted from joining
+    assert got["I"]["supervisor_id"] is None  # no line manager in this unit: listed, counted from joining,
+    assert got["I"]["days_since_supervision"] > 2000 and got["I"]["supervision_overdue"] is False  # never flagged
+
+
+def test_the_head_of_the_unit_is_not_flagged_for_supervision_no_one_in_it_gives(sample):
+    heads = run_query(sample, "supervision_status").filter(pl.col("supervisor_id").is_null())
+    shown = heads.select("officer_id", "days_since_supervision", "supervision_overdue").rows()
+    assert shown == [("P1001", 2076, False)]
+    listed = run_query(sample, "at_risk")
+    assert "P1001" not in listed["officer_id"].to_list()
 
 
 def test_assessment_overdue_boundary(rows):

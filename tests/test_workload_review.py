@@ -252,3 +252,21 @@ def test_capacity_reasons_in_words():
         "sickness since 01 Sep 2026 (61 days, ongoing, long-term): no capacity",
         "full capacity",
     ]
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "change", "text"),
+    [
+        (91.2, 91.4, 0, "no change"),  # was "-0 points"
+        (92.4, 90.6, 1, "+1 point (up is worse)"),  # 92 % shown against 91 %: the change of what is read
+        (91.9, 89.6, 2, "+2 points (up is worse)"),
+        (None, 89.6, None, ""),
+    ],
+)
+def test_the_unit_load_changes_by_the_whole_points_shown(now, before, change, text):
+    from unitload.review import headline
+    from unitload.settings import Settings
+
+    load = next(f for f in headline.figures(Settings()) if f.column == "load_pct")
+    assert headline.change(load, {"load_pct": now}, {"load_pct": before}) == change
+    assert headline.change_text(load, {"load_pct": now}, {"load_pct": before}) == text

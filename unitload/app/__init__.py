@@ -31,7 +31,7 @@ from unitload.app.decisions import (
     with_status_words,
 )
 from unitload.app.environment import ICON, Loaded
-from unitload.app.exports import downloads, monthly_pack_maker, table
+from unitload.app.exports import can_print, downloads, monthly_pack_maker, table
 from unitload.app.filters import names_visible, notice_unknown, sidebar_filters, with_names
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
 from unitload.app.page import PageContext, figure_page, rerun_fragment, tiles
@@ -57,6 +57,7 @@ __all__ = [
     "Loaded",
     "PageContext",
     "audit",
+    "can_print",
     "clear_queries",
     "downloads",
     "escaped",

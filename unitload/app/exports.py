@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
 
@@ -13,7 +15,7 @@ from unitload.extract.columns import heading
 from unitload.extract.db import Source
 from unitload.output.formats import to_csv_with_header, to_xlsx
 from unitload.review.definitions import definitions
-from unitload.review.pack import monthly_pack
+from unitload.review.pack import CHROMIUM, monthly_pack, pdf_bytes
 
 
 def table(
@@ -34,8 +36,12 @@ def table(
         c: st.column_config.DateColumn(heading(c), format="D MMM YYYY") if t == pl.Date else heading(c)
         for c, t in frame.schema.items()
     }
-    shown = (where or st).dataframe(
-        frame, hide_index=True, key=key, column_config=config | (column_config or {}), **kwargs
+    shown = (where or st).dataframe(  # an empty text cell is empty, not the grid's "None"
+        frame.with_columns(pl.col(pl.String).fill_null("")),
+        hide_index=True,
+        key=key,
+        column_config=config | (column_config or {}),
+        **kwargs,
     )
     this_run().rows += frame.height
     downloads(frame, key.replace("_", "-"), key, where, filters=filters)
@@ -85,15 +91,20 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: 
     )
 
 
-def monthly_pack_maker(source: Source, filters: Filters):
+def monthly_pack_maker(source: Source, filters: Filters, pdf: bool = False):
     """The pack of the view (its month, units and teams), made on a later request when the button is pressed
-    (names as shown now)."""
+    (names as shown now): HTML, or that HTML printed to PDF by the server's Chromium."""
     names = names_visible()  # read now: the pack is made outside this script run
     as_of, units, teams = filters.as_of, filters.units, filters.teams
     return disclosed(
         lambda export: monthly_pack(source, as_of, names=names, units=units, teams=teams, export=export),
         "pack",
-        "monthly pack",
+        "monthly pack (PDF)" if pdf else "monthly pack",
         count=lambda pack: pack.rows,
-        content=lambda pack: pack.html,
+        content=(lambda pack: pdf_bytes(pack.html)) if pdf else (lambda pack: pack.html),
     )
+
+
+def can_print() -> bool:
+    """Whether this server can print a pack to PDF (Debian's Chromium is installed)."""
+    return Path(CHROMIUM).exists()

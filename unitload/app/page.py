@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -33,6 +34,10 @@ class PageContext:
     def term(self, name: str) -> str:
         """A definition worded with the settings in force, for a help tooltip."""
         return definition(self.settings, name)
+
+    def term_on_the_day(self, name: str) -> str:
+        """The definition for prose under a table: "D" (the as-of day, defined in a tooltip) as the view's day."""
+        return re.sub(r"\bD\b", f"{self.filters.as_of.day} {self.filters.as_of:%b %Y}", self.term(name))
 
     def query(self, name: str, **params) -> pl.DataFrame:
         """A named query of this page's extract and scope (cached)."""

@@ -208,7 +208,9 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
     title = (
         "load as % of FTE-adjusted capacity" if adjusted else f"load as % of a full-timer's {points_per_fte:g} points"
     )
-    fig.update_xaxes(title_text=title, ticksuffix=" %", row=1, col=1)
+    widest = max(frame["shown"].max() or 0.0, overload_pct)
+    # room right of the longest bar for its label ("179 % · over"), which Plotly's own range clipped
+    fig.update_xaxes(title_text=title, ticksuffix=" %", range=[0, widest * 1.3], row=1, col=1)
     fig.update_xaxes(title_text="open cases", range=[0, max(frame["open_cases"].max() or 0, 1) * 1.3], row=1, col=2)
     fig.update_layout(showlegend=False, height=max(320, 26 * frame.height + 120), margin=dict(l=10, r=10, t=30, b=10))
     fig.update_layout(noted({}, note))

@@ -31,6 +31,24 @@ class LittlesLaw:
         )
 
 
+def why_they_differ(law: LittlesLaw, weekly_arrivals: list[int] | np.ndarray) -> str:
+    """Why Little's law and the Monte Carlo forecast give different answers, in words a reader acts on."""
+    arrivals = np.asarray(weekly_arrivals, dtype=float)
+    mean_in = float(arrivals.mean()) if arrivals.size else 0.0
+    if law.weeks_to_clear is None:
+        return "Nothing was completed in the window, so neither forecast sees the queue clearing."
+    pace = (
+        "more items arrive than are completed, so the queue grows and may never reach zero"
+        if mean_in > law.mean_weekly_throughput
+        else "arrivals slow the clearing down"
+    )
+    return (
+        f"Little's law ({law.weeks_to_clear:.1f} weeks) divides the {law.backlog:,} items waiting now by the "
+        f"{law.mean_weekly_throughput:.1f} completed a week, as if nothing new arrived. The Monte Carlo runs also "
+        f"add each week's arrivals ({mean_in:.1f} a week on average): {pace}."
+    )
+
+
 def littles_law(backlog: int, weekly_completions: list[int] | np.ndarray) -> LittlesLaw:
     """Expected weeks to clear = backlog / mean weekly throughput."""
     completions = np.asarray(weekly_completions, dtype=float)

@@ -20,6 +20,7 @@ class Figure:
     term: str  # its definition (unitload.review.definitions)
     worse_up: bool | None  # True: a rise is worse; None: no change is shown
     people: pl.Expr | None = None  # a figure that counts officers: who they are, over officer_load's rows
+    people_count: str | None = None  # the column counting them, when not `column`
 
 
 def figures(settings: Settings) -> tuple[Figure, ...]:
@@ -41,12 +42,13 @@ def figures(settings: Settings) -> tuple[Figure, ...]:
             True,
             pl.col("part_time_full_load"),
         ),
-        Figure(
-            "Long-term absent holders",
+        Figure(  # shown "0 of 1": none holding a case, of the one long-term absent; "Who" lists every absentee
+            "Long-term absent, holding cases",
             "long_term_absent_holding_cases",
             "long-term absent",
             True,
-            pl.col("long_term_absent") & (pl.col("open_cases") > 0),
+            pl.col("long_term_absent"),
+            "long_term_absent_officers",
         ),
         Figure("Unprogressed cases", "unprogressed", "unprogressed", True),
         Figure("Over 90/180/365 days", "unprogressed_over_90", "unprogressed", None),
@@ -69,6 +71,8 @@ def shown(figure: Figure, now: dict) -> str:
         return "no capacity" if value is None else f"{value:.0f} %"
     if figure.column == "officers_overloaded":
         return f"{value} of {now['caseholders']}"
+    if figure.column == "long_term_absent_holding_cases":
+        return f"{value} of {now['long_term_absent_officers']}"
     if figure.column == "forensic_oldest_days":
         return "none" if value is None else f"{value} days"
     if figure.column == "unprogressed_over_90":
@@ -81,6 +85,8 @@ def change(figure: Figure, now: dict, before: dict) -> float | None:
     value, was = now[figure.column], before.get(figure.column)
     if figure.worse_up is None or value is None or was is None:
         return None
+    if figure.column == "load_pct":  # the change between the whole points shown: 92 % on 90 % is +2, never "-0"
+        return round(value) - round(was)
     return value - was
 
 
@@ -91,7 +97,7 @@ def change_text(figure: Figure, now: dict, before: dict) -> str:
         return ""
     if delta == 0:
         return "no change"
-    unit = " points" if figure.column == "load_pct" else ""
+    unit = (" point" if abs(delta) == 1 else " points") if figure.column == "load_pct" else ""
     return f"{delta:+.0f}{unit} ({'up is worse' if figure.worse_up else 'up is not worse'})"
 
 

@@ -26,7 +26,7 @@ from unitload.extract.columns import heading
 from unitload.extract.db import Source
 from unitload.months import months_spanned
 from unitload.output.plain import one_line
-from unitload.planning.forecast import littles_law, monte_carlo
+from unitload.planning.forecast import littles_law, monte_carlo, why_they_differ
 from unitload.review import headline
 from unitload.review.definitions import definitions
 from unitload.review.reasons import in_words
@@ -96,17 +96,7 @@ def monthly_pack(
         ),
         _section("Decisions", _decisions(decisions, as_of)),
         _section("Trend over the last 24 month ends", _figure(charts.trend(months))),
-        _section(
-            "Officer workload",
-            _figure(
-                charts.load_bars(
-                    officers,
-                    adjusted=True,
-                    overload_pct=settings.capacity.overload_pct,
-                    points_per_fte=settings.capacity.points_per_fte,
-                )
-            ),
-        ),
+        _section("Officer workload", _workload(officers, settings)),
         _section(
             "Case ageing",
             _figure(
@@ -128,7 +118,8 @@ def monthly_pack(
                 if law.weeks_to_clear
                 else "Little's law: nothing was completed in the window."
             )
-            + _paragraph(f"Monte Carlo: the queue reaches zero — {clears}. {runs.method}"),
+            + _paragraph(f"Monte Carlo: the queue reaches zero — {clears}. {runs.method}")
+            + _paragraph(why_they_differ(law, flow["arrivals"].to_list())),
         ),
         _section(
             "Definitions",
@@ -150,12 +141,13 @@ body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px
 table {{ border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }}
 th {{ background: #f3f3f3; }} dt {{ font-weight: 600; margin-top: 0.5rem; }} .meta {{ color: #555; }}
+td.code {{ white-space: nowrap; }}
 @page {{ size: A4 landscape; margin: 12mm; }}
 @media print {{
   body {{ margin: 0; max-width: none; }}
-  section {{ break-before: page; }}
+  section + section {{ break-before: page; }}
   h2 {{ break-after: avoid; }}
-  tr, .js-plotly-plot {{ break-inside: avoid; }}
+  tr, .chart, .js-plotly-plot {{ break-inside: avoid; }}
   .modebar-container {{ display: none; }}
 }}
 </style>
@@ -168,6 +160,28 @@ figures as of {as_of:%d %B %Y}; {html.escape(scope_label(units, teams))}.{_expor
 </body></html>
 """,
     )
+
+
+PRINTED_BARS = 18  # officers per workload chart: one chart fits an A4 landscape page, its labels whole
+
+
+def _workload(officers: pl.DataFrame, settings) -> str:
+    """Load per officer, most loaded first, in charts of PRINTED_BARS officers: printed, no chart runs across
+    two pages (a chart of every officer of a unit is taller than a page)."""
+    ordered = officers.sort("load_pct", descending=True, nulls_last=False)
+    parts = []
+    for start in range(0, ordered.height, PRINTED_BARS):
+        part = ordered.slice(start, PRINTED_BARS)
+        what = f"Officers {start + 1}–{start + part.height} of {ordered.height}, most loaded first"
+        chart = charts.load_bars(
+            part,
+            adjusted=True,
+            overload_pct=settings.capacity.overload_pct,
+            points_per_fte=settings.capacity.points_per_fte,
+        )
+        said = _paragraph(what) if ordered.height > PRINTED_BARS else ""
+        parts.append(f'<div class="chart">{said}{_figure(chart)}</div>')
+    return "".join(parts) or _paragraph("No caseholder in this view.")
 
 
 def _decisions(decisions: pl.DataFrame, as_of: dt.date) -> str:
@@ -235,12 +249,26 @@ def _headline(settings, now: dict, before: dict) -> str:
 
 
 def table_html(frame: pl.DataFrame) -> str:
+    """An HTML table of `frame`, every value escaped; a column of codes and ids (no value with a space, such as
+    POLIT-B or C000836) never wraps."""
     head = "".join(f'<th scope="col">{html.escape(heading(str(c)))}</th>' for c in frame.columns)
+    cells = ['<td class="code">' if _is_code(frame[c]) else "<td>" for c in frame.columns]
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if v is None else _text(v))}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"{cell}{html.escape('' if v is None else _text(v))}</td>" for v, cell in zip(row, cells, strict=True)
+        )
+        + "</tr>"
         for row in frame.iter_rows()
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _is_code(column: pl.Series) -> bool:
+    if column.dtype != pl.String:
+        return True  # numbers and dates: short, and a number split over two lines misreads
+    values = column.drop_nulls()
+    return values.is_empty() or not (values.str.contains(" ").any() or values.str.len_chars().max() > 24)
 
 
 def _text(value) -> str:
@@ -260,7 +288,18 @@ def _paragraph(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
 
 
-def to_pdf(html_text: str, out: Path, chromium: str = "/usr/bin/chromium", seconds: float = 120) -> None:
+CHROMIUM = "/usr/bin/chromium"  # Debian's: the PDF is printed on this machine, with no network
+
+
+def pdf_bytes(html_text: str, chromium: str = CHROMIUM, seconds: float = 120) -> bytes:
+    """The pack printed to PDF (the dashboard's download: made in a temporary folder, nothing left behind)."""
+    with tempfile.TemporaryDirectory(prefix="unitload-pdf-") as work:
+        out = Path(work) / "pack.pdf"
+        to_pdf(html_text, out, chromium, seconds)
+        return out.read_bytes()
+
+
+def to_pdf(html_text: str, out: Path, chromium: str = CHROMIUM, seconds: float = 120) -> None:
     """Print the pack to PDF with Debian's Chromium, headless, from a file on this machine (no network)."""
     with tempfile.TemporaryDirectory(prefix="unitload-pack-") as work:
         page = Path(work) / "pack.html"
