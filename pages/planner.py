@@ -46,8 +46,12 @@ name = left.text_input(
 )
 if name != scenario.name:
     planning.rename(scenario, name)
-if right.button(f"Keep for comparison ({len(compare)} of {planning.KEPT})", disabled=not scenario.changes):
-    planning.store(compare=[*compare, scenario][-planning.KEPT :])
+if right.button(
+    f"Keep for comparison ({len(compare)} of {planning.KEPT})",
+    disabled=not scenario.changes,
+    help="Keeps this scenario beside the baseline and starts a new one.",
+):
+    planning.store(planning.fresh(compare, scenario), compare=[*compare, scenario][-planning.KEPT :])
 
 base, plan = app.plan(source, "", on), app.plan(source, scenario.text(), on)
 before, after = base.headline, plan.headline
@@ -74,7 +78,9 @@ page.chart(
 )
 
 st.subheader("Forensic queue")
-page.table(planner_charts.forecast_table({"baseline": base, "scenario": plan}, as_of), key="planner_forecast")
+plans = planning.labels(scenario, compare)  # the baseline, the kept scenarios and the one being built
+outcomes = {label: base if label == "baseline" else app.plan(source, text, on) for label, text in plans.items()}
+page.table(planner_charts.forecast_table(outcomes, as_of), key="planner_forecast")
 page.chart(
     planner_charts.fans(base.forecast.fan, plan.forecast.fan, as_of=as_of),
     key="planner_fans",
@@ -86,7 +92,6 @@ st.caption(
 )
 
 st.header("The next 12 months", anchor="projection")
-plans = planning.labels(scenario, compare)
 rows = {label: app.projected(source, text) for label, text in plans.items()}
 days = sorted(rows["baseline"]["as_of"].unique().to_list())
 forecasts = {label: app.plan(source, text, on).forecast for label, text in plans.items()}
@@ -96,7 +101,21 @@ summary = pl.concat(
     )
     for label, frame in rows.items()
 )
+st.caption(
+    "Cases arrive and close as each team's did over the last 12 months: k months ahead a team gains k times its "
+    "mean monthly intake (weighted as the workload is), shared among its caseholders by capacity, and loses k "
+    "times its mean monthly closures, shared by the load each holds. The shaded band holds 80 % of outcomes "
+    "if months vary as they did (1.28 times the spread of the monthly net flow, times the square root of k). "
+    "Leave, contract changes and leavers already in the extract count."
+)
 page.chart(planner_charts.projection_lines(summary), key="planner_projection", what="The next 12 months")
+same = planner_charts.coinciding(summary)
+if same:
+    st.caption(
+        "Lines that lie on each other: "
+        + "; ".join(f"{app.escaped(a)} and {app.escaped(b)} have the same figures at every month end" for a, b in same)
+        + ". Each plan has its own dash and marker; the earlier is drawn wider, underneath."
+    )
 page.table(planner_charts.projection_table(summary), key="planner_projection_table")
 st.caption(
     "Each scenario's figure with its change on the baseline in brackets, at each month end. Remove a kept "

@@ -5,7 +5,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from conftest import D, assign, case, contract, officer
+from conftest import D, absence, action, assign, case, contract, officer
 
 from queries import run_query
 from unitload.planning import edits
@@ -322,3 +322,85 @@ def test_each_planner_run_stops_after_query_seconds_in_all(unit, monkeypatch, ru
     quick = dataclasses.replace(unit, settings=Settings(engine=Engine(query_seconds=0.4)))
     with pytest.raises(QueryTimeout, match=r"stopped after 0.4 s \(engine.query_seconds\)"):
         run(quick)  # each step is under the limit: the run as a whole is what is stopped
+
+
+def test_rebalancing_moves_the_cases_that_put_their_holder_on_the_list_first(build):
+    """An inherited unprogressed case and a long-term absent holder's case move before a heavier case that
+    progresses, each move saying why (the sample's C000836 and C000873 lead its proposal this way)."""
+    source = build(
+        officers=[officer("A"), officer("B"), officer("L"), officer("T")],
+        contracts=[contract(o) for o in "ABLT"],
+        absences=[absence("L", D(2026, 9, 1), None, kind="long_term_sickness")],
+        cases=[
+            case("H", opened_on=D(2026, 11, 20), weight=6.0),  # new: 10 days without progress is not stale
+            case("F", opened_on=D(2026, 11, 1), weight=7.0),  # the heaviest, progressed on 25 Nov
+            case("I", opened_on=D(2024, 6, 1), weight=1.0),  # inherited, never progressed
+            case("X", opened_on=D(2026, 11, 1), weight=2.0),  # progressed, but its holder is away long-term
+        ],
+        assignments=[
+            assign("H", "A", D(2026, 11, 20)),
+            assign("F", "A", D(2026, 11, 1)),
+            assign("I", "L", D(2024, 6, 1), D(2025, 1, 1)),
+            assign("I", "A", D(2025, 1, 1), reason="reallocation"),
+            assign("X", "L", D(2026, 11, 1)),
+        ],
+        actions=[action("a1", "F", D(2026, 11, 25)), action("a2", "X", D(2026, 11, 28))],
+    )
+    moves = rebalance_moves(source, ON, 110.0)  # A: 14 of 12 points, 117 %; L: no capacity
+    assert [(m.case_id, m.from_officer, m.to_officer) for m in moves] == [("X", "L", "T"), ("I", "A", "B")]
+    assert moves[0].why.startswith("X its holder is long-term absent; L no capacity")
+    assert moves[1].why.startswith("I inherited and unprogressed for 912 days; A 117 % → 108 %; B (same team)")
+
+
+def test_the_samples_proposal_moves_the_two_inherited_cases_first_within_their_team(sample):
+    moves = rebalance_moves(sample, D(2026, 10, 31), 100.0)
+    assert [(m.case_id, m.from_officer) for m in moves[:2]] == [("C000836", "P1019"), ("C000873", "P1019")]
+    assert all("(same team)" in m.why and "inherited and unprogressed" in m.why for m in moves[:2])
+
+
+def test_the_projection_carries_each_teams_intake_and_closures_forward(sample):
+    """The 12 months ahead are no longer flat: each month adds the teams' mean monthly intake and takes away
+    their mean monthly closures over the last 12 months (here 384 in and 399 out: 1.25 cases a month fewer),
+    with a band that widens as the months add up."""
+    from queries import run_query
+    from unitload.planning.planner import monthly, with_flow
+
+    flow = run_query(sample, "team_flow", as_of=sample.extract.as_of)
+    assert (flow["opened"].sum(), flow["closed"].sum(), flow["month_index"].max()) == (384, 399, 12)
+    summary = monthly(with_flow(sample, projection(sample, Scenario(), 12)))
+    steps = summary["open_cases"].diff().drop_nulls().to_list()
+    assert steps[:8] == pytest.approx([-1.25] * 8)  # until a holder's share runs out of cases to close
+    width = (summary["open_cases_high"] - summary["open_cases_low"]).to_list()
+    assert all(b > a for a, b in zip(width, width[1:], strict=False)) and width[0] > 0
+    assert summary["overloaded"].n_unique() > 1  # the overload count moves with the load
+
+
+def test_team_flow_counts_each_month_up_to_its_end_and_a_closure_under_its_last_holder(build):
+    source = build(
+        officers=[officer("A", team="T1"), officer("B", team="T2")],
+        contracts=[contract("A"), contract("B")],
+        cases=[
+            case("ON_D", opened_on=D(2026, 11, 30), weight=2.0),  # on the day: the latest month
+            case("LAST", opened_on=D(2026, 10, 31), weight=1.0),  # on the month end before: the month before
+            case("MOVED", opened_on=D(2026, 3, 2), closed_on=D(2026, 11, 10), weight=1.5),
+            case("OLD", opened_on=D(2025, 11, 30)),  # on the 13th month end back: outside the 12 months
+        ],
+        assignments=[
+            assign("ON_D", "A", D(2026, 11, 30)),
+            assign("LAST", "A", D(2026, 10, 31)),
+            assign("MOVED", "A", D(2026, 3, 2), D(2026, 11, 9)),
+            assign("MOVED", "B", D(2026, 11, 9), reason="reallocation"),  # holds it the day before it closes
+            assign("OLD", "A", D(2025, 11, 30)),
+        ],
+    )
+    flow = run_query(source, "team_flow", as_of=ON)
+    moving = flow.filter((pl.col("opened") > 0) | (pl.col("closed") > 0))
+    assert moving.select(
+        "team", "month_index", "month_end", "opened", "opened_weight", "closed", "closed_weight"
+    ).rows() == [
+        ("T1", 1, ON, 1, 2.0, 0, 0.0),
+        ("T1", 2, D(2026, 10, 31), 1, 1.0, 0, 0.0),
+        ("T1", 9, D(2026, 3, 31), 1, 1.5, 0, 0.0),
+        ("T2", 1, ON, 0, 0.0, 1, 1.5),
+    ]
+    assert flow.height == 24  # every month of both teams, zeros included

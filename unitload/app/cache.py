@@ -17,7 +17,7 @@ import streamlit as st
 from queries import run_query
 from queries.catalogue import load_query
 from unitload.extract.db import Source
-from unitload.planning.planner import Outcome, Proposed, edited, evaluate, projection, rebalance_moves
+from unitload.planning.planner import Outcome, Proposed, edited, evaluate, projection, rebalance_moves, with_flow
 from unitload.planning.scenario import parse
 
 QUERY_CACHE = 256  # query results kept, across users and extracts
@@ -115,7 +115,7 @@ def proposal(source: Source, scenario_text: str, on: dt.date, target: float) -> 
 
 @st.cache_data(show_spinner="Projecting the next months…", max_entries=32)
 def _projected(_source: Source, key: tuple, scenario_text: str, months: int) -> pl.DataFrame:
-    return projection(_source, parse(scenario_text), months)
+    return with_flow(_source, projection(_source, parse(scenario_text), months))
 
 
 def projected(source: Source, scenario_text: str, months: int = 12) -> pl.DataFrame:

@@ -86,6 +86,15 @@ def store(scenario: Scenario | None = None, compare: list[Scenario] | None = Non
     st.rerun()
 
 
+def fresh(compare: list[Scenario], kept_one: Scenario) -> Scenario:
+    """The scenario started once `kept_one` is kept: no changes, a name no kept scenario has."""
+    names = {s.name for s in [*compare, kept_one]}
+    name, n = "New scenario", 2
+    while name in names:
+        name, n = f"New scenario {n}", n + 1
+    return Scenario(name=name)
+
+
 def rename(scenario: Scenario, name: str) -> None:
     try:
         renamed = scenario.renamed(name)
@@ -140,9 +149,20 @@ def _investigators(page: PageContext) -> pl.DataFrame:
 
 
 def _hours(page: PageContext, tab, scenario: Scenario, on: dt.date) -> None:
+    # the officer outside the form: choosing one runs the page again, so the hours start at theirs
+    who = tab.selectbox("Officer", key="planner_hours_officer", **_officers(page))
+    people = _investigators(page)
+    now = people.filter(pl.col("officer_id") == who)["contracted_hours"]
     form = tab.form("planner_hours", border=False)
-    who = form.selectbox("Officer", key="planner_hours_officer", **_officers(page))
-    hours = form.number_input("Hours a week", 1.0, 60.0, 24.0, 0.5, key="planner_hours_value")
+    hours = form.number_input(
+        "Hours a week",
+        1.0,
+        60.0,
+        float(now[0]) if now.len() and now[0] is not None else 40.0,
+        0.5,
+        key=f"planner_hours_value_{who}",  # one field per officer: each starts at their own hours
+        help="Starts at the officer's contracted hours on the extract's day.",
+    )
     start = _first_day(form, "From", page, "planner_hours_from")
     if form.form_submit_button("Add"):
         add(scenario, HoursChange(officer_id=who, from_day=start, hours=hours))

@@ -80,11 +80,24 @@ def forecast_table(outcomes: dict, as_of: dt.date) -> pl.DataFrame:
 
 
 PROJECTED = (  # summary column, its label
+    ("open_cases", "open cases"),
     ("overloaded", "officers overloaded"),
     ("part_time_full_load", "part-timers at full load"),
     ("capacity_fte", "capacity (FTE)"),
     ("backlog", "forensic backlog (median)"),
 )
+
+
+DASHES = ("solid", "dash", "dashdot", "longdash")
+SYMBOLS = ("x", "circle", "square", "diamond", "triangle-up")
+
+
+def coinciding(summary: pl.DataFrame) -> list[tuple[str, str]]:
+    """Pairs of plans whose projected figures are equal at every month end: their lines lie on each other."""
+    plans = summary["plan"].unique(maintain_order=True).to_list()
+    columns = [c for c, _ in PROJECTED]
+    rows = {p: summary.filter(pl.col("plan") == p).select("as_of", *columns) for p in plans}
+    return [(a, b) for i, a in enumerate(plans) for b in plans[i + 1 :] if rows[a].equals(rows[b])]
 
 
 @data_text
@@ -105,24 +118,59 @@ def projection_lines(summary: pl.DataFrame) -> go.Figure:
                     legendgroup=plan,
                     showlegend=n == 1,
                     mode="lines+markers",
+                    # a dash and a marker of its own as well as a colour: lines that coincide stay told apart
                     line=dict(
-                        color=MUTED if base else colours[(k - 1) % len(colours)], dash="dot" if base else "solid"
+                        color=MUTED if base else colours[(k - 1) % len(colours)],
+                        dash="dot" if base else DASHES[(k - 1) % len(DASHES)],
+                        width=2 + (len(plans) - 1 - k) * 1.5,  # earlier plans drawn wider, under the later
                     ),
+                    marker=dict(symbol=SYMBOLS[k % len(SYMBOLS)], size=6 + (len(plans) - 1 - k) * 2),
                     xaxis=f"x{n}",
                     yaxis=f"y{n}",
                     hovertemplate=f"{plan}<br>%{{x|%b %Y}}: %{{y:.4~g}} {label}<extra></extra>",
                 )
             )
+    for n, (column, label) in enumerate(PROJECTED, start=1):
+        if f"{column}_low" not in summary.columns:
+            continue
+        for k, plan in enumerate(plans):  # each plan's 80 % band from its teams' spread of monthly flow
+            rows = summary.filter(pl.col("plan") == plan)
+            colour = MUTED if plan == "baseline" else colours[(k - 1) % len(colours)]
+            for edge in ("high", "low"):
+                traces.append(
+                    go.Scatter(
+                        x=rows["as_of"].to_list(),
+                        y=rows[f"{column}_{edge}"].to_list(),
+                        name=f"{plan}: 80 % band",
+                        legendgroup=plan,
+                        showlegend=False,
+                        mode="lines",
+                        line=dict(width=0, color=colour),
+                        fill="tonexty" if edge == "low" else None,
+                        fillcolor=_faint(colour),
+                        xaxis=f"x{n}",
+                        yaxis=f"y{n}",
+                        hovertemplate=f"{plan}<br>%{{x|%b %Y}}: {edge} end of the band, %{{y:.4~g}} {label}"
+                        "<extra></extra>",
+                    )
+                )
     layout = dict(
-        height=620,
+        height=760,
         grid=dict(rows=len(PROJECTED), columns=1, pattern="independent"),
         legend=dict(orientation="h", y=1.06),
         margin=dict(l=10, r=10, t=40, b=10),
     )
     for n, (_, label) in enumerate(PROJECTED, start=1):
         layout[f"yaxis{n}"] = dict(title=dict(text=label, font=dict(size=11)), rangemode="tozero")
-        layout[f"xaxis{n}"] = dict(matches="x4" if n < len(PROJECTED) else None, showticklabels=n == len(PROJECTED))
+        last = f"x{len(PROJECTED)}"
+        layout[f"xaxis{n}"] = dict(matches=last if n < len(PROJECTED) else None, showticklabels=n == len(PROJECTED))
     return go.Figure(traces, layout=layout)
+
+
+def _faint(colour: str) -> str:
+    """A see-through fill of a #rrggbb colour, for a band behind its line."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},0.15)"
 
 
 def projection_table(summary: pl.DataFrame) -> pl.DataFrame:
@@ -133,12 +181,16 @@ def projection_table(summary: pl.DataFrame) -> pl.DataFrame:
         rows = summary.filter(pl.col("plan") == plan).drop("plan")
         for column, label in PROJECTED:
             values, was = rows[column].to_list(), base[column].to_list()
-            out = out.with_columns(
-                pl.Series(
-                    f"{plan}: {label}", [_cell(v, w, plan == "baseline") for v, w in zip(values, was, strict=True)]
-                )
-            )
+            cells = [_cell(v, w, plan == "baseline") for v, w in zip(values, was, strict=True)]
+            if f"{column}_low" in rows.columns:  # its 80 % band beside it
+                low, high = rows[f"{column}_low"].to_list(), rows[f"{column}_high"].to_list()
+                cells = [f"{c} [{_number(lo)}–{_number(hi)}]" for c, lo, hi in zip(cells, low, high, strict=True)]
+            out = out.with_columns(pl.Series(f"{plan}: {label}", cells))
     return out
+
+
+def _number(value) -> str:
+    return f"{value:.0f}" if isinstance(value, float) else str(value)
 
 
 def _cell(value, was, baseline: bool) -> str:

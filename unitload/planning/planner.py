@@ -137,13 +137,90 @@ def projection(source: Source, scenario: Scenario, months: int = 12) -> pl.DataF
     return rows.filter(pl.col("caseholder")).sort("as_of", "officer_id")
 
 
+BAND_Z = 1.2816  # the 10th and 90th percentiles of a normal spread: the band holds 80 % of outcomes
+
+
+def with_flow(source: Source, rows: pl.DataFrame) -> pl.DataFrame:
+    """`projection`'s rows with each team's intake and closures carried forward from its own last 12 months
+    (queries/team_flow.sql): k months ahead, a team gains k times its mean monthly intake (weighted as the
+    workload is), shared among its caseholders by capacity, as a sergeant allocates, and loses k times its mean
+    monthly closures, shared by the load each holds. The band adds and takes away BAND_Z times the spread
+    (standard deviation) of its monthly net flow times the square root of k, by capacity: months vary
+    independently around the mean.
+
+    Adds projected_load, projected_load_low and _high, projected_cases (and _low, _high), and the overload
+    and part-time flags on the projected load (`overloaded_projected`, its _low and _high, and
+    `part_time_full_load_projected`)."""
+    cap = source.settings.capacity
+    flow = run_query(source, "team_flow", as_of=source.extract.as_of)
+    rates = flow.group_by("team").agg(
+        intake=pl.col("opened_weight").mean(),
+        closures=pl.col("closed_weight").mean(),
+        spread=(pl.col("opened_weight") - pl.col("closed_weight")).std().fill_null(0.0),
+        intake_cases=pl.col("opened").mean(),
+        closed_cases=pl.col("closed").mean(),
+        spread_cases=(pl.col("opened") - pl.col("closed")).cast(pl.Float64).std().fill_null(0.0),
+    )
+    ends = sorted(rows["as_of"].unique().to_list())
+    ahead = {day: k for k, day in enumerate(ends, start=1)}
+    rates_columns = ["intake", "closures", "spread", "intake_cases", "closed_cases", "spread_cases"]
+    team_month = ["as_of", "team"]
+
+    def share(column: str) -> pl.Expr:
+        total = pl.col(column).sum().over(team_month)
+        return pl.when(total > 0).then(pl.col(column) / total).otherwise(0.0)
+
+    def loaded(load: str) -> pl.Expr:  # load_pct on a projected load
+        return pl.when(pl.col("capacity_points") > 0).then(100.0 * pl.col(load) / pl.col("capacity_points"))
+
+    k = pl.col("ahead").cast(pl.Float64)
+    band = BAND_Z * pl.col("spread") * k.sqrt() * pl.col("by_capacity")
+    band_cases = BAND_Z * pl.col("spread_cases") * k.sqrt() * pl.col("by_capacity")
+    return (
+        rows.with_columns(ahead=pl.col("as_of").replace_strict(ahead, return_dtype=pl.Int64))
+        .join(rates, on="team", how="left")
+        .with_columns(
+            pl.col(rates_columns).fill_null(0.0), by_capacity=share("capacity_points"), by_load=share("weighted_load")
+        )
+        .with_columns(
+            projected_load=(
+                pl.col("weighted_load")
+                + k * (pl.col("intake") * pl.col("by_capacity") - pl.col("closures") * pl.col("by_load"))
+            ).clip(lower_bound=0.0),
+            projected_cases=(
+                pl.col("open_cases")
+                + k * (pl.col("intake_cases") * pl.col("by_capacity") - pl.col("closed_cases") * pl.col("by_load"))
+            ).clip(lower_bound=0.0),
+        )
+        .with_columns(
+            projected_load_low=(pl.col("projected_load") - band).clip(lower_bound=0.0),
+            projected_load_high=pl.col("projected_load") + band,
+            projected_cases_low=(pl.col("projected_cases") - band_cases).clip(lower_bound=0.0),
+            projected_cases_high=pl.col("projected_cases") + band_cases,
+        )
+        .with_columns(
+            overloaded_projected=loaded("projected_load").fill_null(0.0) > cap.overload_pct,
+            overloaded_projected_low=loaded("projected_load_low").fill_null(0.0) > cap.overload_pct,
+            overloaded_projected_high=loaded("projected_load_high").fill_null(0.0) > cap.overload_pct,
+            part_time_full_load_projected=(pl.col("fte") < 1) & (pl.col("projected_load") >= cap.points_per_fte),
+        )
+        .drop("ahead", *rates_columns, "by_capacity", "by_load")
+    )
+
+
 def monthly(rows: pl.DataFrame) -> pl.DataFrame:
-    """A projection's figures per month end: officers overloaded, part-timers at full load, capacity in FTE."""
+    """A projection's figures per month end (`with_flow`'s rows): open cases and officers overloaded with their
+    80 % bands, part-timers at full load, capacity in FTE."""
     return (
         rows.group_by("as_of")
         .agg(
-            overloaded=pl.col("overloaded").sum().cast(pl.Int64),
-            part_time_full_load=pl.col("part_time_full_load").sum().cast(pl.Int64),
+            open_cases=pl.col("projected_cases").sum(),
+            open_cases_low=pl.col("projected_cases_low").sum(),
+            open_cases_high=pl.col("projected_cases_high").sum(),
+            overloaded=pl.col("overloaded_projected").sum().cast(pl.Int64),
+            overloaded_low=pl.col("overloaded_projected_low").sum().cast(pl.Int64),
+            overloaded_high=pl.col("overloaded_projected_high").sum().cast(pl.Int64),
+            part_time_full_load=pl.col("part_time_full_load_projected").sum().cast(pl.Int64),
             capacity_fte=(pl.col("fte") * pl.col("availability")).sum(),
         )
         .sort("as_of")
@@ -164,11 +241,14 @@ def rebalance_moves(source: Source, on: dt.date, target_pct: float) -> list[Prop
     """A proposal, not a change: the fewest moves, greedily, so that nobody is above target_pct on `on`
     (`source`: the extract with the scenario so far, `edited`).
 
-    An officer above the target gives their heaviest case that someone can take; the taker is an
-    investigator in post, not absent, with capacity, who stays at or below the target, from the same
-    team when anyone there can, and otherwise the one with the most spare capacity. Holders with no
-    capacity (long-term absent, or gone) count as above any target. Officers nobody can relieve are
-    left as they are, so the maximum load never rises.
+    The cases that are the reason an officer is in the attention list move first: inherited (reallocated
+    or taken on as absence cover) and unprogressed, or held by a long-term absent officer; then
+    unprogressed cases; then the heaviest. So the officers above the target who hold such cases give
+    first, and each gives its most urgent case that someone can take (the heaviest among equals). The
+    taker is an investigator in post, not absent, with capacity, who stays at or below the target,
+    from the same team when anyone there can, and otherwise the one with the most spare capacity.
+    Holders with no capacity (long-term absent, or gone) count as above any target. Officers nobody can
+    relieve are left as they are, so the maximum load never rises.
     """
     with time_limit(source.settings.engine.query_seconds):
         return _rebalanced(source, on, target_pct)
@@ -187,9 +267,20 @@ def _rebalanced(source: Source, on: dt.date, target_pct: float) -> list[Proposed
     )
     for holder in set(cases["officer_id"]) - set(load):  # gone from the unit but still holding cases
         load[holder], capacity[holder], team[holder] = 0.0, 0.0, None
-    held: dict[str, list[tuple[float, str]]] = {}
-    for case_id, holder, weight in cases.select("case_id", "officer_id", "weight").iter_rows():
-        held.setdefault(holder, []).append((weight, case_id))
+    held: dict[str, list[tuple[int, float, str]]] = {}  # (urgency, weight, case) per holder
+    said: dict[str, str] = {}  # why the case moves, when it is urgent
+    for case_id, holder, weight, inherited, unprogressed, days, absent in cases.select(
+        "case_id", "officer_id", "weight", "inherited", "unprogressed", "days_since_progress", "oic_long_term_absent"
+    ).iter_rows():
+        if inherited and unprogressed:
+            urgency, said[case_id] = 0, f"inherited and unprogressed for {days:,} days"
+        elif absent:
+            urgency, said[case_id] = 0, "its holder is long-term absent"
+        elif unprogressed:
+            urgency, said[case_id] = 1, f"unprogressed for {days:,} days"
+        else:
+            urgency = 2
+        held.setdefault(holder, []).append((urgency, weight, case_id))
         if holder not in officers["officer_id"]:
             load[holder] += weight
     limit = {o: capacity[o] * target_pct / 100 for o in capacity}
@@ -207,21 +298,23 @@ def _rebalanced(source: Source, on: dt.date, target_pct: float) -> list[Proposed
         donors = [o for o in held if held[o] and o not in stuck and load[o] > limit[o] + 1e-9]
         if not donors:
             return moves
-        donor = max(donors, key=lambda o: (over(o), o))
-        for weight, case_id in sorted(held[donor], reverse=True):
+        # the officer holding the most urgent case first, then the most over their target
+        donor = min(donors, key=lambda o: (min(u for u, _, _ in held[o]), -over(o), o))
+        for urgency, weight, case_id in sorted(held[donor], key=lambda c: (c[0], -c[1], c[2])):
             fits = [t for t in takers if t != donor and load[t] + weight <= limit[t] + 1e-9]
             if not fits:
                 continue
             same = [t for t in fits if team[t] == team[donor]]
             taker = max(same or fits, key=lambda t: (limit[t] - load[t], t))
             where = "same team" if same else f"team {team[taker]}, none free in {team[donor]}"
+            first = f"{case_id} {said[case_id]}; " if case_id in said else ""
             why = (
-                f"{donor} {pct(donor, load[donor])} → {pct(donor, load[donor] - weight)}; {taker} ({where}) "
+                f"{first}{donor} {pct(donor, load[donor])} → {pct(donor, load[donor] - weight)}; {taker} ({where}) "
                 f"{pct(taker, load[taker])} → {pct(taker, load[taker] + weight)}, the most spare capacity"
             )
             moves.append(Proposed(case_id, weight, donor, taker, why))
-            held[donor].remove((weight, case_id))
-            held.setdefault(taker, []).append((weight, case_id))
+            held[donor].remove((urgency, weight, case_id))
+            held.setdefault(taker, []).append((urgency, weight, case_id))
             load[donor] -= weight
             load[taker] += weight
             break
