@@ -7,7 +7,7 @@ import streamlit as st
 from unitload import app
 from unitload.app import planning
 from unitload.charts import planner as planner_charts
-from unitload.planning.planner import backlog_by_month, evaluation_day, monthly
+from unitload.planning.planner import after_the_day, backlog_by_month, monthly
 
 app.require_frame(__file__)
 
@@ -23,14 +23,16 @@ days = planning.measure_days(as_of)
 on = st.selectbox(
     "Measure on",
     days,
-    index=days.index(evaluation_day(as_of)),
+    index=0,  # the extract's day, as `unitload plan` measures by default
     format_func=lambda d: f"{d:%d %B %Y}",
     key="on",
     bind="query-params",
-    help="Both baseline and scenario are measured on this day (the extract's day, or a month end up to two "
-    "years ahead): every figure is of the day itself.",
+    help="Both baseline and scenario are measured on this day (the extract's day, as `unitload plan` by default, "
+    "or a month end up to two years ahead): every figure is of the day itself.",
 )
 planning.forms(page, scenario, on)
+for warning in after_the_day(scenario, on):
+    st.warning(f"{warning[0].upper()}{warning[1:]}; choose a later day under “Measure on”.", icon=":material/event:")
 
 st.subheader(f"Scenario: {app.escaped(scenario.name)}")
 if not scenario.changes:

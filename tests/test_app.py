@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import APP_WAIT
+from conftest import APP_WAIT, D
 from streamlit.testing.v1 import AppTest
 
 from queries import run_query
@@ -257,6 +257,8 @@ def linked_scenario(at: AppTest) -> dict:
 
 def test_planner_builds_a_scenario_through_the_widgets(monkeypatch):
     at = run_app(monkeypatch, page="planner.py")
+    assert at.selectbox(key="on").value == D(2026, 10, 31)  # the extract's day, as `unitload plan`
+    at.selectbox(key="on").set_value(D(2026, 11, 30)).run()  # the changes below start on 1 November
     before = {m.label: m.value for m in at.metric}
     assert not any(m.key == "planner_move_cases" for m in at.multiselect)  # a region has 60,000 open cases
     assert not any(s.key == "planner_absence_officer" for s in at.selectbox)

@@ -12,7 +12,6 @@ from unitload.planning import edits
 from unitload.planning.planner import (
     accepted,
     evaluate,
-    evaluation_day,
     extract_tables,
     plan_rows,
     projection,
@@ -262,7 +261,7 @@ def test_rebalancing_leaves_what_nobody_can_take(build):
 
 
 def test_examiner_capacity_moves_the_forecast_from_its_day(sample):
-    on = evaluation_day(sample.extract.as_of)
+    on = D(2026, 11, 30)  # the end of the month after the sample's day
     base = evaluate(sample, Scenario(), on)
     more = evaluate(sample, scenario(ExaminersChange(fte=1.0, from_day=D(2026, 11, 1))), on)
     later = evaluate(sample, scenario(ExaminersChange(fte=1.0, from_day=D(2027, 6, 1))), on)
@@ -281,11 +280,6 @@ def test_projection_has_the_next_twelve_month_ends_with_what_the_extract_knows(u
     gone = projection(unit, scenario(LeaverChange(officer_id="A", left_on=D(2027, 3, 1))), 12)
     months_with_a = sorted(gone.filter(pl.col("officer_id") == "A")["as_of"].to_list())
     assert months_with_a[-1] == D(2027, 2, 28)
-
-
-def test_evaluation_day_is_the_end_of_the_next_month():
-    assert evaluation_day(D(2026, 10, 31)) == D(2026, 11, 30)
-    assert evaluation_day(D(2026, 12, 15)) == D(2027, 1, 31)
 
 
 @pytest.mark.parametrize(

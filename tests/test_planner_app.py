@@ -33,7 +33,9 @@ def planner_page(monkeypatch, on: dt.date, propose: bool = False) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
     at.run()
     at.switch_page("pages/planner.py")
-    at.query_params.update({"scenario": json.dumps(SCENARIO), "on": on.isoformat(), "tab": "Rebalance"})
+    at.query_params.update(
+        {"scenario": json.dumps(SCENARIO), "on": f"{on:%d %B %Y}", "tab": "Rebalance"}
+    )  # as the link says it
     at.run()
     if propose:
         at.toggle(key="planner_propose").set_value(True).run()
@@ -203,3 +205,37 @@ def test_a_planner_run_past_query_seconds_says_so_and_the_view_is_still_recorded
         stopped[0],
     ), stopped
     assert [r["page"] for f in audit.files(trail) for r in audit.read(f) if r["event"] == "view"][-1] == "planner"
+
+
+def test_the_page_and_the_command_measure_on_one_day_and_warn_of_a_later_change(monkeypatch, tmp_path):
+    """By default both measure on the extract's day; a change that starts after it is named, not lost silently.
+    With --summary the command gives the headline figures and the forensic forecast, baseline and scenario."""
+    later = {
+        "name": "later",
+        "changes": [{"change": "hours", "officer_id": "P1019", "from": "2026-11-01", "hours": 40}],
+    }
+    path = tmp_path / "later.json"
+    path.write_text(json.dumps(later))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=APP_WAIT)
+    at.run()
+    at.switch_page("pages/planner.py")
+    at.query_params.update({"scenario": json.dumps(later)})
+    at.run()
+    assert at.selectbox(key="on").value == D(2026, 10, 31)  # the extract's day
+    assert any("Change 1 (hours) starts on 01 Nov 2026, after the day measured" in w.value for w in at.warning)
+    done = subprocess.run(
+        [sys.executable, "-m", "unitload", "plan", "--data", str(SAMPLE), "--scenario", str(path)]
+        + ["--format", "json", "--summary"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stderr == (
+        "unitload: warning: change 1 (hours) starts on 01 Nov 2026, after the day measured (31 Oct 2026): it does "
+        "not show in these figures; measure on a later day with --as-of\n"
+    )
+    summary = json.loads(done.stdout)
+    assert summary["as_of"] == "2026-10-31" and len(summary["officers"]) > 0
+    assert summary["headline"]["scenario"] == summary["headline"]["baseline"]  # nothing changed by that day
+    assert summary["headline"]["baseline"]["overloaded"] == 5
+    assert set(summary["forensic"]["scenario"]) >= {"examiner_fte", "clears_by_p85", "runs_cleared_within_horizon"}

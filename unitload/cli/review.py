@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -86,18 +87,30 @@ def plan(
     ] = None,
     settings: SettingsOption = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, json or table.")] = "csv",
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="With --format json: an object holding the rows (officers), the headline figures and the forensic "
+            "forecast, baseline and scenario.",
+        ),
+    ] = False,
 ) -> None:
     """Measure a staffing scenario on a day: officer_load's columns, with each officer's baseline load beside them.
 
-    An invalid scenario (an unknown officer, case, team or change, a date that does not parse, hours out
-    of range) stops with one line naming the change and field, exit code 2; nothing is written anywhere.
+    The day is the extract's as-of day unless --as-of says another, as on the planner page; a change that
+    starts after it cannot show, and each such change is named in a warning on stderr. An invalid scenario
+    (an unknown officer, case, team or change, a date that does not parse, hours out of range) stops with
+    one line naming the change and field, exit code 2; nothing is written anywhere.
     """
     from unitload.output.formats import render
-    from unitload.planning.planner import plan_rows
+    from unitload.planning.planner import after_the_day, plan_rows, plan_summary
     from unitload.planning.scenario import parse
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if summary and fmt != "json":
+        raise UsageError("--summary needs --format json")
     try:
         text = scenario.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -107,7 +120,14 @@ def plan(
     day = parse_date(as_of, "--as-of") if as_of is not None else source.extract.as_of
     if day is None:
         raise UsageError(no_day(source, data))
-    sys.stdout.write(render(plan_rows(source, changes, day), fmt))
+    for warning in after_the_day(changes, day):
+        sys.stderr.write(f"unitload: warning: {warning}; measure on a later day with --as-of\n")
+    rows = plan_rows(source, changes, day)
+    if summary:
+        sys.stdout.write(json.dumps(plan_summary(source, changes, day, json.loads(render(rows, "json"))), indent=1))
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render(rows, fmt))
 
 
 @app.command()

@@ -21,7 +21,7 @@ import polars as pl
 
 from queries import check_time, run_query, time_limit
 from unitload.extract.db import Source, ident
-from unitload.months import month_end, month_end_after
+from unitload.months import month_end_after
 from unitload.planning import edits
 from unitload.planning.forecast import FAN_PERCENTILES, MonteCarlo, monte_carlo
 from unitload.planning.scenario import ExaminersChange, MoveCasesChange, NewPostChange, Scenario
@@ -85,11 +85,6 @@ def headline(officers: pl.DataFrame) -> dict[str, float | int | None]:
     }
 
 
-def evaluation_day(as_of: dt.date) -> dt.date:
-    """The default day to measure a scenario on: the last day of the month after the as-of day's."""
-    return month_end(month_end(as_of) + dt.timedelta(days=1))
-
-
 def edited(source: Source, scenario: Scenario) -> Source:
     """The extract with the scenario's edits written in (the source itself for no change).
 
@@ -110,6 +105,47 @@ def evaluate(source: Source, scenario: Scenario, on: dt.date, *, runs: int = 10_
         officers = run_query(edited(source, scenario), "officer_load", as_of=on).filter(pl.col("caseholder"))
         forecast, fte, added = forensic_forecast(source, scenario, runs, horizon)
     return Outcome(officers, forecast, fte, added)
+
+
+def after_the_day(scenario: Scenario, on: dt.date) -> list[str]:
+    """A warning for each change that starts after `on`: it cannot show in figures measured on that day. (An
+    examiners change is never named: the forensic forecast runs week by week from the as-of day on.)"""
+    return [
+        f"change {index} ({change.change}) starts on {change.starts:%d %b %Y}, after the day measured "
+        f"({on:%d %b %Y}): it does not show in these figures"
+        for index, change in enumerate(scenario.changes, start=1)
+        if change.starts > on and change.change != "examiners"
+    ]
+
+
+def plan_summary(source: Source, scenario: Scenario, on: dt.date, officers: list[dict]) -> dict:
+    """`unitload plan --format json --summary`: the rows, and what the planner page shows beside them, baseline
+    and scenario: the headline figures on `on` and when the forensic queue clears."""
+    outcomes = {"baseline": evaluate(source, Scenario(), on), "scenario": evaluate(source, scenario, on)}
+    as_of = source.extract.as_of
+
+    def clears(outcome: Outcome, percent: int) -> str | None:
+        day = outcome.forecast.date_at(percent, as_of)
+        return day.isoformat() if day else None
+
+    return {
+        "scenario": scenario.name,
+        "as_of": on.isoformat(),
+        "warnings": after_the_day(scenario, on),
+        "headline": {label: o.headline for label, o in outcomes.items()},
+        "forensic": {
+            label: {
+                "examiner_fte": o.examiner_fte,
+                "clears_by_p50": clears(o, 50),
+                "clears_by_p85": clears(o, 85),
+                "clears_by_p95": clears(o, 95),
+                "runs_cleared_within_horizon": o.forecast.cleared_share,
+                "horizon_weeks": o.forecast.horizon_weeks,
+            }
+            for label, o in outcomes.items()
+        },
+        "officers": officers,
+    }
 
 
 def plan_rows(source: Source, scenario: Scenario, on: dt.date) -> pl.DataFrame:

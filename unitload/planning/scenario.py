@@ -41,6 +41,14 @@ class _Change(BaseModel):
     def to_json(self) -> dict:
         return self.model_dump(mode="json", by_alias=True)
 
+    @property
+    def starts(self) -> dt.date:
+        """The first day the change applies."""
+        for name in ("from_day", "first_day", "left_on", "joined_on", "on"):
+            if hasattr(self, name):
+                return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__} has no first day")
+
 
 class HoursChange(_Change):
     """An officer's contracted hours from a day: later periods replaced, a period covering the day ends there."""
