@@ -39,8 +39,10 @@ review = [pages[file] for file, *_ in REVIEW if file in pages]
 # readers cannot read as a list (axe-core's "list" and "listitem" rules).
 page = st.navigation([*review, data])
 app.forward_diverted(pages, page)
+file = next(f for f, p in pages.items() if p is page)
+app.this_run().page = file.removesuffix(".py")  # known before the sidebar: Copy link offers the page's sections
 app.pin_extract(current)
 app.sidebar(current)
 if current.servable:
     app.sidebar_filters(current.source)
-app.run_page(page, next(f for f, p in pages.items() if p is page))
+app.run_page(page, file)

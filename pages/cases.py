@@ -117,7 +117,9 @@ LISTS = (  # tab, key, which cases, sorted by, columns beside the case's holder
      ["forensic_pending", "oldest_forensic_stage", "oldest_forensic_days"]),
 )  # fmt: skip
 chosen = {}
-tabs = st.tabs([t[0] for t in LISTS], key="cases_lists", on_change="rerun")  # only the open one's list is made
+tabs = st.tabs(  # only the open one's list is made; the open tab is in the link, so a shared link opens on it
+    [t[0] for t in LISTS], key="list", bind="query-params", on_change="rerun"
+)
 for tab, (label, key, which, order, columns) in zip(tabs, LISTS, strict=True):
     if not tab.open:
         continue

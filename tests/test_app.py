@@ -194,12 +194,12 @@ def test_case_page_filters_and_timeline(monkeypatch):
     unprogressed = frame_with(at, "last_progress_type")
     assert unprogressed["case_id"].to_list()[:2] == ["C000836", "C000873"]
     assert not any("days_since_review" in d.value.columns for d in at.dataframe)  # a closed tab's list: not made
-    at.session_state["cases_lists"] = "Review overdue"  # as a click on the tab does
+    at.session_state["list"] = "Review overdue"  # as a click on the tab does
     at.run()
     overdue = frame_with(at, "days_since_review")
     assert overdue["days_since_review"].is_monotonic_decreasing and len(overdue) > 0
     assert not any("last_progress_type" in d.value.columns for d in at.dataframe)
-    at.session_state["cases_lists"] = "Unprogressed"
+    at.session_state["list"] = "Unprogressed"
     at.run()
     at.multiselect(key="teams").set_value(["POLIT-A"])
     at.run()

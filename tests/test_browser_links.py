@@ -180,3 +180,37 @@ def test_a_pinned_link_keeps_its_figures_when_a_newer_extract_arrives(tab, brows
             assert "extract=unit-seed42-2026-11-20" in href
         finally:
             context.close()
+
+
+def test_a_shared_link_keeps_its_tab_and_section_when_the_extract_is_pinned(server, browser):
+    """A link with no extract pinned (a digest's, one typed by hand) opens in a fresh browser with its tab open
+    and at its #section; the pin is added and both stay in the address. (A new server's very first request
+    for a page is run outside the frame by Streamlit and forwarded, which loses the section: the server has
+    answered another first, as test_browser.py's section test does.)"""
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = visit(fresh.new_page(), f"{server}/data")
+        page.goto(f"{server}/cases?case=C000836&list=Inherited#case-timeline")
+        page.get_by_role("heading", name="Case timeline").wait_for(timeout=WAIT)
+        wait_idle(page)
+        assert "extract=unit-seed42-2026-10-31" in page.url and page.url.endswith("#case-timeline")
+        assert "list=Inherited" in page.url
+        selected = page.get_by_role("tab", selected=True).all_inner_texts()
+        assert "Inherited" in selected and "Unprogressed" not in selected
+        page.wait_for_function(  # opened at the section, not at the top
+            "() => { const main = document.querySelector('[data-testid=stMain]');"
+            " return (main ? main.scrollTop : 0) + window.scrollY > 500; }",
+            timeout=WAIT,
+            polling=POLL,
+        )
+        # Copy link offers the page's sections: the browser never sends its #section to the server
+        page.get_by_role("button", name="Copy link").click()
+        pick(page, page.get_by_label("Opens at"), "Case timeline")
+        code = page.locator("[data-testid=stCode]").last
+        page.wait_for_function(
+            "c => c.innerText.trim().endsWith('#case-timeline')", arg=code.element_handle(), timeout=WAIT, polling=POLL
+        )
+        shown = code.inner_text().strip()
+        assert "list=Inherited" in shown and "case=C000836" in shown and "extract=unit-seed42-2026-10-31" in shown
+    finally:
+        fresh.close()

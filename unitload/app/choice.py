@@ -64,19 +64,28 @@ def _listed(path: str, modified: float) -> tuple[dict[str, tuple[Path, str]], tu
     return found, tuple(sorted(duplicates))
 
 
-def choice() -> Choice:
-    """The extract this run serves, from the data folder and the link's `extract`."""
-    path = data_path()
-    asked = st.query_params.get("extract") or None
+def served_extract(path: Path) -> tuple[dict[str, tuple[Path, str]], tuple[str, ...], list[str], str | None]:
+    """The data folder's extracts, the ids more than one folder holds, the ids newest first, and the one served
+    when no link pins one (None for a lone extract folder)."""
     folders, duplicates = listing(path)
     if not folders:
-        return Choice(path, path, None, None, asked)
+        return folders, duplicates, [], None
     by_age = sorted(folders, key=lambda i: (folders[i][1], folders[i][0].name), reverse=True)
     current = current_folder(path)
     served = next((i for i in by_age if folders[i][0].resolve() == current), None) if current else by_age[0]
     if served is None:  # the current extract was promoted after the listing was cached
         _listed.clear()
-        return choice()
+        return served_extract(path)
+    return folders, duplicates, by_age, served
+
+
+def choice() -> Choice:
+    """The extract this run serves, from the data folder and the link's `extract`."""
+    path = data_path()
+    asked = st.query_params.get("extract") or None
+    folders, duplicates, by_age, served = served_extract(path)
+    if not folders:
+        return Choice(path, path, None, None, asked)
     chosen = asked if asked in folders else served
     others = tuple(i for i in by_age if i != chosen)
     return Choice(folders[chosen][0], path, chosen, served, asked, others, duplicates)

@@ -9,16 +9,39 @@ import polars as pl
 import streamlit as st
 
 from unitload.app.frame import audit
+from unitload.app.run import this_run
+
+# Each page's sections a link may open at (the anchors of their headings), by page
+SECTIONS = {
+    "overview": (("Needs a decision this month", "needs-a-decision-this-month"),),
+    "decisions": (("Overdue and open", "overdue-and-open"), ("An item's decisions", "history")),
+    "workload": (("Why capacity is reduced", "why-capacity-is-reduced"), ("One officer", "one-officer")),
+    "cases": (("Cases to act on", "cases-to-act-on"), ("Case timeline", "case-timeline")),
+    "forensics": (
+        ("When will it clear?", "when-will-it-clear"),
+        ("Throughput per examiner", "throughput-per-examiner"),
+    ),
+    "supervision": (("At risk and not being seen", "at-risk-and-not-being-seen"), ("Every officer", "every-officer")),
+    "planner": (("The next 12 months", "projection"),),
+}
 
 
 def share_link() -> None:
-    """A popover with this view's link; opening it is a disclosure for the audit trail."""
+    """A popover with this view's link, opening at the top or at a section of the page; opening it is a
+    disclosure for the audit trail. (The browser never sends an address's #section to the server, so the
+    section is chosen here.)"""
     url = st.context.url or ""
     params = st.query_params.to_dict()
     if params:
         url = url.split("?", 1)[0] + "?" + urlencode(params)
     box = st.popover("Copy link", icon=":material/link:", width="stretch", key="share_link", on_change=_link_shown)
     box.caption("This view's link: the same figures for whoever opens it. It holds only ids, codes and dates.")
+    sections = SECTIONS.get(this_run().page or "", ())
+    if sections:
+        anchors = dict(sections)
+        at = box.selectbox("Opens at", ["the top of the page", *anchors], key="share_link_section")
+        if at in anchors:
+            url = f"{url}#{anchors[at]}"
     box.code(url, language=None, wrap_lines=True)
 
 
