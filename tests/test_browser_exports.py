@@ -1,6 +1,7 @@
 """In the browser: downloads, copied links and the monthly pack (audited, offline, printable), WCAG 2.2 AA at a
 phone's width and in the pack, and no request leaving the machine."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -83,18 +84,27 @@ def test_downloading_a_table_as_csv(server, tab, browser):
     with page.expect_download(timeout=WAIT) as caught:
         page.get_by_role("button", name="CSV", exact=True).first.click()
     download = caught.value
-    assert download.suggested_filename == "supervision-risk-unit-seed42-2026-10-31-2026-10-31.csv"
+    name = download.suggested_filename
+    assert re.fullmatch(r"supervision-risk-unit-seed42-2026-10-31-2026-10-31-([0-9a-f]{16})\.csv", name)
+    export = name.removesuffix(".csv").rsplit("-", 1)[1]  # the export id names the file
     lines = Path(download.path()).read_text().splitlines()
-    assert lines[:3] == ["# table: supervision-risk", "# extract: unit-seed42-2026-10-31", "# as of: 2026-10-31"]
-    assert any(line.startswith("# definition: supervision overdue: More than 35 days") for line in lines)
-    header = next(line for line in lines if not line.startswith("#"))
-    assert header.startswith("officer,team,sergeant,why")
+    assert lines[0].startswith("officer,team,sergeant,why")  # the table alone: no comment line Excel shows as data
     assert any(line.startswith("P1019,POLIT-B,P1018,") for line in lines)
     exports = [r for r in audit.read(TRAIL)[before:] if r["event"] == "export"]
-    rows = sum(1 for line in lines if not line.startswith("#")) - 1
-    export = next(line.removeprefix("# export: ") for line in lines if line.startswith("# export: "))
     what = f"supervision-risk.csv (export {export})"
-    assert [(r["what"], r["rows"], r["page"]) for r in exports] == [(what, rows, "supervision")]
+    assert [(r["what"], r["rows"], r["page"]) for r in exports] == [(what, len(lines) - 1, "supervision")]
+    beside = page.get_by_role("button", name="About this table (text)").first
+    if not beside.is_visible():  # the popover closed after the download
+        page.locator("[data-testid=stPopover] button", has_text="Download").first.click()
+    with page.expect_download(timeout=WAIT) as about:
+        beside.click()
+    said = Path(about.value.path()).read_text().splitlines()
+    assert about.value.suggested_filename == name.replace(".csv", "-about.txt")
+    assert said[:3] == ["table: supervision-risk", "extract: unit-seed42-2026-10-31", "as of: 2026-10-31"]
+    assert f"export: {export}" in said
+    assert any(line.startswith("definition: supervision overdue: More than 35 days") for line in said)
+    exports = [r for r in audit.read(TRAIL)[before:] if r["event"] == "export"]
+    assert [r["what"] for r in exports] == [what, f"supervision-risk-about.txt (export {export})"]
     # the address is the browser's, once: fetched again, or by another browser, it is refused, unrecorded
     assert page.request.get(download.url).status == 404
     stranger = browser.new_context()

@@ -130,18 +130,16 @@ def test_exports_carry_their_header_and_definitions():
 
     import polars as pl
 
-    from unitload.output.formats import to_csv_with_header, to_xlsx
+    from unitload.output.formats import to_about, to_csv, to_xlsx
 
     frame = pl.DataFrame({"officer_id": ["P1", "P2"], "load_pct": [120.5, None]})
     header = [("extract", "unit-seed42"), ("as of", "2026-10-31"), ("definition: overloaded", "load_pct above 110 %")]
-    text = to_csv_with_header(frame, header)
-    assert text.splitlines()[:4] == [
-        "# extract: unit-seed42",
-        "# as of: 2026-10-31",
-        "# definition: overloaded: load_pct above 110 %",
-        "officer_id,load_pct",
+    assert to_csv(frame).splitlines() == ["officer_id,load_pct", "P1,120.5", "P2,"]  # no comment line Excel shows
+    assert to_about(header).splitlines() == [
+        "extract: unit-seed42",
+        "as of: 2026-10-31",
+        "definition: overloaded: load_pct above 110 %",
     ]
-    assert text.splitlines()[4:] == ["P1,120.5", "P2,"]
     book = zipfile.ZipFile(io.BytesIO(to_xlsx(frame, header)))
     workbook = book.read("xl/workbook.xml").decode()
     assert 'name="data"' in workbook and 'name="about"' in workbook
@@ -157,7 +155,7 @@ def test_report_writes_a_self_contained_pack(tmp_path):
     assert "figures as of 2026-09-30" in result.stdout
     text = out.read_text()
     assert "<script src" not in text  # plotly.js is inline; the browser test shows nothing is fetched
-    assert text.count("plotly-graph-div") == 4
+    assert text.count("plotly-graph-div") == 5  # the workload in charts of at most 18 officers: 2 for 27
     for heading in (
         "Headline figures",
         "Needs a decision this month",

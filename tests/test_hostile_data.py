@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from conftest import D, assign, case, contract, officer
 
-from unitload.output.formats import inert, to_csv, to_csv_with_header, to_xlsx
+from unitload.output.formats import inert, to_about, to_csv, to_xlsx
 
 FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(1)", "\tx", "\rx", '=HYPERLINK("https://evil.example","x")']
 
@@ -24,7 +24,6 @@ def test_a_csv_cell_that_a_spreadsheet_would_run_starts_with_a_quote(value):
     written = to_csv(frame)
     cell = next(iter(pl.read_csv(io.StringIO(written), infer_schema=False).iter_rows()))
     assert cell == ("'" + value.replace("\t", " ").replace("\r", " "), "-12.5")  # a number is a number still
-    assert to_csv_with_header(frame, [("table", "t")]).endswith(written)
 
 
 def test_ordinary_text_and_every_other_type_are_written_unchanged():
@@ -210,3 +209,8 @@ def test_no_text_cell_of_an_export_or_the_pack_makes_a_line_of_its_own(sample):
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame, [])))
     assert [c.value for c in book["data"]["A"]][1:] == ["Evil Bcc: x@evil.example", "X   open: https://evil.example"]
     assert "\n" not in table_html(frame) and "Evil Bcc: x@evil.example" in table_html(frame)
+
+
+def test_the_text_beside_a_csv_gives_each_item_one_line_whatever_a_value_holds():
+    about = to_about([("scope", "team X\r\nexport: forged"), ("as of", "2026-10-31")])
+    assert about.splitlines()[0].startswith("scope: team X") and len(about.splitlines()) == 2

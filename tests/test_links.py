@@ -58,3 +58,23 @@ def test_a_link_keeps_this_views_choices_then_the_rows_values_encoded_and_leaves
         + urlencode([("month", "2026-09-30"), ("teams", "POLIT A"), ("teams", "POLIT-B"), ("officer", "P 1/ä")])
         + "#one-officer"
     )
+
+
+def test_an_exported_link_is_a_whole_address_on_the_configured_dashboard():
+    from unitload.app.exports import absolute_links
+
+    frame = pl.DataFrame(
+        {
+            "link": ["cases?extract=e&case=C1#case-timeline", "https://elsewhere.example/x", None],
+            "officer_link": ["workload?officer=P1#one-officer", None, None],
+            "note": ["cases?not-a-link-column", None, None],
+        }
+    )
+    got = absolute_links(frame, "https://dash.force.example/unit/")
+    assert got["link"].to_list() == [
+        "https://dash.force.example/unit/cases?extract=e&case=C1#case-timeline",
+        "https://elsewhere.example/x",
+        None,
+    ]
+    assert got["officer_link"][0] == "https://dash.force.example/unit/workload?officer=P1#one-officer"
+    assert got["note"][0] == "cases?not-a-link-column"

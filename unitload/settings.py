@@ -232,7 +232,7 @@ class Notify(_Section):
     SMTP credentials never live here: UNITLOAD_SMTP_USER and UNITLOAD_SMTP_PASSWORD, or [smtp] user and
     password in Streamlit's secrets file."""
 
-    dashboard_url: str = "http://localhost:8501"  # the dashboard's address, for the links in messages
+    dashboard_url: str = "http://localhost:8501"  # the dashboard's address: links in messages and exported tables
     sender: str = "unitload@localhost"
     smtp_host: str = "localhost"
     smtp_port: PositiveInt = 587

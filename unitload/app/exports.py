@@ -7,13 +7,15 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from unitload.access.downloads import new_export_id
+from unitload.app.environment import settings
 from unitload.app.filters import names_visible
 from unitload.app.frame import disclosed
 from unitload.app.run import this_run
 from unitload.app.view import Filters
 from unitload.extract.columns import heading
 from unitload.extract.db import Source
-from unitload.output.formats import to_csv_with_header, to_xlsx
+from unitload.output.formats import to_about, to_csv, to_xlsx
 from unitload.review.definitions import definitions
 from unitload.review.pack import CHROMIUM, monthly_pack, pdf_bytes
 
@@ -60,34 +62,56 @@ def export_header(source: Source, name: str, filters: Filters | None) -> list[tu
 
 
 def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: Filters | None) -> None:
-    """CSV and XLSX of a table as shown, each made only when its button is pressed."""
+    """CSV and XLSX of a table as shown, and what it is (extract, day, scope, definitions) as text beside the
+    CSV, each made only when its button is pressed. One export id names the files and is in the XLSX's
+    "about" sheet and the text; a link column holds whole addresses (`[notify] dashboard_url`)."""
     source = this_run().current.source
-    stem = f"{name}-{source.extract.extract_id}-{(filters.as_of if filters else source.extract.as_of).isoformat()}"
+    export = new_export_id()  # made now: it names the files, which are made on a later request
+    stem = (
+        f"{name}-{source.extract.extract_id}-{(filters.as_of if filters else source.extract.as_of).isoformat()}"
+        f"-{export}"
+    )
     # read now: the files are made on a later request, outside this script run and its session state
-    header = export_header(source, name, filters)
+    header = [*export_header(source, name, filters), ("export", export)]
+    frame = absolute_links(frame, settings().notify.dashboard_url)
     box = (where or st).popover("Download", icon=":material/download:")
     box.download_button(
         "CSV",
-        data=disclosed(
-            lambda export: to_csv_with_header(frame, [*header, ("export", export)]),
-            "export",
-            f"{name}.csv",
-            frame.height,
-        ),
+        data=disclosed(lambda _: to_csv(frame), "export", f"{name}.csv", frame.height, export=export),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
         on_click="ignore",
+        help="The table alone, a header row then one row per line; what it is comes in the text file below.",
     )
     box.download_button(
         "Excel (XLSX)",
-        data=disclosed(
-            lambda export: to_xlsx(frame, [*header, ("export", export)]), "export", f"{name}.xlsx", frame.height
-        ),
+        data=disclosed(lambda _: to_xlsx(frame, header), "export", f"{name}.xlsx", frame.height, export=export),
         file_name=f"{stem}.xlsx",
         key=f"{key}_xlsx",
         on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help="The table on the first sheet; what it is, and the definitions used, on the second.",
+    )
+    box.download_button(
+        "About this table (text)",
+        data=disclosed(lambda _: to_about(header), "export", f"{name}-about.txt", 0, export=export),
+        file_name=f"{stem}-about.txt",
+        mime="text/plain",
+        key=f"{key}_about",
+        on_click="ignore",
+        help="The extract, day, scope, export id and definitions of the CSV with the same name.",
+    )
+
+
+def absolute_links(frame: pl.DataFrame, base: str) -> pl.DataFrame:
+    """`frame` with each link column (`link`, `*_link`) as a whole address on `base`: a link in a file opened
+    elsewhere has no page to be relative to."""
+    columns = [c for c, t in frame.schema.items() if t == pl.String and (c == "link" or c.endswith("_link"))]
+    root = base.rstrip("/") + "/"
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(r"^[a-z][a-z0-9+.-]*://")).then(pl.col(c)).otherwise(root + pl.col(c)).alias(c)
+        for c in columns
     )
 
 

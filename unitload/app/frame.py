@@ -71,20 +71,23 @@ def audit(event: str, what: str = "", rows: int | None = None) -> None:
     record(settings().audit, this_run(), event, what, rows)
 
 
-def disclosed(make, event: str, what: str, rows: int | None = None, count=None, content=None):
+def disclosed(make, event: str, what: str, rows: int | None = None, count=None, content=None, export=None):
     """`make(export_id)`, a file made on a later request (outside this run) when its button is pressed, handed
     to Streamlit with a ticket (unitload.access.downloads): only this browser may take it, once, and its audit
     record is written when it is served.
 
     Who, where and what are read now: the later request has no script run and no session state. The
     record counts `rows`, or `count(made)` of what was made (the rows a monthly pack holds), and names the
-    export id written into the file; the file handed out is `content(made)`, or what was made.
+    export id written into the file (`export`, when the caller made it to name the file too); the file handed
+    out is `content(made)`, or what was made.
     """
     run, audit_settings = this_run(), settings().audit
     owner = owner_key(_cookies())
 
+    named = export
+
     def made() -> bytes:
-        export = new_export_id()
+        export = named or new_export_id()
         result = make(export)
         data = content(result) if content else result
         data = data.encode("utf-8") if isinstance(data, str) else data

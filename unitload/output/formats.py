@@ -8,6 +8,7 @@ import json
 
 import polars as pl
 
+from unitload.output import plain
 from unitload.output.plain import CONTROL
 
 FORMATS = ("csv", "json", "table")
@@ -65,10 +66,10 @@ def render(df: pl.DataFrame, fmt: str) -> str:
     return {"csv": to_csv, "json": to_json, "table": to_table}[fmt](df)
 
 
-def to_csv_with_header(df: pl.DataFrame, header: list[tuple[str, str]]) -> str:
-    """CSV preceded by `# name: value` comment lines (extract, as-of day, definitions used)."""
-    lines = [f"# {name}: {value}".replace("\n", " ") for name, value in header]
-    return "\n".join(lines) + "\n" + to_csv(df)
+def to_about(header: list[tuple[str, str]]) -> str:
+    """What an export is, as plain text beside its CSV: one `name: value` line each (extract, as-of day,
+    scope, export id, definitions used). A CSV holds its table alone: spreadsheets read comment lines as data."""
+    return "".join(f"{name}: {plain.one_line(str(value))}\n" for name, value in header)
 
 
 def to_xlsx(df: pl.DataFrame, header: list[tuple[str, str]]) -> bytes:
