@@ -23,14 +23,14 @@ officers = page.with_names(app.query(source, "workload_officers", **filters.para
 figures = headline.figures(settings)
 for tile, figure in zip(app.tiles(len(figures)), figures, strict=True):
     delta = headline.change(figure, now, before)
-    tile.metric(
+    app.figure_tile(
+        tile,
         figure.label,
         headline.shown(figure, now),
         f"{delta:+d} point{'s' if abs(delta) > 1 else ''}" if delta and figure.column == "load_pct" else delta,
         delta_color="off" if not figure.worse_up or not delta else "inverse",
         delta_arrow="off" if delta == 0 else "auto",
         help=page.term(figure.term),
-        border=True,
     )
     # a count of people: who they are, one click away
     if figure.people is not None and now[figure.people_count or figure.column]:

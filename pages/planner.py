@@ -67,7 +67,7 @@ for col, (label, key, term) in zip(app.tiles(len(FIGURES)), FIGURES, strict=True
     value, was = after[key], before[key]
     shown = "no capacity" if value is None else f"{value:.0f} %" if key == "capacity_used_pct" else value
     delta = None if value is None or was is None else round(value - was, 1)
-    col.metric(label, shown, delta, delta_color="inverse", border=True, help=page.term(term))
+    app.figure_tile(col, label, shown, delta, delta_color="inverse", help=page.term(term))
 st.caption(f"Measured on {on:%d %b %Y}; changes are scenario minus baseline (red: worse).")
 page.chart(
     planner_charts.load_comparison(

@@ -91,8 +91,8 @@ def test_a_decision_is_followed_up_from_the_data_month_after_month(served, brows
         row = page.locator("table tbody tr", has=page.get_by_role("link", name="C000836", exact=True))
         row.wait_for(timeout=WAIT)  # the attention list: the case's row, as a reader reads it
         cells = [c.replace("\u2060", "") for c in row.locator("td").all_inner_texts()]  # escaped(): word joiners
-        assert cells[5].startswith("decision overdue; inherited")
-        assert cells[6] == "OVERDUE: reallocate to another officer, due 14 Nov 2026"
+        assert cells[2].startswith("decision overdue; inherited")
+        assert cells[3] == "OVERDUE: reallocate to another officer, due 14 Nov 2026"
         # a later extract in which the case was reallocated as decided: done, from the data
         month_copy(extracts / "december", "unit-2026-12", "2026-12-05T06:00:00", reallocated_on=dt.date(2026, 12, 4))
         visit(page, f"{url}/decisions?extract=unit-2026-12&decision_item=case+C000836#history")

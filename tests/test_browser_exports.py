@@ -41,6 +41,14 @@ def test_every_page_meets_wcag_2_2_aa_on_a_phone(server, tab):
                     "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
                 )
                 assert tops[0] == tops[1] < tops[2] == tops[3] < tops[4], tops
+                # no tile label cut short ("Overloaded 2+ m…"): each wraps within its tile
+                cut = page.locator("[data-testid=stHorizontalBlock] [data-testid=stMarkdownContainer] p:has(strong)")
+                assert cut.count() >= 12
+                assert cut.evaluate_all("els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length") == 0
+                # the attention list, reasons and decision included, within the screen's width
+                table = page.locator("table", has=page.get_by_role("link", name="C000836", exact=True))
+                right = table.locator("th").last.evaluate("e => e.getBoundingClientRect().right")
+                assert table.locator("th").last.inner_text() == "decision" and right <= width, right
     finally:
         page.set_viewport_size(desktop)
     assert not any(found.values()), {view: v for view, v in found.items() if v}

@@ -138,6 +138,6 @@ def test_the_overview_opens_with_last_months_decisions_and_shows_an_overdue_one(
     assert "**2**" in opening and "1 open" in opening and "1 overdue" in opening and "Overdue now: **1**" in opening
     table = next(m.value for m in at.markdown if m.value.startswith("| rank |"))  # the attention list
     first = [cell.strip() for cell in table.splitlines()[2].strip("|").split(" | ")]
-    assert first[2].startswith("[C000836](cases?")
-    assert first[6].replace("\u2060", "").replace("\\", "") == "OVERDUE: progress the case, due 30 Sep 2026"
-    assert first[5].startswith("decision overdue")
+    assert first[1].startswith("[C000836](cases?")
+    assert first[3].replace("\u2060", "").replace("\\", "") == "OVERDUE: progress the case, due 30 Sep 2026"
+    assert first[2].startswith("decision overdue")

@@ -34,7 +34,7 @@ from unitload.app.environment import ICON, Loaded
 from unitload.app.exports import can_print, downloads, monthly_pack_maker, table
 from unitload.app.filters import names_visible, notice_unknown, sidebar_filters, with_names
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
-from unitload.app.page import PageContext, figure_page, rerun_fragment, tiles
+from unitload.app.page import PageContext, figure_page, figure_tile, rerun_fragment, tiles
 from unitload.app.run import loaded, pin_extract, sidebar, start, this_run
 from unitload.app.share import view_link_column
 from unitload.app.signin import sign_in
@@ -63,6 +63,7 @@ __all__ = [
     "escaped",
     "escaped_column",
     "figure_page",
+    "figure_tile",
     "forward_diverted",
     "loaded",
     "monthly_pack_maker",

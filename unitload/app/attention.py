@@ -16,7 +16,9 @@ from unitload.app.share import view_link_column
 from unitload.app.text import escaped_column
 
 ROWS_PER_PAGE = 50
-HEADER = "| rank | group | case | officer | team | reasons | decision |\n|--:|---|---|---|---|---|---|"
+# four columns: on a phone the reasons and decision still fit beside the ids (seven ran off its right edge)
+HEADER = "| rank | item: case, officer, team | reasons | decision |\n|---|---|---|---|"
+_NO_BREAK = "\u2060"  # a word joiner after a code's hyphen: "POLIT-B" never wraps to "POLIT-" and "B"
 
 
 def with_attention_links(attention: pl.DataFrame) -> pl.DataFrame:
@@ -32,17 +34,29 @@ def with_attention_links(attention: pl.DataFrame) -> pl.DataFrame:
 
 
 def markdown_rows(shown: pl.DataFrame) -> pl.Series:
-    """One Markdown table row per item: the case id links to the case, the officer to the officer."""
+    """One Markdown table row per item: the case id links to the case, the officer to the officer; the rank says
+    "first" for the items of the first group."""
     case = pl.format("[{}]({})", escaped_column(pl.col("case_id")), pl.col("link"))
     officer = pl.format("[{}]({})", escaped_column(pl.col("officer")), pl.col("officer_link"))
+    team = escaped_column(pl.col("team")).str.replace_all("-", "-" + _NO_BREAK, literal=True)
+    holder = (
+        pl.when(pl.col("officer_id").is_null())
+        .then(pl.lit("unallocated"))
+        .otherwise(officer + pl.when(team.is_null()).then(pl.lit("")).otherwise(pl.lit(", ") + team))
+    )
+    item = (
+        pl.when(pl.col("case_id").is_null())
+        .then(holder)
+        .when(pl.col("officer_id").is_null())
+        .then(case + pl.lit(", ") + holder)
+        .otherwise(case + pl.lit(" held by ") + holder)
+    )
     return shown.select(
         pl.format(
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {}{} | {} | {} | {} |",
             "rank",
-            "priority",
-            pl.when(pl.col("case_id").is_null()).then(pl.lit("")).otherwise(case),
-            pl.when(pl.col("officer_id").is_null()).then(pl.lit("unallocated")).otherwise(officer),
-            escaped_column(pl.col("team")).fill_null(""),
+            pl.when(pl.col("priority") == "first").then(pl.lit(", first")).otherwise(pl.lit("")),
+            item,
             escaped_column(pl.col("reasons")),
             escaped_column(pl.col("decision")),
         )

@@ -168,7 +168,8 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
                 "no capacity" if v is None else f"{v:.0f} %" + (" · over" if o else "")
                 for v, o in zip(frame["shown"].to_list(), over, strict=True)
             ],
-            textposition="outside",
+            textposition="auto",  # inside a long bar, beside a short one: a phone's narrow chart keeps it whole
+            cliponaxis=False,
             name="load",
         ),
         row=1,
@@ -183,6 +184,7 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
             name="open cases",
             text=frame["open_cases"].to_list(),
             textposition="outside",
+            cliponaxis=False,  # drawn into the margin rather than cut at the axis
         ),
         row=1,
         col=2,
@@ -212,7 +214,7 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
     # room right of the longest bar for its label ("179 % · over"), which Plotly's own range clipped
     fig.update_xaxes(title_text=title, ticksuffix=" %", range=[0, widest * 1.3], row=1, col=1)
     fig.update_xaxes(title_text="open cases", range=[0, max(frame["open_cases"].max() or 0, 1) * 1.3], row=1, col=2)
-    fig.update_layout(showlegend=False, height=max(320, 26 * frame.height + 120), margin=dict(l=10, r=10, t=30, b=10))
+    fig.update_layout(showlegend=False, height=max(320, 26 * frame.height + 120), margin=dict(l=10, r=30, t=30, b=10))
     fig.update_layout(noted({}, note))
     return fig
 
