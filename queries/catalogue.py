@@ -67,6 +67,15 @@ SNAPSHOT_QUERIES = (
 SERIES = ("as_of", "months")  # the parameters that pick a snapshot's days, not its values
 
 
+DECISIONS_READER = "decision_status"  # the one query that reads the decisions table itself
+
+
+def reads_decisions(name: str) -> bool:
+    """Whether the query reads the decisions, itself or through a query it uses (attention_list does)."""
+    query = load_query(name)
+    return name == DECISIONS_READER or DECISIONS_READER in query.every_use
+
+
 def query_names() -> list[str]:
     return sorted(p.stem for p in QUERY_DIR.glob("*.sql") if not p.stem.startswith("_"))
 

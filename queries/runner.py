@@ -22,8 +22,7 @@ from queries.catalogue import (
     snapshot_read,
 )
 from queries.snapshots import usable_snapshots
-from unitload.extract.db import Source
-from unitload.store.tables import decisions_arrow_schema
+from unitload.extract.db import Source, decisions_arrow_schema
 
 # run_sql runs its statement and takes the rows as Arrow, which DuckDB warns costs a copy of the rows. The
 # copy is of a query's result, small beside what the query reads; the relation DuckDB suggests instead asks

@@ -67,8 +67,7 @@ def one_decision():
 
     import pyarrow as pa
 
-    from unitload.extract.db import Recorded
-    from unitload.store.tables import decisions_arrow_schema
+    from unitload.extract.db import Recorded, decisions_arrow_schema
 
     row = {"decision_id": 1, "item": "case", "officer_id": None, "case_id": "C000836", "action": "progress",
            "to_officer": None, "owner_id": "P1019", "decided_on": dt.date(2026, 10, 1), "due_on": dt.date(2026, 10, 9),

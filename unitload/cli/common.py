@@ -30,9 +30,9 @@ class UsageError(ValueError):
     """A command-line value that cannot be used; the message says which and why."""
 
 
-def readable(data: Path, settings: Path | None, show: bool = False):
-    """The extract bound with the settings and the decisions of its store, or a UsageError when a table cannot
-    be read (`show`: each why)."""
+def readable(data: Path, settings: Path | None, show: bool = False, decisions: bool = True):
+    """The extract bound with the settings and (`decisions`) the decisions of its store, or a UsageError when a
+    table cannot be read (`show`: each why)."""
     from unitload.extract.db import open_source
     from unitload.settings import load_settings
 
@@ -41,7 +41,7 @@ def readable(data: Path, settings: Path | None, show: bool = False):
         for finding in source.structure if show else ():
             typer.echo(finding.line(), err=True)
         raise UsageError(f"{data}: the extract cannot be read; run `unitload validate {data}` for every finding")
-    return source.with_decisions(kept_decisions(source, data))
+    return source.with_decisions(kept_decisions(source, data)) if decisions else source
 
 
 def kept_decisions(source, data: Path):

@@ -15,9 +15,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from unitload.decisions.checks import Decision
-from unitload.extract.db import Recorded
+from unitload.extract.db import Recorded, decisions_arrow_schema
 from unitload.store import Store, open_store
-from unitload.store.tables import decisions, decisions_arrow_schema
+from unitload.store.tables import decisions
 
 _READ: dict[str, Recorded] = {}
 _LOCK = threading.Lock()

@@ -333,3 +333,26 @@ def open_source(data: str | Path, settings: Settings | None = None) -> Source:
     settings = settings or Settings()
     extract = open_extract(data)
     return Database(extract.root, settings.engine).bind(extract, settings)
+
+
+def decisions_arrow_schema():
+    """The decisions table as the queries read it (an Arrow table registered as `decisions`): the columns of
+    unitload.store.tables.decisions, here so that a query needs no SQLAlchemy (0.13 s of `unitload query`)."""
+    import pyarrow as pa  # here: opening a store for notify or a decision needs no Arrow
+
+    return pa.schema(
+        [
+            ("decision_id", pa.int64()),
+            ("item", pa.string()),
+            ("officer_id", pa.string()),
+            ("case_id", pa.string()),
+            ("action", pa.string()),
+            ("to_officer", pa.string()),
+            ("owner_id", pa.string()),
+            ("decided_on", pa.date32()),
+            ("due_on", pa.date32()),
+            ("decided_by", pa.string()),
+            ("note", pa.string()),
+            ("recorded_at", pa.timestamp("us", tz="UTC")),
+        ]
+    )

@@ -64,25 +64,3 @@ decisions = sa.Table(
     sa.Index("decisions_by_officer", "officer_id"),
     sqlite_autoincrement=True,
 )
-
-
-def decisions_arrow_schema():
-    """The decisions table as the queries read it (an Arrow table registered as `decisions`)."""
-    import pyarrow as pa  # here: opening a store for notify or a decision needs no Arrow
-
-    return pa.schema(
-        [
-            ("decision_id", pa.int64()),
-            ("item", pa.string()),
-            ("officer_id", pa.string()),
-            ("case_id", pa.string()),
-            ("action", pa.string()),
-            ("to_officer", pa.string()),
-            ("owner_id", pa.string()),
-            ("decided_on", pa.date32()),
-            ("due_on", pa.date32()),
-            ("decided_by", pa.string()),
-            ("note", pa.string()),
-            ("recorded_at", pa.timestamp("us", tz="UTC")),
-        ]
-    )
