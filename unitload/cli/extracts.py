@@ -40,7 +40,8 @@ def query(
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    # (an unknown name stops here, listing the names) the store is opened only for a query that reads decisions: SQLAlchemy and the file cost 0.2 s a start
+    # the store is opened only for a query that reads decisions (SQLAlchemy and the file cost 0.2 s of a start);
+    # an unknown name stops here, with the list of names
     source = readable(data, settings, show=True, decisions=reads_decisions(name))
     params = parse_params(name, param or [], source.settings.sql_params() | {"months": 1})
     if as_of is not None:
