@@ -36,7 +36,17 @@ from unitload.extract.db import open_source
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "workload", "cases", "forensics", "supervision", "planner", "data_definitions")
-FORCE = {"warm": 0.300, "cold": 2.0, "trend": 0.500, "ratio": 20.0, "live": 20.0, "open": 3.0, "start": 0.5}
+# start: `unitload --help`, the command's start alone; query: `unitload query officer_load` on the sample, whole
+FORCE = {
+    "warm": 0.300,
+    "cold": 2.0,
+    "trend": 0.500,
+    "ratio": 20.0,
+    "live": 20.0,
+    "open": 3.0,
+    "start": 0.5,
+    "query": 0.8,
+}
 # a region (four forces) is allowed more to open and per warm run, and must serve in 4 GB (issue 23)
 TARGETS = {"force": FORCE, "region": FORCE | {"warm": 0.500, "open": 10.0, "peak_mb": 4096.0}}
 
@@ -127,7 +137,8 @@ def bench(
     os.environ["UNITLOAD_SETTINGS"] = str(_settings_file(work))
 
     for label, seconds in command_start().items():
-        figures.add(f"{label}: {seconds:.2f} s   {figures.check('start', seconds)}")
+        target = "query" if "query" in label else "start"  # issue 42: starts in 0.5 s, the query done in 0.8 s
+        figures.add(f"{label}: {seconds:.2f} s   {figures.check(target, seconds)}")
     promoted = promoted_open(Path(data), Path(os.environ["UNITLOAD_SETTINGS"]))
     figures.add(
         f"promoted extract (unitload promote {promoted['promote']:.0f} s) opened by a new process: "
