@@ -61,7 +61,10 @@ law = littles_law(items.height, flow["completions"].to_list())
 horizon = st.sidebar.slider(
     "Forecast horizon (weeks)", 13, 156, 104, step=13, key="forensics_horizon", bind="query-params"
 )
-runs = monte_carlo(items.height, flow["arrivals"].to_list(), flow["completions"].to_list(), horizon_weeks=horizon)
+# 10,000 simulated runs take 0.05-0.09 s at force scale: simulated while the page draws, read where shown
+forecasting = app.in_background(
+    monte_carlo, items.height, flow["arrivals"].to_list(), flow["completions"].to_list(), horizon_weeks=horizon
+)
 
 net = int(flow["net_flow"].sum())
 cols = app.tiles(5, per_row=3)  # five in a row cut "> 104 weeks" to "> 104 …" at 1400 px
@@ -80,13 +83,6 @@ cols[3].metric(
     "never" if law.weeks_to_clear is None else f"{law.weeks_to_clear:.1f}",
     border=True,
     help=law.method,
-)
-p85 = runs.date_at(85, filters.as_of)
-cols[4].metric(
-    "Clears by (85 %)",
-    f"{p85:%d %b %Y}" if p85 else f"> {horizon} weeks",
-    border=True,
-    help=runs.method,
 )
 st.caption(why_they_differ(law, flow["arrivals"].to_list()))
 if filters.teams:
@@ -151,6 +147,15 @@ page.table(
 st.caption(
     f"Over the last {weeks} weeks. Available FTE is fte × availability at the month ends of the window, "
     "weighted by working days: hours, leave and sickness count as for investigators."
+)
+
+runs = forecasting.result()
+p85 = runs.date_at(85, filters.as_of)
+cols[4].metric(  # its tile, drawn above with the others, filled now that the runs are done
+    "Clears by (85 %)",
+    f"{p85:%d %b %Y}" if p85 else f"> {horizon} weeks",
+    border=True,
+    help=runs.method,
 )
 
 st.header("When will it clear?")

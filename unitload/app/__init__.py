@@ -19,7 +19,7 @@ Pages import this package (`from unitload import app`) and use the names below.
 """
 
 from unitload.app.attention import attention_table, with_attention_links
-from unitload.app.cache import clear_queries, plan, prefetch, projected, proposal, query
+from unitload.app.cache import clear_queries, in_background, plan, prefetch, projected, proposal, query
 from unitload.app.decisions import (
     decision_form_for_list,
     decision_panel,
@@ -64,6 +64,7 @@ __all__ = [
     "escaped_column",
     "figure_page",
     "figure_tile",
+    "in_background",
     "forward_diverted",
     "loaded",
     "monthly_pack_maker",

@@ -52,6 +52,16 @@ _started: dict[tuple, Future] = {}  # queries a page started ahead (`prefetch`),
 _done: OrderedDict[tuple, None] = OrderedDict()  # the most recent keys computed: in the cache, barring eviction
 
 
+_computing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="unitload-compute")
+
+
+def in_background(compute, *args, **kwargs) -> Future:
+    """`compute(*args, **kwargs)` started on a thread of its own while the page draws on (NumPy work, such as
+    the forensic Monte Carlo, releases the interpreter's lock); `.result()` waits for it where it is shown.
+    It must not call Streamlit."""
+    return _computing.submit(compute, *args, **kwargs)
+
+
 def query(source: Source, name: str, **params) -> pl.DataFrame:
     """A named query's result, cached per extract, scope, settings and parameters."""
     key, ordered = source_key(source, name), tuple(sorted(params.items()))
