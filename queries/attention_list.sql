@@ -201,8 +201,10 @@ ranked as (
         d.due_on as decision_due_on
     from items as i
     cross join urgency as u
+    -- one key per item (a case's id, else the officer's): an equality the join hashes, where an OR of two
+    -- compared every item with every decision (10,000 decisions at force scale: 0.25 s a run)
     left join decided as d
-        on d.item = i.item and (d.case_id = i.case_id or (i.item = 'officer' and d.officer_id = i.officer_id))
+        on d.item = i.item and coalesce(d.case_id, d.officer_id) = coalesce(i.case_id, i.officer_id)
     where in_scope(i.unit, i.team, cast($units as varchar[]), cast($teams as varchar[]))
 ),
 
