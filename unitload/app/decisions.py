@@ -185,6 +185,8 @@ def with_decision(attention: pl.DataFrame) -> pl.DataFrame:
 
 def decisions_opening(source: Source, as_of: dt.date) -> None:
     """What the monthly review opens with: the decisions of the month before, and what is overdue now."""
+    if source.decisions is None or not source.decisions.version[0]:  # none recorded: no query (34 ms at force)
+        return
     found = query(source, "decision_status", as_of=as_of)
     if found.is_empty():
         return
