@@ -21,15 +21,20 @@ def plain(text: object) -> str:
 
 
 def plain_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with every text column escaped for a figure (nulls stay null)."""
-    return frame.with_columns(
-        pl.col(c)
-        .str.replace_all("&", "&amp;", literal=True)
-        .str.replace_all("<", "&lt;", literal=True)
-        .str.replace_all(">", "&gt;", literal=True)
-        for c, kind in frame.schema.items()
-        if kind == pl.String
-    )
+    """`frame` with every text column escaped for a figure (nulls stay null).
+
+    Ids, codes and dates almost never hold `&`, `<` or `>`: the columns are searched once, together, and only
+    a column holding one is rewritten, in one pass (a region's forensic queue, 120,000 items, was rewritten
+    three times over for each of its charts)."""
+    texts = [c for c, kind in frame.schema.items() if kind == pl.String]
+    if not texts or frame.is_empty():
+        return frame
+    held = frame.select(pl.col(c).str.contains(r"[&<>]").any() for c in texts).row(0)
+    marked = [c for c, has in zip(texts, held, strict=True) if has]
+    return frame.with_columns(pl.col(c).str.replace_many(_MARKUP, _ENTITIES) for c in marked) if marked else frame
+
+
+_MARKUP, _ENTITIES = ["&", "<", ">"], ["&amp;", "&lt;", "&gt;"]  # replaced together: "&lt;" is never escaped twice
 
 
 def shown(text: str) -> str:
