@@ -7,7 +7,8 @@ import streamlit as st
 from unitload import app
 from unitload.app import planning
 from unitload.charts import planner as planner_charts
-from unitload.planning.planner import after_the_day, backlog_by_month, monthly
+from unitload.planning.planner import after_the_day
+from unitload.planning.projection import backlog_by_month, monthly
 
 app.require_frame(__file__)
 

@@ -51,9 +51,10 @@ class Server:
     def create(self, database: str) -> str:
         """A new empty database; its URL."""
         import psycopg
+        from psycopg import sql
 
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
-            c.execute(f'create database "{database}"')  # a name the tests choose
+            c.execute(sql.SQL("create database {}").format(sql.Identifier(database)))  # an identifier, quoted
         return self.url(database)
 
     def stop(self) -> None:

@@ -14,9 +14,9 @@ from unitload.planning.planner import (
     evaluate,
     extract_tables,
     plan_rows,
-    projection,
     rebalance_moves,
 )
+from unitload.planning.projection import projection
 from unitload.planning.scenario import (
     AbsenceChange,
     ExaminersChange,
@@ -300,6 +300,7 @@ def test_each_planner_run_stops_after_query_seconds_in_all(unit, monkeypatch, ru
 
     from queries import QueryTimeout
     from unitload.planning import planner
+    from unitload.planning import projection as projecting
     from unitload.settings import Engine, Settings
 
     def slow(work):
@@ -311,6 +312,7 @@ def test_each_planner_run_stops_after_query_seconds_in_all(unit, monkeypatch, ru
 
     run(unit)  # unlimited enough: the run itself works
     monkeypatch.setattr(planner, "run_query", slow(run_query))
+    monkeypatch.setattr(projecting, "run_query", slow(run_query))
     monkeypatch.setattr(edits, "apply", slow(edits.apply))
     run(dataclasses.replace(unit, settings=Settings(engine=Engine(query_seconds=600))))  # slow, within a limit
     quick = dataclasses.replace(unit, settings=Settings(engine=Engine(query_seconds=0.4)))
@@ -357,7 +359,7 @@ def test_the_projection_carries_each_teams_intake_and_closures_forward(sample):
     their mean monthly closures over the last 12 months (here 384 in and 399 out: 1.25 cases a month fewer),
     with a band that widens as the months add up."""
     from queries import run_query
-    from unitload.planning.planner import monthly, with_flow
+    from unitload.planning.projection import monthly, with_flow
 
     flow = run_query(sample, "team_flow", as_of=sample.extract.as_of)
     assert (flow["opened"].sum(), flow["closed"].sum(), flow["month_index"].max()) == (384, 399, 12)

@@ -324,7 +324,7 @@ def test_the_planners_baseline_projection_reads_officer_load_made_ahead_and_give
     from queries import bind_params
     from queries.snapshots import AHEAD, usable_snapshots
     from unitload.months import month_end_after
-    from unitload.planning.planner import projection
+    from unitload.planning.projection import projection
     from unitload.planning.scenario import Scenario
 
     fast, live = snapshotted

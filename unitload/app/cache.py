@@ -17,7 +17,8 @@ import streamlit as st
 from queries import run_query
 from queries.catalogue import load_query
 from unitload.extract.db import Source
-from unitload.planning.planner import Outcome, Proposed, edited, evaluate, projection, rebalance_moves, with_flow
+from unitload.planning.planner import Outcome, Proposed, edited, evaluate, rebalance_moves
+from unitload.planning.projection import projection, with_flow
 from unitload.planning.scenario import parse
 
 QUERY_CACHE = 256  # query results kept, across users and extracts

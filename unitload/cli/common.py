@@ -60,13 +60,19 @@ def no_day(source, data: Path) -> str:
     return f"{data}: manifest.json has no extracted_at; give --as-of YYYY-MM-DD"
 
 
+_CODES = {  # the statements listing each kind of code: fixed text, never built from a value
+    "unit": "select distinct unit from officers",
+    "team": "select distinct team from officers",
+}
+
+
 def known_codes(source, column: str, codes: list[str]) -> None:
     """Refuse a unit or team code the extract's officers do not have (a typo would give an empty pack)."""
     if not codes:
         return
     cur = source.cursor()
     try:
-        known = {c for (c,) in cur.execute(f"select distinct {column} from officers").fetchall()}  # noqa: S608
+        known = {c for (c,) in cur.execute(_CODES[column]).fetchall()}
     finally:
         cur.close()
     unknown = [c for c in codes if c not in known]
