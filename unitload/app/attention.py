@@ -23,11 +23,12 @@ _NO_BREAK = "\u2060"  # a word joiner after a code's hyphen: "POLIT-B" never wra
 
 def with_attention_links(attention: pl.DataFrame) -> pl.DataFrame:
     """`attention` (with names and decisions) with each item's link and its reasons in words."""
+    officer_link = view_link_column("workload", "one-officer", officer=pl.col("officer_id"))
     return attention.with_columns(
         link=pl.when(pl.col("item") == "case")
         .then(view_link_column("cases", "case-timeline", case=pl.col("case_id")))
-        .otherwise(view_link_column("workload", "one-officer", officer=pl.col("officer_id"))),
-        officer_link=view_link_column("workload", "one-officer", officer=pl.col("officer_id")),
+        .otherwise(officer_link),
+        officer_link=officer_link,
         reasons=pl.col("reasons").list.eval(pl.element().str.replace_all("_", " ")).list.join("; "),
         priority=pl.when(pl.col("priority")).then(pl.lit("first")).otherwise(pl.lit("")),
     )

@@ -72,5 +72,5 @@ def _pinned(scope) -> str | None:
         return None
     if served is None:
         return None
-    root = scope.get("root_path", "")
-    return f"{root}{path}?{urlencode([*query, ('extract', served)])}"
+    # a reference of the query alone: the browser keeps the path it asked for (a proxy's prefix included)
+    return "?" + urlencode([*query, ("extract", served)])
