@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -254,6 +255,27 @@ class Decisions(_Section):
     url: str = ""
 
 
+class Importing(_Section):
+    """Addition to the contract (issue 43): the databases a mapping's `query` may run on (`unitload import`).
+
+    Each is an SQLAlchemy URL by name, as a mapping's `database` names it; UNITLOAD_DATABASE_<NAME> in the
+    environment comes first. A password belongs in the environment or the driver's own file (~/.pgpass),
+    not here."""
+
+    databases: dict[str, str] = Field(default_factory=dict)
+    query_timeout_seconds: float = Field(default=600.0, gt=0)  # one query's longest run; then the import stops
+
+    @field_validator("databases")
+    @classmethod
+    def _no_password(cls, databases: dict[str, str]) -> dict[str, str]:
+        for name, url in databases.items():
+            if re.match(r"^[^:/]+(\+[^:/]+)?://[^/@]*:[^/@]*@", url):
+                raise ValueError(
+                    f"{name}: the URL holds a password; give it in UNITLOAD_DATABASE_{name.upper()} or ~/.pgpass"
+                )
+        return databases
+
+
 class Settings(_Section):
     capacity: Capacity = Field(default_factory=Capacity)
     weights: Weights = Field(default_factory=Weights)
@@ -266,6 +288,7 @@ class Settings(_Section):
     audit: Audit = Field(default_factory=Audit)
     notify: Notify = Field(default_factory=Notify)
     decisions: Decisions = Field(default_factory=Decisions)
+    importing: Importing = Field(default_factory=Importing)
 
     def fingerprint(self) -> str:
         """A short stable hash of every value, for cache keys."""

@@ -10,7 +10,13 @@ import typer
 
 
 def import_command(
-    sources: Annotated[list[Path], typer.Argument(help="Export files, or folders of them (CSV, TSV, XLSX, Parquet).")],
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Export files, or folders of them (CSV, TSV, XLSX, Parquet); none when every table is a query."
+        ),
+    ] = None,
+    *,
     mapping: Annotated[
         list[Path], typer.Option("--mapping", help="Mapping TOML of one source system (docs/import.md); repeatable.")
     ],
@@ -28,8 +34,10 @@ def import_command(
 ) -> None:
     """Convert a force's own exports into a contract extract with a mapping file per source system.
 
-    Every problem is one line naming the export file, its row, the column and the value; then exit code 1
-    and nothing is written. A converted extract is validated before it is put in place.
+    A mapping's table may be a query on a database instead (its URL in UNITLOAD_DATABASE_<NAME>).
+
+    Every problem is one line naming the export file (and sheet) and row, or a query's key, with the column
+    and the value; then exit code 1 and nothing is written. The extract is validated before it is put in place.
     """
     from unitload.importing.errors import ImportFailed, cut
     from unitload.importing.run import import_exports
@@ -42,7 +50,7 @@ def import_command(
     taken = taken.replace(tzinfo=None, microsecond=0)
     try:
         done = import_exports(
-            mapping, sources, out, extracted_at=taken, extract_id=extract_id, settings=load_settings(settings)
+            mapping, sources or [], out, extracted_at=taken, extract_id=extract_id, settings=load_settings(settings)
         )
     except ImportFailed as failed:
         for line in failed.lines:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 
 class MappingError(ValueError):
     """A mapping file that cannot be used; the message names the file, the place in it and why."""
@@ -12,10 +14,11 @@ class SourceError(ValueError):
 
 
 class ImportFailed(ValueError):
-    """The exports did not convert: `lines` names each problem (file, row, column, value)."""
+    """The exports did not convert: `lines` names each problem (file, row, column, value); `rows` counts the
+    rows that fail (a row failing twice, or shown in a count of the rest, is one problem)."""
 
-    def __init__(self, lines: list[str]):
-        super().__init__(f"{len(lines)} problem(s); nothing was written")
+    def __init__(self, lines: list[str], rows: int | None = None):
+        super().__init__(f"{len(lines) if rows is None else rows} problem(s); nothing was written")
         self.lines = lines
 
 
@@ -26,3 +29,12 @@ def cut(text: object, limit: int = SHOWN_CHARACTERS) -> str:
     """`text` as a message quotes it: at most `limit` characters, with how many more were left out."""
     text = str(text)
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
+def did_you_mean(name: str, known) -> str:
+    """ ": did you mean 'X'?" for the known name closest to `name` (the same letters in another case first),
+    or nothing when none is close."""
+    known = list(known)
+    same = [k for k in known if k.lower() == name.lower()]
+    close = same or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f": did you mean {close[0]!r}?" if close else ""

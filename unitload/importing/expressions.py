@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from unitload.importing.errors import MappingError, cut
+from unitload.importing.errors import MappingError, cut, did_you_mean
 
 MAX_EXPRESSION = 2_000  # characters of one expression: a real one is a line
 TEXT, DATE, NUMBER, BOOL = "text", "date", "number", "yes/no"
@@ -34,16 +34,20 @@ DATE_FORMATS = {
 }
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Excel's 1900 leap-year bug
 HOURS_TEXT = r"(?i)^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:h|hr|hrs|hour|hours)\s*$"  # "24 hrs", "37.5 hours"
+PERCENT_TEXT = r"^\s*([0-9]*\.?[0-9]+)\s*%\s*$"  # "50%", "50 %", "12.5%"
+SCALES = (1, 100)  # percent()'s scale of a plain number: 0.5 of 1, or 50 of 100
 
 
 @dataclass(frozen=True)
 class Check:
-    """Rows where `failed` holds are errors: `problem` and the text of `value` from source `column`."""
+    """Rows where `failed` holds are errors: `problem` and the text of `value` from source `column`. A
+    `warning` check is about the column as a whole: the rows it holds for are counted in one warning line."""
 
     failed: pl.Expr
     problem: str
     column: str
     value: pl.Expr
+    warning: bool = False
 
 
 @dataclass
@@ -98,7 +102,8 @@ class Compiler:
             function = FUNCTIONS.get(node.func.id)
             if function is None:
                 known = ", ".join(sorted(FUNCTIONS))
-                raise self._fail(place, f"unknown function {node.func.id!r} (known: {known})")
+                guess = did_you_mean(node.func.id, FUNCTIONS)
+                raise self._fail(place, f"unknown function {node.func.id!r}{guess} (known: {known})")
             return function(self, node.args, place)
         raise self._fail(place, f"{ast.unparse(node)!r} is not allowed: use literals, functions, and/or/not, == and !=")
 
@@ -129,7 +134,11 @@ def _column(self: Compiler, args, place) -> Compiled:
     self._arity(args, 1, 1, "col", place)
     name = self._literal(args[0], place, "col()'s column name")
     if name not in self.header:
-        raise self._fail(place, f"no column {name!r} in the source (its columns: {', '.join(self.header)})")
+        guess = did_you_mean(name, self.header)
+        shown = ", ".join(cut(h) for h in self.header[:40]) + (" ..." if len(self.header) > 40 else "")
+        raise self._fail(
+            place, f"no column {cut(name)!r} in the source{guess} (names are case-sensitive; its columns: {shown})"
+        )
     text = pl.col(name).str.strip_chars()
     return Compiled(pl.when(text == "").then(None).otherwise(text), TEXT, [], [name])
 
@@ -148,7 +157,8 @@ def _date(self: Compiler, args, place) -> Compiled:
     names = [self._literal(a, place, "a date format") for a in args[1:]]
     for name in names:
         if name not in DATE_FORMATS:
-            raise self._fail(place, f"unknown date format {name!r} (known: {', '.join(DATE_FORMATS)})")
+            guess = did_you_mean(name, DATE_FORMATS)
+            raise self._fail(place, f"unknown date format {name!r}{guess} (known: {', '.join(DATE_FORMATS)})")
     text = value.expr
     # A date as ISO text is always accepted (a spreadsheet's real date cells are read as ISO text); a time
     # after the date (ISO date-time) is dropped, as the contract truncates timestamps to their date.
@@ -165,13 +175,32 @@ def _date(self: Compiler, args, place) -> Compiled:
     readings = list(parsed.values())
     result = pl.coalesce(readings)
     shown = " or ".join(names)
-    checks = value.checks + [
-        Check(text.is_not_null() & result.is_null(), f"is not a date ({shown})", _source(value), text)
-    ]
+    unread = text.is_not_null() & result.is_null()
+    checks = list(value.checks)
     if len(readings) > 1:
         differ = pl.any_horizontal([r.is_not_null() & (r != result) for r in readings[1:]])
         checks.append(Check(differ, f"is ambiguous: it reads as two different dates ({shown})", _source(value), text))
+    swapped = next(((n, s) for n in names if (s := SWAPPED.get(n)) and s not in names), None)
+    if swapped:  # day and month the other way round: a value only it reads, or every value both read
+        name, other = swapped
+        turned = text.str.strptime(pl.Date, _SWAPPED_PATTERNS[other], strict=False)
+        order = "day-first" if other.startswith("dd") else "month-first"
+        turned_only = unread & turned.is_not_null()
+        problem = f'is not a date ({shown}); this column looks {order}: use "{other}"'
+        checks.append(Check(turned_only, problem, _source(value), text))
+        unread = unread & turned.is_null()
+        mine = parsed[name]
+        both = mine.is_not_null() & turned.is_not_null()
+        doubtful = (mine.is_not_null() & turned.is_null()).sum().eq(0) & (both & (mine != turned)).any()
+        problem = f'reads as a date both as "{name}" and as "{other}" in every row; read as "{name}": check a few'
+        checks.append(Check(doubtful & both & (mine != turned), problem, _source(value), text, warning=True))
+    checks.insert(len(value.checks), Check(unread, f"is not a date ({shown})", _source(value), text))
     return Compiled(result, DATE, checks, value.columns)
+
+
+# day-first and month-first formats read the other way round (a format named here and its counterpart)
+SWAPPED = {"dd/mm/yyyy": "mm/dd/yyyy", "mm/dd/yyyy": "dd/mm/yyyy", "dd/mm/yy": "mm/dd/yy"}
+_SWAPPED_PATTERNS = {"mm/dd/yyyy": "%m/%d/%Y", "dd/mm/yyyy": "%d/%m/%Y", "mm/dd/yy": "%m/%d/%y"}
 
 
 def _shift(days: int):
@@ -216,13 +245,48 @@ def _hours(self: Compiler, args, place) -> Compiled:
     return Compiled(result, NUMBER, value.checks + full.checks + [check], value.columns)
 
 
+def _percent(self: Compiler, args, place) -> Compiled:
+    """A fraction from "50%" or "50 %" (always hundredths), or from a plain number on the stated scale:
+    percent(x, 100) reads "50" as 0.5, percent(x, 1) reads "0.5" as 0.5. Outside 0-100 % is a row error."""
+    self._arity(args, 1, 2, "percent", place)
+    scale = None
+    if len(args) == 2:
+        if not (isinstance(args[1], ast.Constant) and type(args[1].value) in (int, float) and args[1].value in SCALES):
+            raise self._fail(place, f"percent()'s scale must be 1 or 100, not {ast.unparse(args[1])!r}")
+        scale = float(args[1].value)
+    value = self._node(args[0], place)
+    if value.kind not in (TEXT, NUMBER):
+        raise self._fail(place, f"{ast.unparse(args[0])!r} gives {value.kind}, not text or a number")
+    if value.kind == NUMBER and scale is None:
+        raise self._fail(place, f"percent() of a number needs its scale: percent({ast.unparse(args[0])}, 100) or 1")
+    if value.kind == NUMBER:
+        plain, signed, text = value.expr, pl.lit(None, dtype=pl.Float64), _text_of(value)
+    else:
+        text = value.expr
+        signed = text.str.extract(PERCENT_TEXT, 1).cast(pl.Float64, strict=False) / 100
+        plain = text.cast(pl.Float64, strict=False)
+    result = pl.coalesce(signed, plain / scale) if scale else signed
+    given = value.expr.is_not_null()
+    checks = list(value.checks)
+    if scale is None and value.kind == TEXT:
+        unsigned = given & signed.is_null() & plain.is_not_null()
+        problem = "has no % sign: say how to read plain numbers, percent(x, 100) for 50 or percent(x, 1) for 0.5"
+        checks.append(Check(unsigned, problem, _source(value), text))
+        given = given & ~unsigned
+    checks.append(Check(given & result.is_null(), "is not a percentage (50%, 50 %)", _source(value), text))
+    outside = result.is_not_null() & ((result < 0) | (result > 1))
+    checks.append(Check(outside, "is outside 0-100 %", _source(value), text))
+    return Compiled(result, NUMBER, checks, value.columns)
+
+
 def _map(self: Compiler, args, place) -> Compiled:
     self._arity(args, 2, 2, "map", place)
     value = self._want(args[0], TEXT, place)
     name = self._literal(args[1], place, "map()'s map name")
     table = self.maps.get(name)
     if table is None:
-        raise self._fail(place, f"no [maps.{name}] in the mapping (its maps: {', '.join(self.maps) or 'none'})")
+        guess = did_you_mean(name, self.maps)
+        raise self._fail(place, f"no [maps.{name}] in the mapping{guess} (its maps: {', '.join(self.maps) or 'none'})")
     keys = {_key(k): v for k, v in table.items()}
     folded = value.expr.str.strip_chars().str.to_lowercase()
     mapped = folded.replace_strict(list(keys), [v or None for v in keys.values()], default=None, return_dtype=pl.String)
@@ -298,6 +362,7 @@ FUNCTIONS = {
     "number": _number(pl.Float64),
     "integer": _number(pl.Int64),
     "hours": _hours,
+    "percent": _percent,
     "map": _map,
     "concat": _concat,
     "upper": _text_function("upper", lambda e: e.str.to_uppercase()),

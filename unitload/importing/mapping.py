@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from unitload.extract.schema import BY_NAME, TABLE_NAMES
-from unitload.importing.errors import MappingError
+from unitload.importing.errors import MappingError, did_you_mean
 from unitload.tomlfile import load_model
 
 
@@ -27,7 +27,8 @@ class History(_Strict):
 
 
 class TableMapping(_Strict):
-    files: list[str] = Field(min_length=1)  # globs matched against the names of the exports given
+    files: list[str] | None = Field(default=None, min_length=1)  # globs matched against the exports' names
+    query: str | None = Field(default=None, min_length=1, max_length=100_000)  # or a SELECT on the `database`
     sheet: str | None = None  # a workbook's sheet
     header_row: int = Field(default=1, ge=1)  # the row holding the column names
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)  # default: tab for .tsv, else comma
@@ -40,21 +41,38 @@ class TableMapping(_Strict):
     def _one_or_many(cls, value):
         return [value] if isinstance(value, str) else value
 
+    @model_validator(mode="after")
+    def _files_or_query(self) -> TableMapping:
+        if (self.files is None) == (self.query is None):
+            raise ValueError("give either files (exports) or query (a SELECT on the mapping's database)")
+        if self.query is not None and (self.sheet or self.delimiter or self.header_row != 1):
+            raise ValueError("sheet, delimiter and header_row are for files, not a query")
+        return self
+
 
 class Mapping(_Strict):
     system: str = Field(min_length=1)  # the source system's name, recorded in the manifest
+    # the connection a table's `query` runs on, by name: its SQLAlchemy URL is UNITLOAD_DATABASE_<NAME> in the
+    # environment or [importing.databases] in the settings, never the mapping (it would carry credentials)
+    database: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
     maps: dict[str, dict[str, str]] = {}  # value maps: source value -> contract value ("" = no value)
     tables: dict[str, TableMapping]
 
     @model_validator(mode="after")
     def _contract_names(self) -> Mapping:
         for name, table in self.tables.items():
+            if table.query is not None and self.database is None:
+                raise ValueError(f'tables.{name}.query: name the connection it runs on with database = "..."')
             if name not in BY_NAME:
-                raise ValueError(f"tables.{name}: not a contract table (tables: {', '.join(TABLE_NAMES)})")
+                guess = did_you_mean(name, TABLE_NAMES)
+                raise ValueError(f"tables.{name}: not a contract table{guess} (tables: {', '.join(TABLE_NAMES)})")
             known = [c.name for c in BY_NAME[name].columns]
             for column in table.columns:
                 if column not in known:
-                    raise ValueError(f"tables.{name}.columns.{column}: not a column of {name} ({', '.join(known)})")
+                    guess = did_you_mean(column, known)
+                    raise ValueError(
+                        f"tables.{name}.columns.{column}: not a column of {name}{guess} ({', '.join(known)})"
+                    )
             history = table.history
             for field in ("key", "start", "end", "ended_by_blank") if history else ():
                 value = getattr(history, field)

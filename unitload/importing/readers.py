@@ -66,7 +66,8 @@ def read(path: Path, *, sheet: str | None, header_row: int, delimiter: str | Non
             frame = _parquet(path, handle)
         else:
             frame = _delimited(path, handle, delimiter or ("\t" if suffix == ".tsv" else ","), header_row)
-    return frame.with_columns(pl.lit(path.name).alias(FILE), pl.lit(file_no).alias(FILE_NO))
+    label = f"{path.name} [{sheet}]" if suffix == ".xlsx" else path.name  # a workbook's rows: file and sheet
+    return frame.with_columns(pl.lit(label).alias(FILE), pl.lit(file_no).alias(FILE_NO))
 
 
 def _size(handle) -> int:
@@ -233,12 +234,13 @@ def _parquet(path: Path, handle) -> pl.DataFrame:
     data = pl.from_arrow(table)
     if not isinstance(data, pl.DataFrame):
         data = data.to_frame()
-    texts = data.select(_as_text(data, name) for name in names)
+    texts = data.select(as_text(data, name) for name in names)
     return texts.with_row_index(ROW, offset=1).select(*names, pl.col(ROW).cast(pl.Int64))
 
 
-def _as_text(data: pl.DataFrame, name: str) -> pl.Expr:
-    """A Parquet column as the text DuckDB's VARCHAR cast gives: dates ISO, booleans true/false."""
+def as_text(data: pl.DataFrame, name: str) -> pl.Expr:
+    """A typed column (Parquet's, a database's) as the text DuckDB's VARCHAR cast gives: dates ISO, booleans
+    true/false."""
     kind = data.schema[name]
     if kind == pl.Boolean:
         return pl.when(pl.col(name)).then(pl.lit("true")).when(~pl.col(name)).then(pl.lit("false")).alias(name)
