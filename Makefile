@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-from-lock
 DATA ?= sample_data/unit
 PORT ?= 8501
 
-.PHONY: run test lint format bench bench-region load sample lock clean system docs
+.PHONY: run test lint format bench bench-region bench-import load sample lock clean system docs
 
 # What the browser, scale-out and store tests need beyond Python: Debian's Chromium, nginx and PostgreSQL (the
 # tests start their own servers on loopback). `make test` installs them when run as root (CI, a fresh
@@ -32,6 +32,9 @@ $(FORCE)/manifest.json: | $(STAMP)
 
 bench: $(STAMP) $(FORCE)/manifest.json  ## page, trend and pandas timings at force scale (generates it once)
 	$(BIN)/unitload bench --data $(FORCE)
+
+bench-import: $(STAMP) $(FORCE)/manifest.json  ## import time and peak memory at force scale, from files and from PostgreSQL
+	$(BIN)/python -m perf.import_bench --data $(FORCE)
 
 REGION ?= /tmp/unitload-region
 

@@ -46,6 +46,7 @@ FORCE = {
     "open": 3.0,
     "start": 0.5,
     "query": 0.8,
+    "link": 1.2,  # a page opened from a link in a browser, against the same page on the sample (median of 3)
 }
 # a region (four forces) is allowed more to open and per warm run, and must serve in 4 GB (issue 23)
 TARGETS = {"force": FORCE, "region": FORCE | {"warm": 0.500, "open": 10.0, "peak_mb": 4096.0}}
@@ -126,7 +127,13 @@ def _other_filters(as_of: dt.date, unit: str, team: str) -> list[dict[str, str]]
 
 
 def bench(
-    data: Path, pages: tuple[str, ...] = PAGES, pandas: bool = True, repeat: int = 3, scale: str = "force"
+    data: Path,
+    pages: tuple[str, ...] = PAGES,
+    pandas: bool = True,
+    repeat: int = 3,
+    scale: str = "force",
+    browser: bool = True,
+    link_months: int = 3,
 ) -> Figures:
     """Print every figure beside the target for `scale` (force or region) and return them."""
     figures = Figures(TARGETS[scale])
@@ -147,6 +154,8 @@ def bench(
     )
     verdict = f"   {figures.check('peak_mb', promoted['peak_mb'])}" if "peak_mb" in figures.targets else ""
     figures.add(f"peak memory of that process after every page once: {promoted['peak_mb']:.0f} MB{verdict}")
+    for line in _links(figures, Path(data), Path(os.environ["UNITLOAD_SETTINGS"]), link_months) if browser else ():
+        figures.add(line)
     start = time.perf_counter()
     time_page("data_definitions", {})  # opens the extract: bind, validate, month-end snapshots
     figures.add(f"open extract unpromoted (bind, validate, snapshots, first page): {time.perf_counter() - start:.2f} s")
@@ -175,6 +184,21 @@ def bench(
         figures.add(f"peak memory with the pandas comparison: {peak_mb():.0f} MB")
     figures.add("all targets met" if figures.met else "some targets MISSED (see above)")
     return figures
+
+
+def _links(figures: Figures, data: Path, settings: Path, months: int) -> list[str]:
+    """Each page opened from a link in Chromium (a new session per month end), the sample beside `data`."""
+    from perf.link_open import compare
+    from perf.server import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        return [f"pages opened from a link in a browser: skipped ({CHROMIUM} is missing: apt-get install chromium)"]
+    lines = [f"{'opened from a link (browser), median':36} {'sample s':>9} {'this s':>7} {'ratio':>6}"]
+    for page, sample, benched in compare(data, settings, months):
+        ratio = benched / sample
+        verdict = "" if page.startswith("first") else f"   {figures.check('link', ratio)}"
+        lines.append(f"{page:36} {sample:9.2f} {benched:7.2f} {ratio:6.2f}{verdict}")
+    return lines
 
 
 def _trend(figures: Figures | None, source, label: str) -> str:

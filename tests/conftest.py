@@ -292,9 +292,8 @@ def tab(desk):
 
 @pytest.fixture(scope="session")
 def postgres():
-    """A PostgreSQL server of this test process's own (tests/postgres.py), stopped at the end."""
-    from postgres import Server, binaries
-
+    """A PostgreSQL server of this test process's own (perf/postgres.py), stopped at the end."""
+    from perf.postgres import Server, binaries
     from perf.server import free_port
 
     if binaries() is None:

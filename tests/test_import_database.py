@@ -1,10 +1,9 @@
 """`unitload import` reading a data warehouse: the sample's exports as tables of a real PostgreSQL server
-(tests/postgres.py), imported through queries to the sample itself, read-only, within a time limit, with
+(perf/postgres.py), imported through queries to the sample itself, read-only, within a time limit, with
 rows named by their key columns."""
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 
 import polars as pl
@@ -12,86 +11,30 @@ import pytest
 from conftest import SAMPLE
 from polars.testing import assert_frame_equal
 
+from perf.postgres import load_exports, warehouse_mappings
 from unitload.extract.schema import TABLE_NAMES
 from unitload.importing.errors import ImportFailed, MappingError, SourceError
-from unitload.importing.exports import MAPPINGS, write_exports
-from unitload.importing.readers import FILE, FILE_NO, ROW, read
+from unitload.importing.exports import write_exports
 from unitload.importing.run import import_exports
 from unitload.settings import Settings, load_settings
 
 TAKEN = dt.datetime.fromisoformat(json.loads((SAMPLE / "manifest.json").read_text())["extracted_at"]).replace(
     tzinfo=None
 )
-# export -> warehouse table; crimes is held typed (dates as dates, the weighting as numeric), as a warehouse would
-TABLES = {
-    ("rms/crimes.csv", None): "rms.crimes",
-    ("rms/oic_history.csv", None): "rms.oic_history",
-    ("rms/activity_log.tsv", None): "rms.activity_log",
-    ("rms/forensic_submissions.csv", None): "rms.forensic_submissions",
-    ("duty/duty.xlsx", "Staff"): "duty.staff",
-    ("duty/duty.xlsx", "Working patterns"): "duty.working_patterns",
-    ("duty/absences.csv", None): "duty.absences",
-    ("duty/supervision.csv", None): "duty.supervision",
-}
-TYPED = {"Recorded": "date", "Finalised": "date", "Weighting": "numeric"}
-FILES = {  # the mappings' `files` (and `sheet`) lines -> the warehouse query
-    'files = "crimes*.csv"': "rms.crimes",
-    'files = "oic_history*.csv"': "rms.oic_history",
-    'files = "activity_log*.tsv"': "rms.activity_log",
-    'files = "forensic_submissions*.csv"': "rms.forensic_submissions",
-    'files = "duty*.xlsx"\nsheet = "Staff"': "duty.staff",
-    'files = "duty*.xlsx"\nsheet = "Working patterns"': "duty.working_patterns",
-    'files = "absences*.csv"': "duty.absences",
-    'files = "supervision*.csv"': "duty.supervision",
-}
-
-
-def _typed(name: str, value: str | None):
-    if value is None or name not in TYPED:
-        return value
-    if not value.strip():
-        return None
-    if TYPED[name] == "numeric":
-        return float(value)
-    return dt.date.fromisoformat(value) if "-" in value else dt.datetime.strptime(value, "%d/%m/%Y").date()
 
 
 @pytest.fixture(scope="module")
 def warehouse(postgres, tmp_path_factory):
-    """A database holding the sample's exports as tables; its URL."""
-    import psycopg
-    from psycopg import sql
-
+    """A database holding the sample's exports as tables (perf/postgres.py: crimes typed); its URL."""
     exports = tmp_path_factory.mktemp("exports")
     write_exports(SAMPLE, exports)
     url = postgres.create("warehouse")
-    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
-        for (name, sheet), target in TABLES.items():
-            frame = read(exports / name, sheet=sheet, header_row=1, delimiter=None, file_no=1)
-            frame = frame.drop(ROW, FILE, FILE_NO)
-            schema, table = target.split(".")
-            columns = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(TYPED.get(c, "text"))) for c in frame.columns]
-            connection.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
-            name_sql = sql.Identifier(schema, table)
-            connection.execute(sql.SQL("create table {} ({})").format(name_sql, sql.SQL(", ").join(columns)))
-            with connection.cursor().copy(sql.SQL("copy {} from stdin").format(name_sql)) as copy:
-                for row in frame.iter_rows():
-                    copy.write_row([_typed(c, v) for c, v in zip(frame.columns, row, strict=True)])
+    load_exports(url, exports)
     return url
 
 
 def _mappings(folder: Path, change=lambda text: text) -> list[Path]:
-    """The two systems' mappings with each `files` line replaced by a query on the warehouse."""
-    made = []
-    for mapping in sorted(MAPPINGS.glob("*.toml")):
-        text = mapping.read_text()
-        text = re.sub(r'^(system = ".*")$', r'\1\ndatabase = "warehouse"', text, count=1, flags=re.M)
-        for files, table in FILES.items():
-            text = text.replace(files, f'query = "select * from {table}"')
-        path = folder / mapping.name
-        path.write_text(change(text))
-        made.append(path)
-    return made
+    return warehouse_mappings(folder, change)
 
 
 @pytest.fixture

@@ -21,8 +21,15 @@ def bench(
     repeat: Annotated[int, typer.Option("--repeat", help="Runs of each warm filter set.")] = 3,
     pandas: Annotated[bool, typer.Option("--pandas/--no-pandas", help="Compare with pandas.")] = True,
     targets: Annotated[str, typer.Option("--targets", help="Targets to check: force or region.")] = "force",
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", help="Open each page from a link in Chromium, beside the sample.")
+    ] = True,
+    link_months: Annotated[
+        int, typer.Option("--link-months", min=1, max=12, help="Month ends each page is opened for in the browser.")
+    ] = 3,
 ) -> None:
-    """Time every page's server-side work cold and warm, the 24-month trend and pandas; print peak memory."""
+    """Time every page's server-side work cold and warm, pages opened from a link in a browser, the 24-month
+    trend and pandas; print peak memory."""
     from perf.bench import PAGES, TARGETS
     from perf.bench import bench as run_bench
 
@@ -32,7 +39,8 @@ def bench(
     unknown = sorted(set(page or ()) - set(PAGES))
     if unknown:
         raise UsageError(f"--page must be among {', '.join(PAGES)}, not {', '.join(unknown)}")
-    run_bench(data, tuple(page) if page else PAGES, pandas=pandas, repeat=repeat, scale=targets)
+    chosen = tuple(page) if page else PAGES
+    run_bench(data, chosen, pandas=pandas, repeat=repeat, scale=targets, browser=browser, link_months=link_months)
 
 
 @app.command()
