@@ -42,6 +42,7 @@ app.forward_diverted(pages, page)
 file = next(f for f, p in pages.items() if p is page)
 app.this_run().page = file.removesuffix(".py")  # known before the sidebar: Copy link offers the page's sections
 app.pin_extract(current)
+app.building_notice()  # an extract opened unprepared: how far its month-end figures have got
 app.sidebar(current)
 if current.servable:
     app.sidebar_filters(current.source)

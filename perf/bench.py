@@ -31,7 +31,7 @@ from perf.pandas_reference import IMPLEMENTATIONS
 from perf.startup import command_start, promoted_open
 from queries import run_query
 from unitload.app import clear_queries
-from unitload.app.environment import open_folder
+from unitload.app.environment import open_folder, wait_for_snapshots
 from unitload.extract.db import open_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,9 +47,13 @@ FORCE = {
     "start": 0.5,
     "query": 0.8,
     "link": 1.2,  # a page opened from a link in a browser, against the same page on the sample (median of 3)
+    "unpromoted": 10.0,  # an extract not prepared by promote: its first page, the snapshots made behind it
 }
 # a region (four forces) is allowed more to open and per warm run, and must serve in 4 GB (issue 23)
-TARGETS = {"force": FORCE, "region": FORCE | {"warm": 0.500, "open": 10.0, "peak_mb": 4096.0}}
+TARGETS = {
+    "force": FORCE,
+    "region": {k: v for k, v in FORCE.items() if k != "unpromoted"} | {"warm": 0.500, "open": 10.0, "peak_mb": 4096.0},
+}
 
 
 @dataclass
@@ -157,8 +161,14 @@ def bench(
     for line in _links(figures, Path(data), Path(os.environ["UNITLOAD_SETTINGS"]), link_months) if browser else ():
         figures.add(line)
     start = time.perf_counter()
-    time_page("data_definitions", {})  # opens the extract: bind, validate, month-end snapshots
-    figures.add(f"open extract unpromoted (bind, validate, snapshots, first page): {time.perf_counter() - start:.2f} s")
+    time_page("overview", {})  # opens the extract: bind, validate; a large one's snapshots are made behind it
+    first = time.perf_counter() - start
+    wait_for_snapshots(open_folder(Path(data).resolve(), Path(data).resolve()).source)
+    verdict = f"   {figures.check('unpromoted', first)}" if "unpromoted" in figures.targets else ""
+    figures.add(
+        f"open extract unpromoted: first page (Overview, bind, validate) {first:.2f} s{verdict}; "
+        f"month-end snapshots ready after {time.perf_counter() - start:.2f} s"
+    )
     source = open_source(data)
     teams = run_query(source, "teams")
     unit, team = teams["unit"][0], teams["team"][0]

@@ -41,13 +41,15 @@ AHEAD_OF = frozenset({"officer_load"})
 CASE_DAYS = 6 * 250_000
 
 
-def build_snapshots(source: Source, months: int = 37, chunk: int | None = None) -> None:
+def build_snapshots(source: Source, months: int = 37, chunk: int | None = None, progress=None) -> None:
     """Precompute the snapshot queries for the extract's as-of day and the `months - 1` month ends before it.
 
     First the extract's tables marked `in_memory` are copied into memory (`Source.hold_in_memory`). The
     month ends are computed `chunk` at a time (by default as many as `CASE_DAYS` allows).
     Tables in the source's own schema, made once; later runs that use these queries on covered days
-    and with the same settings read them instead of recomputing.
+    and with the same settings read them instead of recomputing. The database's lock is taken for each
+    statement, not the whole build, so a user's first run (its scope's views) need not wait for it to end;
+    `progress(done, steps, name)` is called after each. The snapshots are used once all are made.
     """
     db = source.db
     if source.schema in db.snapshots or source.extract.as_of is None:
@@ -58,32 +60,47 @@ def build_snapshots(source: Source, months: int = 37, chunk: int | None = None) 
         if source.schema in db.snapshots:
             return
         source.hold_in_memory()
-        cur = source.cursor()
-        chunk = chunk or days_per_chunk(cur, len(days))
-        made: set[str] = set()
-        for name in SNAPSHOT_QUERIES:
-            query, table = load_query(name), ident(snapshot_table(name))
-            # made from the snapshots already made (same days, same values) where it uses them
-            reads = frozenset(made.intersection(query.uses))
-            sql = composed(name, reads) if reads else query.sql
-            made.add(name)
-            fixed = {p: values[p] for p in parameter_names(sql)}
-            if "months" not in query.parameters:
-                cur.execute("CREATE OR REPLACE TABLE " + table + " AS " + sql, fixed)
-                continue
-            # a few days at a time: the same rows as one run over every day, in a fraction of the memory
-            for n, start in enumerate(range(0, len(days), chunk)):
-                bound = fixed | {
-                    "as_of": days[start],
-                    "months": len(days[start : start + chunk]),
-                }
-                into = "CREATE OR REPLACE TABLE " + table + " AS " if n == 0 else "INSERT INTO " + table + " "
-                cur.execute(into + sql, bound)
-            if name in AHEAD_OF:
-                ahead = {"as_of": month_end_after(source.extract.as_of, AHEAD), "months": AHEAD}
-                cur.execute("INSERT INTO " + table + " " + sql, fixed | ahead)
+    cur = source.cursor()
+    try:
+        steps = _steps(values, days, chunk or days_per_chunk(cur, len(days)), source.extract.as_of)
+        for done, (name, sql, bound) in enumerate(steps, start=1):
+            with db.lock:
+                cur.execute(sql, bound)
+            if progress is not None:
+                progress(done, len(steps), name)
+    finally:
         cur.close()
+    with db.lock:
         mark_built(source, months)
+        for (base, _), found in list(db.scopes.items()):  # scopes made while it was built: their views of it
+            if base == source.schema and found not in db.snapshots:
+                scope_cursor = db.cursor()
+                scope_snapshots(scope_cursor, source, found, found in db.team_scopes)
+                scope_cursor.close()
+
+
+def _steps(values: dict, days: list, chunk: int, as_of) -> list[tuple[str, str, dict]]:
+    """The statements that make the snapshot tables, in order: (query name, SQL, bound values)."""
+    steps, made = [], set()
+    for name in SNAPSHOT_QUERIES:
+        query, table = load_query(name), ident(snapshot_table(name))
+        # made from the snapshots already made (same days, same values) where it uses them
+        reads = frozenset(made.intersection(query.uses))
+        sql = composed(name, reads) if reads else query.sql
+        made.add(name)
+        fixed = {p: values[p] for p in parameter_names(sql)}
+        if "months" not in query.parameters:
+            steps.append((name, "CREATE OR REPLACE TABLE " + table + " AS " + sql, fixed))
+            continue
+        # a few days at a time: the same rows as one run over every day, in a fraction of the memory
+        for n, start in enumerate(range(0, len(days), chunk)):
+            bound = fixed | {"as_of": days[start], "months": len(days[start : start + chunk])}
+            into = "CREATE OR REPLACE TABLE " + table + " AS " if n == 0 else "INSERT INTO " + table + " "
+            steps.append((name, into + sql, bound))
+        if name in AHEAD_OF:
+            ahead = {"as_of": month_end_after(as_of, AHEAD), "months": AHEAD}
+            steps.append((name, "INSERT INTO " + table + " " + sql, fixed | ahead))
+    return steps
 
 
 def days_per_chunk(cur, days: int) -> int:

@@ -443,3 +443,37 @@ def test_opening_an_extract_freezes_the_heap_and_frees_what_the_last_freeze_held
         assert alive() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_large_unprepared_extract_is_served_while_its_snapshots_are_made(monkeypatch, tmp_path):
+    """Past engine.background_snapshots_from cases (here every extract), the first page is drawn as soon as the
+    extract is validated, with a progress bar, its figures computed from the tables; the snapshots, and the
+    views of them of a scope made meanwhile, are used once ready, with the same figures."""
+    from unitload.app import environment
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text((ROOT / "tests" / "local.toml").read_text() + "\n[engine]\nbackground_snapshots_from = 0\n")
+    monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
+    shutil.copytree(ROOT / "sample_data" / "unit", tmp_path / "unit")
+    gate = __import__("threading").Event()
+    build = environment.build_snapshots
+
+    def held(source, months, progress=None):  # the build waits until the first page is drawn
+        gate.wait(APP_WAIT)
+        build(source, months, progress=progress)
+
+    monkeypatch.setattr(environment, "build_snapshots", held)
+    at = run_app(monkeypatch, tmp_path / "unit")
+    assert not at.exception
+    (bar,) = at.get("progress")
+    assert "Preparing the month-end figures of this extract" in bar.proto.text
+    served = environment.open_folder(tmp_path / "unit", tmp_path / "unit").source
+    assert served.schema not in served.db.snapshots  # this run's figures were computed from the tables
+    live = [m.value for m in at.metric]
+    gate.set()
+    environment.wait_for_snapshots(served)
+    assert served.schema in served.db.snapshots
+    assert all(found in served.db.snapshots for found in served.db.scopes.values())  # the scope's views too
+    at.run()
+    assert not at.get("progress") and not at.exception
+    assert [m.value for m in at.metric] == live  # the same figures, read from the snapshots

@@ -149,6 +149,8 @@ class Engine(_Section):
     memory_limit: str = "2GB"
     query_seconds: PositiveFloat = 30  # a query running longer is interrupted, with a message saying so
     snapshot_months: int = Field(default=37, ge=0)  # month ends the app precomputes per extract (0: none)
+    # an unpromoted extract with at least this many cases is served while its snapshots are made behind it
+    background_snapshots_from: int = Field(default=20_000, ge=0)
 
 
 class Validation(_Section):

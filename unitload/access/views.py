@@ -32,7 +32,9 @@ def scoped_source(source: Source, scope: Scope) -> Source:
             _create_scope(cur, source.schema, found, scope.teams, scope.names)
             scope_snapshots(cur, source, found, scope.teams is not None)
             cur.close()
-        made[(source.schema, scope.key)] = found
+            if scope.teams is not None:
+                source.db.team_scopes.add(found)
+            made[(source.schema, scope.key)] = found
     return source.within(found)
 
 

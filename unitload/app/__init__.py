@@ -35,38 +35,35 @@ from unitload.app.exports import can_print, downloads, monthly_pack_maker, table
 from unitload.app.filters import names_visible, notice_unknown, sidebar_filters, with_names
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
 from unitload.app.page import PageContext, figure_page, figure_tile, rerun_fragment, tiles
-from unitload.app.run import loaded, pin_extract, sidebar, start, this_run
+from unitload.app.run import building_notice, loaded, pin_extract, sidebar, start, this_run
 from unitload.app.share import view_link_column
 from unitload.app.signin import sign_in
 from unitload.app.text import escaped, escaped_column
 from unitload.app.view import Filters
 
 __all__ = [
+    "Filters",
     "ICON",
+    "Loaded",
+    "PageContext",
     "attention_table",
-    "with_attention_links",
+    "audit",
+    "building_notice",
+    "can_print",
+    "clear_queries",
     "decision_form_for_list",
     "decision_panel",
     "decisions_opening",
     "decisions_visible",
-    "may_record",
-    "status_words",
-    "with_decision",
-    "with_status_words",
-    "Filters",
-    "Loaded",
-    "PageContext",
-    "audit",
-    "can_print",
-    "clear_queries",
     "downloads",
     "escaped",
     "escaped_column",
     "figure_page",
     "figure_tile",
-    "in_background",
     "forward_diverted",
+    "in_background",
     "loaded",
+    "may_record",
     "monthly_pack_maker",
     "names_visible",
     "notice_unknown",
@@ -83,9 +80,13 @@ __all__ = [
     "sidebar_filters",
     "sign_in",
     "start",
+    "status_words",
     "table",
     "this_run",
     "tiles",
     "view_link_column",
+    "with_attention_links",
+    "with_decision",
     "with_names",
+    "with_status_words",
 ]

@@ -11,7 +11,7 @@ import streamlit as st
 from queries.catalogue import QueryTimeout
 from unitload.access import audit as trail
 from unitload.access.downloads import TICKETS, new_export_id, owner_key
-from unitload.app.environment import settings
+from unitload.app.environment import page_drawn, settings
 from unitload.app.run import Run, this_run
 
 FRAME = "dashboard.py"
@@ -41,6 +41,7 @@ def run_page(page, file: str) -> None:
         st.error(f"This page stopped early: {exc}.")
     finally:  # whatever the page did: drew, stopped early (st.stop) or raised after drawing
         _IN_FRAME.reset(token)
+        page_drawn()  # an extract opened unprepared: its snapshots are made from now on
         try:
             record(audit_settings, run, "view", seconds=time.perf_counter() - start)
         except trail.AuditError as exc:

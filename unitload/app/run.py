@@ -12,7 +12,7 @@ import streamlit as st
 from unitload.access.scope import Scope
 from unitload.access.views import scoped_source
 from unitload.app.choice import Choice, choice, extract_folders
-from unitload.app.environment import Loaded, decisions_now, open_folder
+from unitload.app.environment import Building, Loaded, building, decisions_now, open_folder
 from unitload.app.text import escaped
 from unitload.app.view import Filters
 
@@ -28,6 +28,7 @@ class Run:
     filters: Filters | None = None  # the sidebar's choices, once the frame has drawn it
     page: str = ""
     rows: int = 0  # table rows shown on this run, for the audit record
+    building: Building | None = None  # the served extract's month-end snapshots, while made behind the pages
 
 
 _RUN: contextvars.ContextVar[Run | None] = contextvars.ContextVar("unitload_run", default=None)
@@ -67,7 +68,7 @@ def start(scope: Scope) -> Loaded:
                 fell_back, base = chosen.extract_id, candidate
                 break
     current = scoped(base, scope)
-    run = Run(scope, current, chosen, fell_back)
+    run = Run(scope, current, chosen, fell_back, building=building(base.source))
     _RUN.set(run)
     st.session_state["_unitload_run"] = run
     return current
@@ -84,6 +85,32 @@ def scoped(base: Loaded, scope: Scope) -> Loaded:
     if unread:
         st.warning(f"Decisions cannot be read now ({escaped(unread)}); figures are shown without them.")
     return Loaded(scoped_source(base.source, scope).with_decisions(decisions), findings, base.problem)
+
+
+def building_notice() -> None:
+    """While the served extract's snapshots are made behind the pages: how far they have got, updated each
+    second, and the page run again once they are ready (its figures the same, read from them)."""
+    made = this_run().building
+    if made is None:
+        return
+    if made.failed:
+        st.warning(
+            f"Month-end figures could not be prepared ({escaped(made.failed)}): every page computes its "
+            "figures from the tables, which is slower. Promote the extract (`unitload promote`) to prepare them."
+        )
+        return
+    _building_progress(made)
+
+
+@st.fragment(run_every=1.0)
+def _building_progress(made: Building) -> None:
+    if made.finished:
+        st.rerun(scope="app")
+    st.progress(
+        made.share,
+        text=f"Preparing the month-end figures of this extract: step {made.done} of {made.steps or '…'}. "
+        "Pages work meanwhile, their figures computed from the tables (the same figures, more slowly).",
+    )
 
 
 def pin_extract(current: Loaded) -> None:

@@ -82,6 +82,7 @@ class Database:
         self.lock = threading.Lock()  # schema changes (DDL) on the shared connection, one at a time
         self.scenarios: dict[str, None] = {}  # scenario schemas, oldest first (Source.derive)
         self.scopes: dict[tuple[str, str], str] = {}  # (extract schema, scope key) -> scoped schema
+        self.team_scopes: set[str] = set()  # the scoped schemas limited to teams (unitload.access.views)
         self.snapshots: dict[str, SnapshotSet] = {}  # schema -> its snapshot tables (queries.snapshots)
         self.views: dict[tuple[str, str], str] = {}  # (extract schema, table) -> its view over the Parquet files
         self.prepared: list[str] = []  # extract schemas with snapshots and tables in memory, oldest first
