@@ -190,17 +190,20 @@ def exact_dtype(backlog: int, arrivals: tuple[float, ...], completions: tuple[fl
 
 
 def linear_percentiles(values: np.ndarray, percents: tuple[int, ...]) -> np.ndarray:
-    """np.percentile(values, percents, axis=0) with its default (linear) method, from one sort.
+    """np.percentile(values, percents, axis=0) with its default (linear) method, from one partition.
 
-    Sorting the runs once and reading every percentile off them takes a quarter of the time
-    np.percentile does, which selects each of them again.
+    Each week's runs are laid out side by side (a contiguous row per week) and partitioned once around
+    every rank the percentiles read: a quarter of np.percentile's time, which selects each percentile
+    again, and two thirds of a sort down the columns (16 ms for 10,000 runs of 104 weeks, against 22).
     """
-    ordered = np.sort(values, axis=0)
-    position = np.asarray(percents, dtype=float) / 100 * (len(ordered) - 1)
+    rows = np.ascontiguousarray(values.T)
+    count = rows.shape[1]
+    position = np.asarray(percents, dtype=float) / 100 * (count - 1)
     below = np.floor(position).astype(int)
-    above = np.minimum(below + 1, len(ordered) - 1)
+    above = np.minimum(below + 1, count - 1)
+    ranked = np.partition(rows, np.unique(np.concatenate([below, above])), axis=1)
     fraction = (position - below)[:, None]
-    low, high = ordered[below].astype(np.float64), ordered[above].astype(np.float64)
+    low, high = ranked[:, below].T.astype(np.float64), ranked[:, above].T.astype(np.float64)
     return np.where(fraction < 0.5, low + (high - low) * fraction, high - (high - low) * (1 - fraction))
 
 
