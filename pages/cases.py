@@ -28,7 +28,7 @@ app.prefetch(
     ("progress_percentiles", pace),
     ("first_action_monthly", {"opened_since": since} | filters.params),
     ("first_action_clock", {"opened_since": recent} | filters.params),
-    ("unprogressed_trend", {"months": TREND_MONTHS} | filters.params),
+    *(() if app.preparing() else [("unprogressed_trend", {"months": TREND_MONTHS} | filters.params)]),
 )
 cases = app.with_names(source, app.query(source, "case_ageing", **filters.params))
 app.notice_unknown("cases_risks", {r.replace("_", " ") for r in case_charts.RISK_COLOURS}, "risk grade")
@@ -157,11 +157,14 @@ missed_box = st.expander(f"{missed.height} cases opened since {recent:%B %Y} tha
 page.table(missed.drop("opened_month"), key="cases_missed", where=missed_box)
 
 st.header(f"Unprogressed cases by band over {TREND_MONTHS} month ends")
-page.chart(
-    case_charts.band_trend(app.query(source, "unprogressed_trend", months=TREND_MONTHS, **filters.params)),
-    key="cases_band_trend",
-    what="Unprogressed cases by band",
-)
+if app.preparing():
+    st.info(app.TREND_LATER.format(months=TREND_MONTHS), icon=":material/hourglass_top:")
+else:
+    page.chart(
+        case_charts.band_trend(app.query(source, "unprogressed_trend", months=TREND_MONTHS, **filters.params)),
+        key="cases_band_trend",
+        what="Unprogressed cases by band",
+    )
 
 st.header("Case timeline", anchor="case-timeline")
 points = chart.selection.points if chart and chart.selection else []

@@ -15,7 +15,8 @@ page = app.figure_page("Monthly workload review")
 source, filters, settings = page.source, page.filters, page.settings
 app.decisions_opening(source, filters.as_of)  # the review opens with what was decided, and what is overdue
 
-months = app.query(source, "workload_months", months=TREND_MONTHS, **filters.params)
+preparing = app.preparing()  # month-end snapshots still being made: the headline's two month ends only
+months = app.query(source, "workload_months", months=2 if preparing else TREND_MONTHS, **filters.params)
 now = months.row(-1, named=True)
 before = months.row(-2, named=True) if months.height > 1 else {}
 officers = page.with_names(app.query(source, "workload_officers", **filters.params))
@@ -137,8 +138,11 @@ pdf_box.download_button(
     key="overview_pack_pdf",
 )
 
-st.header(f"Trend over the last {months.height} month ends")
-page.chart(charts.trend(months), key="overview_trend", what="Trend of the headline figures")
+st.header(f"Trend over the last {TREND_MONTHS if preparing else months.height} month ends")
+if preparing:
+    st.info(app.TREND_LATER.format(months=TREND_MONTHS), icon=":material/hourglass_top:")
+else:
+    page.chart(charts.trend(months), key="overview_trend", what="Trend of the headline figures")
 
 definitions_box = st.expander("Definitions")
 for name in (

@@ -469,6 +469,8 @@ def test_a_large_unprepared_extract_is_served_while_its_snapshots_are_made(monke
     assert "Preparing the month-end figures of this extract" in bar.proto.text
     served = environment.open_folder(tmp_path / "unit", tmp_path / "unit").source
     assert served.schema not in served.db.snapshots  # this run's figures were computed from the tables
+    later = "The trend over 24 month ends is drawn when this extract's month-end figures are ready"
+    assert any(later in i.value for i in at.info)  # not computed from the tables: it would hold the page up
     live = [m.value for m in at.metric]
     gate.set()
     environment.wait_for_snapshots(served)
@@ -477,3 +479,4 @@ def test_a_large_unprepared_extract_is_served_while_its_snapshots_are_made(monke
     at.run()
     assert not at.get("progress") and not at.exception
     assert [m.value for m in at.metric] == live  # the same figures, read from the snapshots
+    assert not any(later in i.value for i in at.info)
