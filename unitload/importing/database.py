@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import polars as pl
 
 from unitload.importing.errors import MappingError, SourceError, cut
-from unitload.importing.readers import BLOCK, FILE, FILE_NO, ROW, _header, as_text
+from unitload.importing.readers import BLOCK, FILE, FILE_NO, ROW, as_text, header_names
 
 ENVIRONMENT = "UNITLOAD_DATABASE_{}"
 
@@ -74,7 +74,7 @@ def _header_of(label: str, data: pl.DataFrame) -> list[str]:
 
     if not data.columns:
         raise SourceError(f"{label}: the query gives no columns")
-    return _header(Path(label), data.columns)
+    return header_names(Path(label), data.columns)
 
 
 def _read_only(connection, timeout_seconds: float) -> None:

@@ -77,7 +77,7 @@ def _size(handle) -> int:
     return size
 
 
-def _header(path: Path, header: list) -> list[str]:
+def header_names(path: Path, header: list) -> list[str]:
     if len(header) > MAX_COLUMNS:
         raise SourceError(f"{path.name}: {len(header):,} columns in the header, over the {MAX_COLUMNS:,} a sheet has")
     names = [str(h).strip().lstrip("\ufeff") if h is not None else "" for h in header]
@@ -140,7 +140,7 @@ def _delimited(path: Path, handle, delimiter: str, header_row: int) -> pl.DataFr
             if number < header_row:
                 continue
             if number == header_row:
-                rows = _Rows(path, _header(path, record))
+                rows = _Rows(path, header_names(path, record))
             elif any(cell.strip() for cell in record):
                 rows.add(number, record)
     except UnicodeDecodeError as exc:
@@ -176,7 +176,7 @@ def _workbook(path: Path, handle, sheet: str | None, header_row: int) -> pl.Data
             if number < header_row:
                 continue
             if number == header_row:
-                rows = _Rows(path, _header(path, list(record)), sheet)
+                rows = _Rows(path, header_names(path, list(record)), sheet)
                 continue
             cells = [_cell(v) for v in record]
             if any(c is not None and c.strip() for c in cells):
@@ -230,7 +230,7 @@ def _parquet(path: Path, handle) -> pl.DataFrame:
         table = pq.read_table(handle)
     except (pa.ArrowException, OSError) as exc:
         raise SourceError(f"{path.name}: not readable Parquet ({cut(str(exc).splitlines()[0])})") from None
-    names = _header(path, table.column_names)
+    names = header_names(path, table.column_names)
     data = pl.from_arrow(table)
     if not isinstance(data, pl.DataFrame):
         data = data.to_frame()
