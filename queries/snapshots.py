@@ -31,7 +31,7 @@ SCOPES_SQL = QUERY_DIR / "_snapshot_scopes.sql"
 # Snapshots of totals per unit and team: a team scope's own figures are not a filter of their rows (a
 # case of the scope held by another team's officer counts under no team there), so a team scope
 # computes these from its views of the other snapshots, which `_snapshot_scopes.sql` gives.
-WHOLE_EXTRACT_ONLY = frozenset({"workload_groups"})
+WHOLE_EXTRACT_ONLY = frozenset({"workload_groups", "team_flow"})
 # officer_load is also made at the AHEAD month ends after the as-of day: the planner's baseline projection
 # (unitload.planner.projection) reads them, which at region scale took 1.7 s of the planner's first run
 AHEAD = 12
@@ -145,6 +145,8 @@ def usable_snapshots(source: Source, query: NamedQuery, values: dict[str, object
         parameters = load_query(used).parameters
         same = all(values.get(p) == built.values.get(p) for p in parameters if p not in SERIES)
         held = built.days | built.ahead if used in AHEAD_OF else built.days
+        if "months" not in parameters and "as_of" in parameters:  # made on the as-of day alone (team_flow)
+            same = same and values.get("as_of") == built.values.get("as_of")
         if same and ("months" not in parameters or asked is not None and asked <= held):
             usable.add(used)
     return frozenset(usable)

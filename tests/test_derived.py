@@ -31,7 +31,8 @@ def test_promotion_writes_the_snapshots_and_the_findings(promoted):
     record = json.loads((promoted / "derived" / RECORD).read_text())
     assert sorted(record["files"]) == [
         "snap_case_progress", "snap_exhibit_dates", "snap_first_action",
-        "snap_forensic_queue", "snap_officer_load", "snap_officer_supervision", "snap_workload_groups",
+        "snap_forensic_queue", "snap_officer_load", "snap_officer_supervision", "snap_team_flow",
+        "snap_workload_groups",
     ]  # fmt: skip
     assert record["findings"] == [] and record["months"] == MONTHS
 
@@ -43,6 +44,7 @@ def test_promotion_writes_the_snapshots_and_the_findings(promoted):
         ("officer_load", {"months": 25}),
         ("forensic_queue", {}),
         ("attention_list", {}),
+        ("team_flow", {}),
     ],
 )
 def test_attached_snapshots_give_what_built_ones_give(promoted, name, params):

@@ -320,6 +320,20 @@ def test_snapshots_are_passed_over_when_days_or_settings_differ(snapshotted):
         same_rows(run_query(fast, query.name, **params), run_query(live, query.name, **params))
 
 
+def test_team_flow_is_read_from_its_snapshot_on_the_as_of_day_only(snapshotted):
+    """team_flow's snapshot is made on the extract's as-of day: read there, computed on any other day."""
+    from queries import bind_params
+    from queries.snapshots import usable_snapshots
+
+    fast, live = snapshotted
+    query = load_query("team_flow")
+    for day, read in ((fast.extract.as_of, True), (dt.date(2026, 6, 30), False)):
+        assert bool(usable_snapshots(fast, query, bind_params(fast, query, {"as_of": day}))) is read, day
+        got = run_query(fast, "team_flow", as_of=day)
+        assert got.height > 0 and got["month_end"].max() == day
+        same_rows(got, run_query(live, "team_flow", as_of=day))
+
+
 def test_the_planners_baseline_projection_reads_officer_load_made_ahead_and_gives_the_live_rows(snapshotted):
     from queries import bind_params
     from queries.snapshots import AHEAD, usable_snapshots
