@@ -37,7 +37,7 @@ def strip(x, y, *, name: str, colour: str, text, hovertemplate: str, customdata=
     )
 
 
-POINT_LIMIT = 3000  # an ageing chart of more items than this summarises them and draws the outliers only
+POINT_LIMIT = 1000  # an ageing chart of more items than this summarises them and draws the outliers only
 
 
 def thin(items: pl.DataFrame, *, value: str, beyond: pl.Expr, noun: str, what: str) -> tuple[pl.DataFrame, str]:
