@@ -73,12 +73,10 @@ class Problems:
             self.lines.append(f"... and {failing.height - SHOWN} more rows where {target} {problem}")
         self.counted(failing)
 
-    def line(self, text: str, failing: pl.DataFrame | None = None) -> None:
+    def line(self, text: str) -> None:
+        """A problem that names no row (a manifest's finding): a line of its own, counted once."""
         self.lines.append(text)
-        if failing is not None:
-            self.counted(failing)
-        else:
-            self._unplaced += 1
+        self._unplaced += 1
 
     def counted(self, failing: pl.DataFrame) -> None:
         if FILE in failing.columns and ROW in failing.columns:
