@@ -480,3 +480,27 @@ def test_a_large_unprepared_extract_is_served_while_its_snapshots_are_made(monke
     assert not at.get("progress") and not at.exception
     assert [m.value for m in at.metric] == live  # the same figures, read from the snapshots
     assert not any(later in i.value for i in at.info)
+
+
+def test_when_the_snapshots_cannot_be_made_behind_the_pages_they_say_so_and_compute_from_the_tables(
+    monkeypatch, tmp_path
+):
+    from unitload.app import environment
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text((ROOT / "tests" / "local.toml").read_text() + "\n[engine]\nbackground_snapshots_from = 0\n")
+    monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
+    shutil.copytree(ROOT / "sample_data" / "unit", tmp_path / "unit")
+
+    def fails(source, months, progress=None):
+        raise RuntimeError("no space left on the device")
+
+    monkeypatch.setattr(environment, "build_snapshots", fails)
+    at = run_app(monkeypatch, tmp_path / "unit")
+    served = environment.open_folder(tmp_path / "unit", tmp_path / "unit").source
+    environment.wait_for_snapshots(served)
+    at.run()
+    assert not at.exception and not at.get("progress")
+    (warned,) = [w.value for w in at.warning if "Month-end figures could not be prepared" in w.value]
+    assert "no space left on the device" in warned
+    assert len(at.metric) >= 8 and served.schema not in served.db.snapshots  # figures, from the tables

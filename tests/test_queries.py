@@ -496,3 +496,17 @@ def test_the_runner_only_reads(sample, sql):
     with pytest.raises(QueryError, match="only reading queries run"):
         run_sql(sample, sql.format(root=root))
     assert not any((root / name).exists() for name in ("copied.csv", "exported", "attached.db"))
+
+
+def test_a_team_scope_computes_team_flow_itself(snapshotted):
+    """team_flow's snapshot is the whole extract's: a team scope's run gives its own rows, as live."""
+    from unitload.access.scope import Scope
+    from unitload.access.views import scoped_source
+
+    fast, live = snapshotted
+    team = run_query(live, "teams")["team"][0]
+    scope = Scope(role="inspector", teams=(team,), names=True, subject="t")
+    scoped_fast, scoped_live = scoped_source(fast, scope), scoped_source(live, scope)
+    got = run_query(scoped_fast, "team_flow", as_of=fast.extract.as_of)
+    same_rows(got, run_query(scoped_live, "team_flow", as_of=fast.extract.as_of))
+    assert got.height < run_query(fast, "team_flow", as_of=fast.extract.as_of).height
