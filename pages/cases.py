@@ -157,14 +157,12 @@ missed_box = st.expander(f"{missed.height} cases opened since {recent:%B %Y} tha
 page.table(missed.drop("opened_month"), key="cases_missed", where=missed_box)
 
 st.header(f"Unprogressed cases by band over {TREND_MONTHS} month ends")
-if app.preparing():
-    st.info(app.TREND_LATER.format(months=TREND_MONTHS), icon=":material/hourglass_top:")
-else:
-    page.chart(
-        case_charts.band_trend(app.query(source, "unprogressed_trend", months=TREND_MONTHS, **filters.params)),
-        key="cases_band_trend",
-        what="Unprogressed cases by band",
-    )
+page.trend(
+    lambda: case_charts.band_trend(app.query(source, "unprogressed_trend", months=TREND_MONTHS, **filters.params)),
+    key="cases_band_trend",
+    what="Unprogressed cases by band",
+    months=TREND_MONTHS,
+)
 
 st.header("Case timeline", anchor="case-timeline")
 points = chart.selection.points if chart and chart.selection else []
@@ -191,13 +189,9 @@ timeline = app.query(source, "case_timeline", as_of=filters.as_of, case_id=case_
 if case_id and timeline.is_empty():  # a link to a case this extract (or this user's scope) does not hold
     st.warning(f"Case {app.escaped(case_id)} is not in this extract or not within your view.")
 elif case_id:
-    start = max(timeline["starts_on"].min(), filters.as_of.replace(year=filters.as_of.year - 4))
-    page.chart(
-        case_charts.case_timeline(
-            timeline, start=start - dt.timedelta(days=14), end=filters.as_of + dt.timedelta(days=14)
-        ),
-        key="cases_timeline",
-        what="The case's timeline",
-    )
+    margin = dt.timedelta(days=14)  # either side of the first event shown (four years back at most) and D
+    start = max(timeline["starts_on"].min(), filters.as_of.replace(year=filters.as_of.year - 4)) - margin
+    figure = case_charts.case_timeline(timeline, start=start, end=filters.as_of + margin)
+    page.chart(figure, key="cases_timeline", what="The case's timeline")
     st.caption("Actions (marks), officers in charge and why they took it, their absences, each device's stages.")
     app.decision_panel(source, filters.as_of, "case", case_id, f"case {case_id}", "cases_decide", owner=None)

@@ -139,10 +139,7 @@ pdf_box.download_button(
 )
 
 st.header(f"Trend over the last {TREND_MONTHS if preparing else months.height} month ends")
-if preparing:
-    st.info(app.TREND_LATER.format(months=TREND_MONTHS), icon=":material/hourglass_top:")
-else:
-    page.chart(charts.trend(months), key="overview_trend", what="Trend of the headline figures")
+page.trend(lambda: charts.trend(months), "overview_trend", "Trend of the headline figures", TREND_MONTHS)
 
 definitions_box = st.expander("Definitions")
 for name in (

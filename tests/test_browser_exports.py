@@ -138,17 +138,22 @@ def test_copy_link_shows_this_views_address(server, tab):
     assert [(r["page"], r["what"]) for r in links] == [("workload", "link")]  # opening it is a disclosure
 
 
-def test_the_monthly_pack_opens_with_no_network(server, tab, tmp_path):
-    page = visit(tab, f"{server}/")
+def pack_downloaded(tab, address: str, button: str):
+    """The page at `address` opened, its pack button pressed: the download, and the pack's audit records."""
+    page = visit(tab, address)
     wait_idle(page)
     before = len(audit.read(TRAIL))
     with page.expect_download(timeout=WAIT) as caught:
-        page.get_by_role("button", name="Monthly pack (HTML)").click()
-    assert caught.value.suggested_filename == "monthly-pack-unit-seed42-2026-10-31-2026-10-31.html"
-    packs = [r for r in audit.read(TRAIL)[before:] if r["event"] == "pack"]
+        page.get_by_role("button", name=button).click()
+    return page, caught.value, [r for r in audit.read(TRAIL)[before:] if r["event"] == "pack"]
+
+
+def test_the_monthly_pack_opens_with_no_network(server, tab, tmp_path):
+    page, download, packs = pack_downloaded(tab, f"{server}/", "Monthly pack (HTML)")
+    assert download.suggested_filename == "monthly-pack-unit-seed42-2026-10-31-2026-10-31.html"
     assert [(r["page"], r["filters"]["as_of"]) for r in packs] == [("overview", "2026-10-31")]
     pack = tmp_path / "pack.html"
-    caught.value.save_as(pack)
+    download.save_as(pack)
     offline = page.context.new_page()  # a file of its own: a tab of its own
     outside = []
     offline.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else outside.append(r.url))
@@ -204,16 +209,11 @@ def test_the_overview_offers_the_pack_of_its_view_as_pdf(server, tab):
 
     from pypdf import PdfReader
 
-    page = visit(tab, f"{server}/?month=September+2026&teams=POLIT-B")
-    wait_idle(page)
-    before = len(audit.read(TRAIL))
-    with page.expect_download(timeout=WAIT) as caught:
-        page.get_by_role("button", name="Monthly pack (PDF)").click()
-    assert caught.value.suggested_filename == "monthly-pack-unit-seed42-2026-10-31-2026-09-30.pdf"
-    pages = PdfReader(caught.value.path()).pages
+    _, download, packs = pack_downloaded(tab, f"{server}/?month=September+2026&teams=POLIT-B", "Monthly pack (PDF)")
+    assert download.suggested_filename == "monthly-pack-unit-seed42-2026-10-31-2026-09-30.pdf"
+    pages = PdfReader(download.path()).pages
     text = [unicodedata.normalize("NFKC", p.extract_text()) for p in pages]
     assert text[0].startswith("Monthly workload pack, September 2026") and "team POLIT-B" in text[0]
     listed = " ".join(t for t in text if t.startswith("Needs a decision") or t.startswith("Rank"))
     assert "POLIT-B" in listed and "POLIT-A" not in listed and "POLIT-C" not in listed
-    packs = [r for r in audit.read(TRAIL)[before:] if r["event"] == "pack"]
     assert [(r["page"], r["what"].split(" (export")[0]) for r in packs] == [("overview", "monthly pack (PDF)")]

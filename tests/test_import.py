@@ -164,13 +164,20 @@ def _unlisted(tmp_path):
     return edited(tmp_path, "rms/oic_history.csv", lambda t: t + "C3,15/10/2026,P9,Reallocated\r\n"), []
 
 
-def _overlap(tmp_path):
+def contracts_from(tmp_path, patterns: str, section: str) -> tuple[Path, Path]:
+    """The fixtures with contracts from a patterns.csv of `patterns` instead of the workbook, and the duty
+    mapping with `section` (its [tables.contracts]) reading it."""
     exports = edited(tmp_path, "duty/absences.csv", lambda t: t)
-    (exports / "duty" / "patterns.csv").write_text(PATTERNS, newline="")
+    (exports / "duty" / "patterns.csv").write_text(patterns, newline="")
     text = DUTY.read_text()
     start, end = text.index("[tables.contracts]"), text.index("[tables.absences]")
     variant = tmp_path / "duty-variant.toml"
-    variant.write_text(text[:start] + OVERLAP + text[end:])
+    variant.write_text(text[:start] + section + text[end:])
+    return exports, variant
+
+
+def _overlap(tmp_path):
+    exports, variant = contracts_from(tmp_path, PATTERNS, OVERLAP)
     return exports, [variant]
 
 

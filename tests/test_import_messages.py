@@ -6,7 +6,7 @@ import json
 
 import polars as pl
 import pytest
-from test_import import DUTY, EXPORTS, RMS, TAKEN, D, duty_mapping, edited, imported, table
+from test_import import DUTY, EXPORTS, RMS, TAKEN, D, contracts_from, duty_mapping, edited, imported, table
 
 from unitload.importing.errors import ImportFailed, MappingError
 from unitload.importing.expressions import Compiler
@@ -130,13 +130,7 @@ ONE_DAY = (  # P1's one-day contract on 31/12/2019, inclusive in the export, bef
 
 
 def _contracts(tmp_path, patterns: str):
-    exports = edited(tmp_path, "duty/absences.csv", lambda t: t)
-    (exports / "duty" / "patterns.csv").write_text(patterns, newline="")
-    text = DUTY.read_text()
-    start, end = text.index("[tables.contracts]"), text.index("[tables.absences]")
-    variant = tmp_path / "duty-variant.toml"
-    variant.write_text(text[:start] + CONTRACTS + text[end:])
-    return exports, variant
+    return contracts_from(tmp_path, patterns, CONTRACTS)
 
 
 def test_a_validation_failure_names_the_export_row_and_the_likely_fix(tmp_path):

@@ -35,7 +35,7 @@ from unitload.app.exports import can_print, downloads, monthly_pack_maker, table
 from unitload.app.filters import names_visible, notice_unknown, sidebar_filters, with_names
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
 from unitload.app.page import PageContext, figure_page, figure_tile, rerun_fragment, tiles
-from unitload.app.run import TREND_LATER, building_notice, loaded, pin_extract, preparing, sidebar, start, this_run
+from unitload.app.run import building_notice, loaded, pin_extract, preparing, sidebar, start, this_run
 from unitload.app.share import view_link_column
 from unitload.app.signin import sign_in
 from unitload.app.text import escaped, escaped_column
@@ -43,7 +43,6 @@ from unitload.app.view import Filters
 
 __all__ = [
     "Filters",
-    "TREND_LATER",
     "ICON",
     "Loaded",
     "PageContext",

@@ -12,6 +12,7 @@ import gc
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,8 +195,6 @@ def building(source: Source | None) -> Building | None:
 
 def wait_for_snapshots(source: Source, timeout: float = 3600) -> None:
     """Block until the background making of `source`'s snapshots has ended (the bench measures after it)."""
-    import time
-
     deadline = time.monotonic() + timeout
     while (found := _BUILDING.get(source.schema)) is not None and not found.finished and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -13,7 +13,7 @@ from unitload.app import exports
 from unitload.app.cache import prefetch, query
 from unitload.app.environment import Loaded
 from unitload.app.filters import with_names
-from unitload.app.run import loaded, this_run
+from unitload.app.run import loaded, preparing, this_run
 from unitload.app.text import escaped
 from unitload.app.view import Filters
 from unitload.charts import text as chart_text
@@ -50,6 +50,19 @@ class PageContext:
     def table(self, frame: pl.DataFrame, key: str, column_config: dict | None = None, where=None, **kwargs):
         """A table of rows drawn with this page's choices, and its downloads."""
         return exports.table(frame, key, column_config, where, filters=self.filters, **kwargs)
+
+    def trend(self, make, key: str, what: str, months: int):
+        """The chart `make()` draws over `months` month ends; while the extract's month-end figures are still
+        being made behind the pages, a box saying it comes when they are ready (from the tables, it would
+        hold the page up: 2 s at force scale, 18 s at region scale), and `make` is not called."""
+        if preparing():
+            st.info(
+                f"The trend over {months} month ends is drawn when this extract's month-end figures are ready "
+                "(the progress bar above); computed from the tables it would hold this page up.",
+                icon=":material/hourglass_top:",
+            )
+            return None
+        return self.chart(make(), key=key, what=what)
 
     def chart(self, figure, key: str, what: str = "", where=None, **kwargs):
         """A Plotly chart with its text alternatives, both made from the figure: a description a screen

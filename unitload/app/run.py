@@ -89,15 +89,9 @@ def scoped(base: Loaded, scope: Scope) -> Loaded:
 
 def preparing() -> bool:
     """Whether the served extract's month-end snapshots are still being made (a page then leaves out its
-    24-month trends, which computed from the tables took 2 s at force scale and 18 s at region scale)."""
+    24-month trends: PageContext.trend)."""
     made = this_run().building
     return made is not None and not made.failed
-
-
-TREND_LATER = (
-    "The trend over {months} month ends is drawn when this extract's month-end figures are ready (the progress "
-    "bar above); computed from the tables it would hold this page up."
-)
 
 
 def building_notice() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from pathlib import Path
 
 import polars as pl
 
@@ -48,8 +48,10 @@ def read_query(url: str, query: str, *, label: str, timeout_seconds: float) -> p
     try:
         with engine.connect() as connection:
             _read_only(connection, timeout_seconds)
-            for batch in _batches(connection, text(query)):
-                frames.append(batch)
+            batches = pl.read_database(
+                text(query), connection, iter_batches=True, batch_size=BLOCK, infer_schema_length=None
+            )
+            frames.extend(batches)
             connection.rollback()  # nothing was meant to change; nothing does
     except exc.DBAPIError as error:
         raise SourceError(f"{label}: {_why(error, timeout_seconds)}") from None
@@ -64,14 +66,7 @@ def read_query(url: str, query: str, *, label: str, timeout_seconds: float) -> p
     return rows.with_columns(pl.lit(label).alias(FILE), pl.lit(1).alias(FILE_NO))
 
 
-def _batches(connection, statement) -> Iterator[pl.DataFrame]:
-    result = pl.read_database(statement, connection, iter_batches=True, batch_size=BLOCK, infer_schema_length=None)
-    yield from result
-
-
 def _header_of(label: str, data: pl.DataFrame) -> list[str]:
-    from pathlib import Path
-
     if not data.columns:
         raise SourceError(f"{label}: the query gives no columns")
     return header_names(Path(label), data.columns)
