@@ -9,10 +9,9 @@
 --   read as the relation `decisions`; an item's decision on D is its latest (greatest decided_on, then
 --   greatest decision_id).
 -- grain: one row per decision with decided_on <= $as_of whose item the extract (in the user's scope) holds
--- uses: officer_load, case_progress
+-- uses: officer_load, case_progress, case_action_days
 -- parameters:
 --   $as_of                DATE      the as-of day D
---   $progressing_actions  VARCHAR[] action types that count as progress
 -- columns:
 --   decision_id   increasing in the order decisions were recorded
 --   item          officer or case
@@ -51,15 +50,16 @@ reallocated as (
 ),
 
 acted as (
-    select m.decision_id, min(x.action_on) as event_on
+    -- the first day from decided_on to D among the case's progressing actions (progress) or reviews (review)
+    select
+        m.decision_id,
+        list_min(list_filter(
+            case m.action when 'progress' then d.progress_days else d.review_days end,
+            lambda day: day between m.decided_on and $as_of
+        )) as event_on
     from made as m
-    join actions as x on x.case_id = m.case_id
-    where x.action_on between m.decided_on and $as_of
-        and (
-            (m.action = 'progress' and list_contains($progressing_actions, x.action_type))
-            or (m.action = 'review' and x.action_type = 'supervisory_review')
-        )
-    group by m.decision_id
+    join case_action_days as d on d.case_id = m.case_id
+    where m.action in ('progress', 'review')
 ),
 
 closed as (

@@ -10,8 +10,11 @@ import sys
 import polars as pl
 import pytest
 from conftest import D, absence, action, assign, case, contract, officer
+from polars.testing import assert_frame_equal
 
-from queries import run_query
+from queries import bind_params, build_snapshots, run_query
+from queries.catalogue import load_query
+from queries.snapshots import usable_snapshots
 from unitload.decisions.checks import Decision, DecisionError, check
 from unitload.decisions.ledger import read, record
 from unitload.store import open_store
@@ -57,8 +60,16 @@ def with_decisions(tmp_path, source, rows):
 
 
 def decided(tmp_path, source, *rows, as_of=AS_OF):
-    """The decision_status rows on `as_of` of the decisions `rows`, keyed by decision_id."""
-    frame = run_query(with_decisions(tmp_path, source, rows), "decision_status", as_of=as_of)
+    """The decision_status rows on `as_of` of the decisions `rows`, keyed by decision_id; the same read from the
+    extract's snapshots (case_action_days among them) as computed from its tables."""
+    live = with_decisions(tmp_path, source, rows)
+    frame = run_query(live, "decision_status", as_of=as_of)
+    fast = live.within(live.schema)
+    build_snapshots(fast, months=2)
+    assert "case_action_days" in usable_snapshots(
+        fast, load_query("decision_status"), bind_params(fast, load_query("decision_status"), {"as_of": as_of})
+    )
+    assert_frame_equal(run_query(fast, "decision_status", as_of=as_of), frame)
     return {r["decision_id"]: r for r in frame.to_dicts()}
 
 
@@ -109,6 +120,22 @@ EVENTS = [
     ("action_plan", "officer:A", {"supervision": [supervision("A", D(2026, 9, 30), "action_plan_opened")]}, {},
      "overdue", None),
 ]  # fmt: skip
+
+
+def test_case_action_days_lists_each_cases_distinct_progress_and_review_days_in_order(build):
+    actions = [
+        action("E1", "C1", D(2026, 10, 9), "enquiry"),
+        action("E2", "C1", D(2026, 10, 3), "search"),
+        action("E3", "C1", D(2026, 10, 9), "arrest"),  # the same day twice: once
+        action("E4", "C1", D(2026, 10, 2), "supervisory_review"),
+        action("E5", "C2", D(2026, 10, 2), "victim_update"),  # neither progress nor a review: no row
+        action("E6", "C3", D(2026, 10, 4), "supervisory_review"),
+    ]
+    got = run_query(extract(build, actions=actions), "case_action_days").to_dicts()
+    assert got == [
+        {"case_id": "C1", "progress_days": [D(2026, 10, 3), D(2026, 10, 9)], "review_days": [D(2026, 10, 2)]},
+        {"case_id": "C3", "progress_days": [], "review_days": [D(2026, 10, 4)]},
+    ]
 
 
 @pytest.mark.parametrize(("act", "item", "events", "extra", "status", "done_on"), EVENTS)
