@@ -3,7 +3,7 @@
 --   full-time week.
 -- grain: one row per officer with role forensic_examiner in post on $as_of, or who examined or
 --   downloaded an item in the window
--- uses: officer_load
+-- uses: officer_load, exhibit_dates
 -- parameters:
 --   $as_of  DATE  the as-of day
 --   $throughput_weeks  INTEGER  the trailing window, in weeks
@@ -30,11 +30,15 @@ work as (
         count(*) filter (where e.download_completed_on > w.starts_after and e.download_completed_on <= w.ends_on)
             as downloads_completed,
         count(*) filter (where e.examined_on > w.starts_after and e.examined_on <= w.ends_on) as examined
-    from exhibits as e, window_days as w
-    where e.examiner_id is not null and (
-        e.download_completed_on > w.starts_after and e.download_completed_on <= w.ends_on
-        or e.examined_on > w.starts_after and e.examined_on <= w.ends_on
-    )
+    from exhibit_dates as e, window_days as w
+    where e.examiner_id is not null
+        -- implied by the condition below (last_event_on is the latest date); it skips the stored blocks of
+        -- older items
+        and e.last_event_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
+        and (
+            e.download_completed_on > w.starts_after and e.download_completed_on <= w.ends_on
+            or e.examined_on > w.starts_after and e.examined_on <= w.ends_on
+        )
     group by e.examiner_id
 ),
 

@@ -15,6 +15,7 @@
 --   download_completed_on  as exhibits
 --   examined_on            as exhibits
 --   withdrawn_on           as exhibits
+--   examiner_id            as exhibits
 --   last_event_on          the latest of the six dates above (nulls skipped)
 with
 final as (
@@ -30,6 +31,7 @@ final as (
         e.download_completed_on,
         e.examined_on,
         e.withdrawn_on,
+        e.examiner_id,
         greatest(
             e.submitted_on, e.triaged_on, e.download_started_on, e.download_completed_on, e.examined_on, e.withdrawn_on
         ) as last_event_on

@@ -91,6 +91,32 @@ def test_data_text_reaches_a_figure_as_text_and_its_table_shows_it_as_written():
     assert set(table[table.columns[0]]) == {LINK, "P2 & co"}
 
 
+def test_the_forensic_charts_escape_every_text_column_they_draw():
+    """The queue charts search only the columns they draw: markup in each of those, and in one they do not
+    draw, reaches no figure as markup."""
+    from unitload.charts import forensics as charts
+
+    n = 6
+    items = pl.DataFrame(
+        {
+            "exhibit_id": [f"E{i} {LINK}" for i in range(n)],
+            "case_id": [f"C{i} {LINK}" for i in range(n)],
+            "priority": ["urgent", "high", "standard", "low", "urgent", "high"],
+            "device_type": [f"phone {LINK}"] * n,
+            "stage": list(charts.STAGES) + list(charts.STAGES[:2]),
+            "age_days": list(range(n)),
+            "stage_age_days": list(range(n)),
+            "age_band": [f"0-30 days {LINK}"] * n,
+            "age_band_index": [0] * n,
+            "examiner_id": [LINK] * n,  # drawn by neither
+        }
+    )
+    pace = pl.DataFrame({"stage": list(charts.STAGES), "p50": [1.0] * 4, "p85": [2.0] * 4, "p95": [3.0] * 4})
+    for fig in (charts.queue_by_stage(items), charts.ageing(items, pace)):
+        drawn = " ".join(strings(fig.to_plotly_json()))
+        assert "&lt;a href" in drawn and "<a href" not in drawn and "<b>" not in drawn and "<span" not in drawn
+
+
 def test_every_figure_of_the_pack_holds_data_text_escaped(sample, tmp_path, monkeypatch):
     """The monthly pack on the sample with a link planted in every officer's name and every offence."""
     import shutil

@@ -20,7 +20,7 @@ def _label(stage: str) -> str:
     return stage.replace("_", " ")
 
 
-@data_text
+@data_text(reads=("age_band", "stage"))
 def queue_by_stage(items: pl.DataFrame) -> go.Figure:
     """Items waiting per stage, stacked by age band."""
     counts = items.group_by("age_band_index", "age_band", "stage").len().sort("age_band_index")
@@ -47,7 +47,7 @@ def queue_by_stage(items: pl.DataFrame) -> go.Figure:
     )
 
 
-@data_text
+@data_text(reads=("stage", "priority", "exhibit_id", "device_type", "case_id"))
 def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
     """One column per stage, each item a point at its age; the stage's usual pace drawn across it.
 
