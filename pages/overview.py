@@ -13,10 +13,18 @@ TREND_MONTHS = 24
 
 page = app.figure_page("Monthly workload review")
 source, filters, settings = page.source, page.filters, page.settings
+preparing = app.preparing()  # month-end snapshots still being made: the headline's two month ends only
+trend = {"months": 2 if preparing else TREND_MONTHS} | filters.params
+app.prefetch(  # in the order the page reads them, two at a time while it draws
+    source,
+    *app.opening_queries(source, filters.as_of),
+    ("workload_months", trend),
+    ("workload_officers", filters.params),
+    ("attention_list", filters.params),
+)
 app.decisions_opening(source, filters.as_of)  # the review opens with what was decided, and what is overdue
 
-preparing = app.preparing()  # month-end snapshots still being made: the headline's two month ends only
-months = app.query(source, "workload_months", months=2 if preparing else TREND_MONTHS, **filters.params)
+months = app.query(source, "workload_months", **trend)
 now = months.row(-1, named=True)
 before = months.row(-2, named=True) if months.height > 1 else {}
 officers = page.with_names(app.query(source, "workload_officers", **filters.params))

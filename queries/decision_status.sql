@@ -32,13 +32,16 @@
 --   recorded_at   when it was recorded
 with
 made as (
+    -- joins, not `in (select ...)`: the few decisions are the side hashed, not every case of the extract
     select d.*
     from decisions as d
-    where d.decided_on <= $as_of
-        and (
-            (d.item = 'case' and d.case_id in (select case_id from cases))
-            or (d.item = 'officer' and d.officer_id in (select officer_id from officers))
-        )
+    join cases as c on c.case_id = d.case_id
+    where d.item = 'case' and d.decided_on <= $as_of
+    union all
+    select d.*
+    from decisions as d
+    join officers as o on o.officer_id = d.officer_id
+    where d.item = 'officer' and d.decided_on <= $as_of
 ),
 
 reallocated as (

@@ -183,11 +183,20 @@ def with_decision(attention: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def opening_queries(source: Source, as_of: dt.date) -> tuple[tuple[str, dict], ...]:
+    """The query `decisions_opening` reads, to start ahead (`prefetch`); none when no decision is recorded."""
+    if source.decisions is None or not source.decisions.version[0]:  # none recorded: no query (34 ms at force)
+        return ()
+    return (("decision_status", {"as_of": as_of}),)
+
+
 def decisions_opening(source: Source, as_of: dt.date) -> None:
     """What the monthly review opens with: the decisions of the month before, and what is overdue now."""
-    if source.decisions is None or not source.decisions.version[0]:  # none recorded: no query (34 ms at force)
+    calls = opening_queries(source, as_of)
+    if not calls:
         return
-    found = query(source, "decision_status", as_of=as_of)
+    ((name, params),) = calls
+    found = query(source, name, **params)
     if found.is_empty():
         return
     first = as_of.replace(day=1)
