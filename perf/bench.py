@@ -27,6 +27,8 @@ from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
 from perf import quiet  # noqa: F401  (first: Streamlit logs errors only before unitload.app makes its caches)
+from perf.decisions_cost import PAGES as DECISION_PAGES
+from perf.decisions_cost import cost as decisions_cost
 from perf.pandas_reference import IMPLEMENTATIONS
 from perf.startup import command_start, promoted_open
 from queries import run_query
@@ -48,6 +50,7 @@ FORCE = {
     "query": 0.8,
     "link": 1.2,  # a page opened from a link in a browser, against the same page on the sample (median of 3)
     "unpromoted": 10.0,  # an extract not prepared by promote: its first page, the snapshots made behind it
+    "decisions": 0.020,  # what 1,000 recorded decisions add to a warm run of a page that shows them (median)
 }
 # a region (four forces) is allowed more to open and per warm run, and must serve in 4 GB (issue 23)
 TARGETS = {
@@ -184,6 +187,9 @@ def bench(
         figures.add(f"{page:18} {cold:8.3f} {statistics.median(warm):14.3f} {max(warm):11.3f}   {verdict}")
 
     served = open_folder(source.extract.root, Path(data).resolve())  # the app's source, with its snapshots
+    if set(DECISION_PAGES) <= set(pages):
+        for line in _decisions(figures, served.source, warm_filters, repeat):
+            figures.add(line)
     figures.add(_trend(figures, served.source, "24-month trend (workload_months, 25 month ends) as served"))
     figures.add(_trend(None, source, "the same trend computed live, no snapshots").rstrip())
     # this process holds two opened copies of the extract (the app's and a live one): not a replica's figure
@@ -208,6 +214,18 @@ def _links(figures: Figures, data: Path, settings: Path, months: int) -> list[st
         ratio = benched / sample
         verdict = "" if page.startswith("first") else f"   {figures.check('link', ratio)}"
         lines.append(f"{page:36} {sample:9.2f} {benched:7.2f} {ratio:6.2f}{verdict}")
+    return lines
+
+
+def _decisions(figures: Figures, source, filters: list[dict[str, str]], rounds: int) -> list[str]:
+    """Each page that shows decisions, warm, with none recorded and with 1,000 (`rounds` times each, in turn);
+    the queries that read them."""
+    settings = Path(os.environ["UNITLOAD_SETTINGS"])
+    lines = [f"{'with 1,000 decisions recorded, median':36} {'none s':>9} {'1,000 s':>8} {'added ms':>9}"]
+    for what, without, with_them in decisions_cost(source, settings, time_page, filters, rounds):
+        added = with_them - without
+        verdict = "" if what.startswith("query") else f"   {figures.check('decisions', added)}"
+        lines.append(f"{what:36} {without:9.3f} {with_them:8.3f} {added * 1000:9.0f}{verdict}")
     return lines
 
 

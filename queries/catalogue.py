@@ -69,13 +69,13 @@ SNAPSHOT_QUERIES = (
 SERIES = ("as_of", "months")  # the parameters that pick a snapshot's days, not its values
 
 
-DECISIONS_READER = "decision_status"  # the one query that reads the decisions table itself
+DECISION_READERS = frozenset({"decision_status", "decision_events"})  # the queries that read the decisions table
 
 
 def reads_decisions(name: str) -> bool:
     """Whether the query reads the decisions, itself or through a query it uses (attention_list does)."""
     query = load_query(name)
-    return name == DECISIONS_READER or DECISIONS_READER in query.every_use
+    return name in DECISION_READERS or bool(DECISION_READERS & set(query.every_use))
 
 
 def query_names() -> list[str]:

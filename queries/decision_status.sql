@@ -9,7 +9,7 @@
 --   read as the relation `decisions`; an item's decision on D is its latest (greatest decided_on, then
 --   greatest decision_id).
 -- grain: one row per decision with decided_on <= $as_of whose item the extract (in the user's scope) holds
--- uses: officer_load, case_progress, case_action_days
+-- uses: officer_load, case_progress, decision_events
 -- parameters:
 --   $as_of                DATE      the as-of day D
 -- columns:
@@ -44,47 +44,6 @@ made as (
     where d.item = 'officer' and d.decided_on <= $as_of
 ),
 
-reallocated as (
-    select m.decision_id, min(a.assigned_from) as event_on
-    from made as m
-    join assignments as a on a.case_id = m.case_id and a.officer_id = m.to_officer
-    where m.action = 'reallocate' and a.assigned_from between m.decided_on and $as_of
-    group by m.decision_id
-),
-
-acted as (
-    -- the first day from decided_on to D among the case's progressing actions (progress) or reviews (review)
-    select
-        m.decision_id,
-        list_min(list_filter(
-            case m.action when 'progress' then d.progress_days else d.review_days end,
-            lambda day: day between m.decided_on and $as_of
-        )) as event_on
-    from made as m
-    join case_action_days as d on d.case_id = m.case_id
-    where m.action in ('progress', 'review')
-),
-
-closed as (
-    select m.decision_id, c.closed_on as event_on
-    from made as m
-    join cases as c on c.case_id = m.case_id
-    where m.action = 'close' and c.closed_on between m.decided_on and $as_of
-),
-
-seen as (
-    select m.decision_id, min(s.held_on) as event_on
-    from made as m
-    join supervision as s on s.officer_id = m.officer_id
-    where s.held_on between m.decided_on and $as_of
-        and s.kind = case m.action
-            when 'welfare_contact' then 'welfare_check'
-            when 'supervise' then 'monthly_supervision'
-            when 'action_plan' then 'action_plan_opened'
-        end
-    group by m.decision_id
-),
-
 held as (
     -- open cases each officer is in charge of on D, in post or not
     select officer_id, count(*) as open_cases
@@ -105,19 +64,16 @@ reduced as (
 statused as (
     select
         m.*,
-        coalesce(r.event_on, a.event_on, c.event_on, s.event_on) as event_on,
+        e.first_event_on as event_on,
         case
             when m.action = 'accept' then case when $as_of <= m.due_on then 'accepted' else 'review_due' end
-            when coalesce(r.event_on, a.event_on, c.event_on, s.event_on) is not null or d.decision_id is not null
-                then 'done'
+            when e.first_event_on is not null or d.decision_id is not null then 'done'
             when $as_of > m.due_on then 'overdue'
             else 'open'
         end as status
     from made as m
-    left join reallocated as r on r.decision_id = m.decision_id
-    left join acted as a on a.decision_id = m.decision_id
-    left join closed as c on c.decision_id = m.decision_id
-    left join seen as s on s.decision_id = m.decision_id
+    -- an event from decided_on to D: the first on or after decided_on, when it is on or before D
+    left join decision_events as e on e.decision_id = m.decision_id and e.first_event_on <= $as_of
     left join reduced as d on d.decision_id = m.decision_id
 ),
 

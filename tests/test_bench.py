@@ -27,6 +27,7 @@ def test_the_pandas_baseline_equals_the_named_query(sample, name, as_of):
 def test_the_bench_command_prints_its_figures():
     done = subprocess.run(
         [sys.executable, "-m", "unitload", "bench", "--data", str(SAMPLE), "--page", "supervision", "--repeat", "1"]
+        + ["--page", "overview", "--page", "workload", "--page", "cases"]  # the pages that show decisions
         + ["--targets", "region", "--link-months", "1"],
         capture_output=True,
         text=True,
@@ -41,6 +42,8 @@ def test_the_bench_command_prints_its_figures():
     assert " live " in out and " open " in out and " start " in out  # each figure beside its target's verdict
     assert "opened from a link (browser), median" in out and "first page after the server starts" in out
     assert " link ok" in out or " link MISSED" in out  # the sample beside itself: each page's ratio is checked
+    assert "with 1,000 decisions recorded, median" in out and "query decision_status " in out
+    assert out.count(" decisions ok") + out.count(" decisions MISSED") == 3  # each page beside the 20 ms
     assert "(targets for a region)" in out and "after every page once: " in out and "peak_mb " in out  # 4 GB
     # Streamlit's warnings for pages run outside a server would bury the figures, one per page run
     assert "missing ScriptRunContext" not in done.stderr and "No runtime found" not in done.stderr

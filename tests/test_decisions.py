@@ -17,6 +17,7 @@ from queries.catalogue import load_query
 from queries.snapshots import usable_snapshots
 from unitload.decisions.checks import Decision, DecisionError, check
 from unitload.decisions.ledger import read, record
+from unitload.extract.db import Recorded
 from unitload.store import open_store
 
 AS_OF = D(2026, 10, 31)
@@ -64,11 +65,11 @@ def decided(tmp_path, source, *rows, as_of=AS_OF):
     extract's snapshots (case_action_days among them) as computed from its tables."""
     live = with_decisions(tmp_path, source, rows)
     frame = run_query(live, "decision_status", as_of=as_of)
-    fast = live.within(live.schema)
+    assert_frame_equal(run_query(live, "decision_status", as_of=as_of), frame)  # its decision_events kept
+    fast = live.with_decisions(Recorded(live.decisions.table, live.decisions.version))  # found afresh
     build_snapshots(fast, months=2)
-    assert "case_action_days" in usable_snapshots(
-        fast, load_query("decision_status"), bind_params(fast, load_query("decision_status"), {"as_of": as_of})
-    )
+    events = load_query("decision_events")
+    assert usable_snapshots(fast, events, bind_params(fast, events, {})) == {"case_action_days"}
     assert_frame_equal(run_query(fast, "decision_status", as_of=as_of), frame)
     return {r["decision_id"]: r for r in frame.to_dicts()}
 
@@ -145,6 +146,37 @@ def test_a_decision_is_done_by_its_event_on_a_day_from_decided_on_to_d(
     found = one(tmp_path, extract(build, **events), item=item, action=act, **extra)
     assert (found["status"], found["done_on"]) == (status, done_on)
     assert found["days_overdue"] == ((AS_OF - DUE).days if status == "overdue" else None)
+
+
+def test_decision_events_gives_each_decisions_first_event_on_or_after_its_day_whatever_d(build, tmp_path):
+    source = extract(
+        build,
+        actions=[action("E1", "C1", D(2026, 9, 30), "arrest"), action("E2", "C1", D(2026, 11, 3), "search")],
+        supervision=[supervision("A", D(2026, 10, 1), "welfare_check")],
+    )
+    rows = [
+        {"item": "case:C1"},  # progress: the action the day before decided_on is not it
+        {"item": "case:C2"},  # progress, with no action at all: no row
+        {"item": "officer:A", "action": "welfare_contact"},  # on decided_on itself
+        {"item": "officer:A", "action": "accept"},  # never done: no row
+    ]
+    got = run_query(with_decisions(tmp_path, source, rows), "decision_events").to_dicts()
+    assert got == [
+        {"decision_id": 1, "first_event_on": D(2026, 11, 3)},
+        {"decision_id": 3, "first_event_on": DECIDED},
+    ]
+
+
+@pytest.mark.parametrize(("act", "kind"), [("progress", "arrest"), ("review", "supervisory_review")])
+def test_an_event_after_d_does_not_do_a_decision_on_d_and_does_on_its_day(build, tmp_path, act, kind):
+    source = extract(build, actions=[action("E1", "C1", D(2026, 10, 12), kind)])
+    row = {"item": "case:C1", "action": act}
+    (tmp_path / "early").mkdir()
+    (tmp_path / "late").mkdir()
+    early = one(tmp_path / "early", source, as_of=D(2026, 10, 11), **dict(row))
+    assert (early["status"], early["done_on"]) == ("open", None)
+    late = one(tmp_path / "late", source, as_of=D(2026, 10, 12), **dict(row))
+    assert (late["status"], late["done_on"]) == ("done", D(2026, 10, 12))
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,8 @@ class Recorded:
 
     table: object  # pyarrow.Table, the columns of unitload.store.tables.decisions
     version: tuple[int, int]  # (count, greatest decision_id)
+    # what queries found from these decisions and an extract, kept while they are the ones read (queries.runner)
+    found: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)

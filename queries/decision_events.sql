@@ -1,0 +1,71 @@
+-- purpose: Every recorded decision's first event on or after its decided_on, over the whole extract: the
+--   first day that would do it (DATA_CONTRACT.md section 6). A decision is done on a day D when this day is on
+--   or before D, so decision_status reads it for every D. Reallocate: an assignment of the case to to_officer
+--   starting; progress, review: a progressing action or a supervisory review on the case; close: the case's
+--   closing; welfare_contact, supervise, action_plan: a welfare_check, monthly_supervision or
+--   action_plan_opened row of the officer. reduce_load and accept have no event (decision_status says why).
+--   The decisions are the store's, read as the relation `decisions`.
+-- grain: one row per decision with such an event, whose item the extract (in the user's scope) holds
+-- uses: case_action_days
+-- parameters:
+-- columns:
+--   decision_id     the decision
+--   first_event_on  the earliest event day on or after its decided_on
+with
+reallocated as (
+    select d.decision_id, min(a.assigned_from) as event_on
+    from decisions as d
+    join assignments as a on a.case_id = d.case_id and a.officer_id = d.to_officer
+    where d.item = 'case' and d.action = 'reallocate' and a.assigned_from >= d.decided_on
+    group by d.decision_id
+),
+
+acted as (
+    select
+        d.decision_id,
+        list_min(list_filter(
+            case d.action when 'progress' then x.progress_days else x.review_days end,
+            lambda day: day >= d.decided_on
+        )) as event_on
+    from decisions as d
+    join case_action_days as x on x.case_id = d.case_id
+    where d.item = 'case' and d.action in ('progress', 'review')
+),
+
+closed as (
+    select d.decision_id, c.closed_on as event_on
+    from decisions as d
+    join cases as c on c.case_id = d.case_id
+    where d.item = 'case' and d.action = 'close' and c.closed_on >= d.decided_on
+),
+
+seen as (
+    select d.decision_id, min(s.held_on) as event_on
+    from decisions as d
+    join supervision as s on s.officer_id = d.officer_id
+    where d.item = 'officer'
+        and s.held_on >= d.decided_on
+        and s.kind = case d.action
+            when 'welfare_contact' then 'welfare_check'
+            when 'supervise' then 'monthly_supervision'
+            when 'action_plan' then 'action_plan_opened'
+        end
+    group by d.decision_id
+),
+
+final as (
+    select decision_id, event_on as first_event_on
+    from (
+        select * from reallocated
+        union all
+        select * from acted
+        union all
+        select * from closed
+        union all
+        select * from seen
+    )
+    where event_on is not null
+)
+
+select * from final
+order by decision_id
