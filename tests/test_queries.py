@@ -9,6 +9,7 @@ from conftest import SAMPLE, D, assign, case, exhibit, officer
 from polars.testing import assert_frame_equal
 
 from queries import QueryError, bind_params, load_query, query_names, run_query
+from queries.catalogue import reads_decisions
 from unitload.access.views import scoped_source
 
 CONTRACT_COLUMNS = {
@@ -55,14 +56,14 @@ EXAMPLE_PARAMS = {
 def test_query_returns_exactly_the_columns_its_header_names(sample, name):
     query = load_query(name)
     assert query.purpose and query.grain, f"{name}.sql needs purpose and grain in its header"
-    source = sample.with_decisions(one_decision()) if name == "decision_status" else sample
+    source = sample.with_decisions(two_decisions()) if reads_decisions(name) else sample
     frame = run_query(source, name, **EXAMPLE_PARAMS.get(name, {}))
     assert tuple(frame.columns) == query.columns
     assert frame.height > 0
 
 
-def one_decision():
-    """The decisions a query reads: one, on the sample's planted case."""
+def two_decisions():
+    """The decisions a query reads: one on the sample's planted case (never progressed since), one done."""
     import datetime as dt
 
     import pyarrow as pa
@@ -72,7 +73,8 @@ def one_decision():
     row = {"decision_id": 1, "item": "case", "officer_id": None, "case_id": "C000836", "action": "progress",
            "to_officer": None, "owner_id": "P1019", "decided_on": dt.date(2026, 10, 1), "due_on": dt.date(2026, 10, 9),
            "decided_by": "x", "note": None, "recorded_at": dt.datetime(2026, 10, 1, tzinfo=dt.UTC)}  # fmt: skip
-    return Recorded(pa.Table.from_pylist([row], schema=decisions_arrow_schema()), (1, 1))
+    done = row | {"decision_id": 2, "case_id": "C000500", "owner_id": "P1010"}  # an enquiry on 5 October
+    return Recorded(pa.Table.from_pylist([row, done], schema=decisions_arrow_schema()), (2, 2))
 
 
 @pytest.mark.parametrize("name", query_names())
