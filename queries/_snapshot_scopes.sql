@@ -39,9 +39,6 @@ select * replace (case when first_officer_id in (select officer_id from officers
 from base_snap_first_action
 where case_id in (select case_id from cases);
 
-create or replace view snap_case_action_days as
-select * from base_snap_case_action_days
-where case_id in (select case_id from cases);
 create or replace view snap_exhibit_dates as
 select * from base_snap_exhibit_dates
 where case_id in (select case_id from cases);

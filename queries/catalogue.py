@@ -63,7 +63,6 @@ SNAPSHOT_QUERIES = (
     "first_action",
     "exhibit_dates",
     "officer_supervision",
-    "case_action_days",  # every day's decision_status: reading actions.parquet for it was 40 ms at force scale
     "team_flow",  # on the as-of day only: the planner's 12-month projection (1.3 s of its first run at region scale)
 )
 SERIES = ("as_of", "months")  # the parameters that pick a snapshot's days, not its values

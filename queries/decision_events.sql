@@ -6,8 +6,8 @@
 --   action_plan_opened row of the officer. reduce_load and accept have no event (decision_status says why).
 --   The decisions are the store's, read as the relation `decisions`.
 -- grain: one row per decision with such an event, whose item the extract (in the user's scope) holds
--- uses: case_action_days
 -- parameters:
+--   $progressing_actions  VARCHAR[] action types that count as progress
 -- columns:
 --   decision_id     the decision
 --   first_event_on  the earliest event day on or after its decided_on
@@ -21,15 +21,16 @@ reallocated as (
 ),
 
 acted as (
-    select
-        d.decision_id,
-        list_min(list_filter(
-            case d.action when 'progress' then x.progress_days else x.review_days end,
-            lambda day: day >= d.decided_on
-        )) as event_on
+    select d.decision_id, min(x.action_on) as event_on
     from decisions as d
-    join case_action_days as x on x.case_id = d.case_id
-    where d.item = 'case' and d.action in ('progress', 'review')
+    join actions as x on x.case_id = d.case_id
+    where d.item = 'case'
+        and x.action_on >= d.decided_on
+        and (
+            (d.action = 'progress' and list_contains($progressing_actions, x.action_type))
+            or (d.action = 'review' and x.action_type = 'supervisory_review')
+        )
+    group by d.decision_id
 ),
 
 closed as (

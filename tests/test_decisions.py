@@ -62,14 +62,17 @@ def with_decisions(tmp_path, source, rows):
 
 def decided(tmp_path, source, *rows, as_of=AS_OF):
     """The decision_status rows on `as_of` of the decisions `rows`, keyed by decision_id; the same read from the
-    extract's snapshots (case_action_days among them) as computed from its tables."""
+    extract's snapshots (decision_status reads officer_load and case_progress for reduce_load) as computed from
+    its tables."""
     live = with_decisions(tmp_path, source, rows)
     frame = run_query(live, "decision_status", as_of=as_of)
-    assert_frame_equal(run_query(live, "decision_status", as_of=as_of), frame)  # its decision_events kept
+    assert len(live.decisions.found) == 1  # its decision_events, found once for these decisions and kept
+    assert_frame_equal(run_query(live, "decision_status", as_of=as_of), frame)
     fast = live.with_decisions(Recorded(live.decisions.table, live.decisions.version))  # found afresh
     build_snapshots(fast, months=2)
-    events = load_query("decision_events")
-    assert usable_snapshots(fast, events, bind_params(fast, events, {})) == {"case_action_days"}
+    status = load_query("decision_status")
+    read = usable_snapshots(fast, status, bind_params(fast, status, {"as_of": as_of}))
+    assert read == ({"officer_load", "case_progress"} if as_of in fast.db.snapshots[fast.schema].days else set())
     assert_frame_equal(run_query(fast, "decision_status", as_of=as_of), frame)
     return {r["decision_id"]: r for r in frame.to_dicts()}
 
@@ -121,22 +124,6 @@ EVENTS = [
     ("action_plan", "officer:A", {"supervision": [supervision("A", D(2026, 9, 30), "action_plan_opened")]}, {},
      "overdue", None),
 ]  # fmt: skip
-
-
-def test_case_action_days_lists_each_cases_distinct_progress_and_review_days_in_order(build):
-    actions = [
-        action("E1", "C1", D(2026, 10, 9), "enquiry"),
-        action("E2", "C1", D(2026, 10, 3), "search"),
-        action("E3", "C1", D(2026, 10, 9), "arrest"),  # the same day twice: once
-        action("E4", "C1", D(2026, 10, 2), "supervisory_review"),
-        action("E5", "C2", D(2026, 10, 2), "victim_update"),  # neither progress nor a review: no row
-        action("E6", "C3", D(2026, 10, 4), "supervisory_review"),
-    ]
-    got = run_query(extract(build, actions=actions), "case_action_days").to_dicts()
-    assert got == [
-        {"case_id": "C1", "progress_days": [D(2026, 10, 3), D(2026, 10, 9)], "review_days": [D(2026, 10, 2)]},
-        {"case_id": "C3", "progress_days": [], "review_days": [D(2026, 10, 4)]},
-    ]
 
 
 @pytest.mark.parametrize(("act", "item", "events", "extra", "status", "done_on"), EVENTS)

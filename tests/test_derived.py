@@ -30,7 +30,7 @@ def promoted(tmp_path_factory) -> Path:
 def test_promotion_writes_the_snapshots_and_the_findings(promoted):
     record = json.loads((promoted / "derived" / RECORD).read_text())
     assert sorted(record["files"]) == [
-        "snap_case_action_days", "snap_case_progress", "snap_exhibit_dates", "snap_first_action",
+        "snap_case_progress", "snap_exhibit_dates", "snap_first_action",
         "snap_forensic_queue", "snap_officer_load", "snap_officer_supervision", "snap_team_flow",
         "snap_workload_groups",
     ]  # fmt: skip
