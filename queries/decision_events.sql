@@ -12,16 +12,14 @@
 --   decision_id     the decision
 --   first_event_on  the earliest event day on or after its decided_on
 with
-reallocated as (
-    select d.decision_id, min(a.assigned_from) as event_on
+events as (
+    -- a decision has one action, so one branch gives its days; every day here is on or after its decided_on
+    select d.decision_id, a.assigned_from as event_on
     from decisions as d
     join assignments as a on a.case_id = d.case_id and a.officer_id = d.to_officer
     where d.item = 'case' and d.action = 'reallocate' and a.assigned_from >= d.decided_on
-    group by d.decision_id
-),
-
-acted as (
-    select d.decision_id, min(x.action_on) as event_on
+    union all
+    select d.decision_id, x.action_on
     from decisions as d
     join actions as x on x.case_id = d.case_id
     where d.item = 'case'
@@ -30,18 +28,13 @@ acted as (
             (d.action = 'progress' and list_contains($progressing_actions, x.action_type))
             or (d.action = 'review' and x.action_type = 'supervisory_review')
         )
-    group by d.decision_id
-),
-
-closed as (
-    select d.decision_id, c.closed_on as event_on
+    union all
+    select d.decision_id, c.closed_on
     from decisions as d
     join cases as c on c.case_id = d.case_id
     where d.item = 'case' and d.action = 'close' and c.closed_on >= d.decided_on
-),
-
-seen as (
-    select d.decision_id, min(s.held_on) as event_on
+    union all
+    select d.decision_id, s.held_on
     from decisions as d
     join supervision as s on s.officer_id = d.officer_id
     where d.item = 'officer'
@@ -51,21 +44,12 @@ seen as (
             when 'supervise' then 'monthly_supervision'
             when 'action_plan' then 'action_plan_opened'
         end
-    group by d.decision_id
 ),
 
 final as (
-    select decision_id, event_on as first_event_on
-    from (
-        select * from reallocated
-        union all
-        select * from acted
-        union all
-        select * from closed
-        union all
-        select * from seen
-    )
-    where event_on is not null
+    select decision_id, min(event_on) as first_event_on
+    from events
+    group by decision_id
 )
 
 select * from final
