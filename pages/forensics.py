@@ -1,4 +1,7 @@
-"""Forensic backlog: the download queue by stage and age, its flow, turnaround, throughput and forecasts."""
+"""Forensic backlog: the download queue by stage and age, its flow, turnaround, throughput and forecasts.
+
+The headline tiles lead; the sections below them are tabs, and only the open one is made (its queries
+included): the tab is in the link, so a shared link opens on it."""
 
 import math
 
@@ -38,36 +41,38 @@ devices = right.pills(
 )
 scope = filters.params | {"priorities": priorities or None, "device_types": devices or None}
 flow_scope = {k: v for k, v in scope.items() if k != "teams"}  # flow is counted for the unit: cases move teams
+horizon = st.sidebar.slider(
+    "Forecast horizon (weeks)", 13, 156, 104, step=13, key="forensics_horizon", bind="query-params"
+)
 
-window = st.session_state.get("forensics_window") or 26  # the Flow section's window, chosen further down
+cols = app.tiles(5, per_row=3)  # five in a row cut "> 104 weeks" to "> 104 …" at 1400 px
+notes = st.container()
+queue_tab, flow_tab, turnaround_tab, forecast_tab = st.tabs(
+    list(app.FORENSIC_TABS), key="forensics_section", bind="query-params", on_change="rerun"
+)
+
+window = st.session_state.get("forensics_window") or 26  # the Flow tab's window, chosen there
 # one query for both: a week's row depends only on its week end, so the trailing weeks are the first rows
 flow_weeks = {"weeks": max(weeks, int(window))}
 unprioritised = {k: v for k, v in flow_scope.items() if k != "priorities"}  # turnaround is shown by priority
 throughput_months = {"months": math.ceil(weeks / 4.3) + 1, "as_of": filters.as_of}
-app.prefetch(
-    source,
-    ("forensic_backlog", scope),
-    ("forensic_flow", flow_weeks | flow_scope),
-    ("forensic_oldest", scope),
-    ("stage_pace", flow_scope),
-    ("turnaround", unprioritised),
-    ("turnaround_monthly", {"months": 24} | flow_scope),
-    ("examiner_throughput", throughput_months),
-)
+opened = []  # the open tab's queries, started with the tiles' two
+if queue_tab.open:
+    opened = [("forensic_oldest", scope), ("stage_pace", flow_scope)]
+elif turnaround_tab.open:
+    opened = [("turnaround", unprioritised), ("turnaround_monthly", {"months": 24} | flow_scope)]
+    opened.append(("examiner_throughput", throughput_months))
+app.prefetch(source, ("forensic_backlog", scope), ("forensic_flow", flow_weeks | flow_scope), *opened)
 items = app.query(source, "forensic_backlog", **scope)
 flows = app.query(source, "forensic_flow", **flow_weeks, **flow_scope)
 flow = flows.filter(pl.col("week_index") < weeks)
 law = littles_law(items.height, flow["completions"].to_list())
-horizon = st.sidebar.slider(
-    "Forecast horizon (weeks)", 13, 156, 104, step=13, key="forensics_horizon", bind="query-params"
-)
 # 10,000 simulated runs take 0.05-0.09 s at force scale: simulated while the page draws, read where shown
 forecasting = app.in_background(
     monte_carlo, items.height, flow["arrivals"].to_list(), flow["completions"].to_list(), horizon_weeks=horizon
 )
 
 net = int(flow["net_flow"].sum())
-cols = app.tiles(5, per_row=3)  # five in a row cut "> 104 weeks" to "> 104 …" at 1400 px
 cols[0].metric("Items waiting", items.height, border=True, help=page.term("forensic queue"))
 cols[1].metric("Oldest item", f"{items['age_days'].max() or 0} days", border=True, help=page.term("exhibit age"))
 cols[2].metric(
@@ -84,70 +89,86 @@ cols[3].metric(
     border=True,
     help=law.method,
 )
-st.caption(why_they_differ(law, flow["arrivals"].to_list()))
+notes.caption(why_they_differ(law, flow["arrivals"].to_list()))
 if filters.teams:
-    st.caption("Team filter: the queue lists the teams' cases; flow, turnaround and forecasts are the unit's.")
+    notes.caption("Team filter: the queue lists the teams' cases; flow, turnaround and forecasts are the unit's.")
 
-st.header("The queue by stage and age")
-left, right = st.columns([3, 2])
-page.chart(forensic_charts.queue_by_stage(items), key="forensics_queue", what="The queue by stage and age", where=left)
-right.caption("Oldest item per stage and per priority")
-page.table(app.query(source, "forensic_oldest", **scope).drop("position"), key="forensics_oldest", where=right)
-st.caption(
-    f"Age bands from the settings' forensics.age_bands {settings.forensics.age_bands}. {page.term('forensic stage')}"
-)
+if queue_tab.open:
+    queue_tab.header("The queue by stage and age")
+    left, right = queue_tab.columns([3, 2])
+    page.chart(
+        forensic_charts.queue_by_stage(items), key="forensics_queue", what="The queue by stage and age", where=left
+    )
+    right.caption("Oldest item per stage and per priority")
+    page.table(app.query(source, "forensic_oldest", **scope).drop("position"), key="forensics_oldest", where=right)
+    queue_tab.caption(
+        f"Age bands from the settings' forensics.age_bands {settings.forensics.age_bands}. "
+        + page.term("forensic stage")
+    )
+    queue_tab.header("Ageing work in progress")
+    pace = app.query(source, "stage_pace", **flow_scope)
+    page.chart(
+        forensic_charts.ageing(items, pace), key="forensics_ageing", what="Ageing work in progress", where=queue_tab
+    )
+    queue_tab.caption(
+        f"Each item is a point at its days since submission. Lines: the 50th, 85th (dashed) and 95th (red) "
+        f"percentiles of how long after submission the items that left each stage in the last {weeks} weeks "
+        "left it; an item above its stage's lines is older than the usual pace."
+    )
 
-st.header("Ageing work in progress")
-pace = app.query(source, "stage_pace", **flow_scope)
-page.chart(forensic_charts.ageing(items, pace), key="forensics_ageing", what="Ageing work in progress")
-st.caption(
-    f"Each item is a point at its days since submission. Lines: the 50th, 85th (dashed) and 95th (red) "
-    f"percentiles of how long after submission the items that left each stage in the last {weeks} weeks "
-    "left it; an item above its stage's lines is older than the usual pace."
-)
+if flow_tab.open:
+    flow_tab.header("Flow")
+    window = flow_tab.select_slider(
+        "Window (weeks)", [12, 26, 52, 104], value=26, key="forensics_window", bind="query-params"
+    )
+    history = flows.filter(pl.col("week_index") < window) if window <= flows.height else None
+    if history is None:  # the window was widened on this run
+        history = app.query(source, "forensic_flow", weeks=window, **flow_scope)
+    page.chart(forensic_charts.cumulative_flow(history), key="forensics_cfd", what="Cumulative flow", where=flow_tab)
+    page.chart(
+        forensic_charts.weekly_flow(history),
+        key="forensics_flow",
+        what="Arrivals and leavers each week",
+        where=flow_tab,
+    )
+    flow_tab.caption("A week is the seven days up to its week end. Leavers are items examined or withdrawn.")
 
-st.header("Flow")
-window = st.select_slider("Window (weeks)", [12, 26, 52, 104], value=26, key="forensics_window", bind="query-params")
-history = flows.filter(pl.col("week_index") < window) if window <= flows.height else None
-if history is None:  # the window was widened on this run
-    history = app.query(source, "forensic_flow", weeks=window, **flow_scope)
-page.chart(forensic_charts.cumulative_flow(history), key="forensics_cfd", what="Cumulative flow")
-page.chart(forensic_charts.weekly_flow(history), key="forensics_flow", what="Arrivals and leavers each week")
-st.caption("A week is the seven days up to its week end. Leavers are items examined or withdrawn.")
-
-st.header("Turnaround")
-left, right = st.columns([2, 3])
-left.caption(f"Days from submission, items that reached the point in the last {weeks} weeks")
-page.table(
-    app.query(source, "turnaround", **unprioritised),
-    key="forensics_turnaround",
-    where=left,
-    column_config={p: st.column_config.NumberColumn(p, format="%.0f") for p in ("p50", "p85", "p95")},
-)
-page.chart(
-    forensic_charts.turnaround_trend(app.query(source, "turnaround_monthly", months=24, **flow_scope)),
-    key="forensics_turnaround_trend",
-    what="Turnaround by month",
-    where=right,
-)
-
-st.header("Throughput per examiner")
-throughput = app.query(source, "examiner_throughput", **throughput_months)
-page.table(
-    app.with_names(source, throughput, "examiner_id", "examiner").select(
-        "examiner", pl.exclude("examiner", "examiner_id")
-    ),
-    key="forensics_throughput",
-    column_config={
-        "available_fte": st.column_config.NumberColumn("available FTE", format="%.2f", help=page.term("availability")),
-        "examined_per_fte_week": st.column_config.NumberColumn("examined per FTE-week", format="%.1f"),
-        "downloads_per_fte_week": st.column_config.NumberColumn("downloads per FTE-week", format="%.1f"),
-    },
-)
-st.caption(
-    f"Over the last {weeks} weeks. Available FTE is fte × availability at the month ends of the window, "
-    "weighted by working days: hours, leave and sickness count as for investigators."
-)
+if turnaround_tab.open:
+    turnaround_tab.header("Turnaround")
+    left, right = turnaround_tab.columns([2, 3])
+    left.caption(f"Days from submission, items that reached the point in the last {weeks} weeks")
+    page.table(
+        app.query(source, "turnaround", **unprioritised),
+        key="forensics_turnaround",
+        where=left,
+        column_config={p: st.column_config.NumberColumn(p, format="%.0f") for p in ("p50", "p85", "p95")},
+    )
+    page.chart(
+        forensic_charts.turnaround_trend(app.query(source, "turnaround_monthly", months=24, **flow_scope)),
+        key="forensics_turnaround_trend",
+        what="Turnaround by month",
+        where=right,
+    )
+    turnaround_tab.header("Throughput per examiner", anchor="throughput-per-examiner")
+    throughput = app.query(source, "examiner_throughput", **throughput_months)
+    page.table(
+        app.with_names(source, throughput, "examiner_id", "examiner").select(
+            "examiner", pl.exclude("examiner", "examiner_id")
+        ),
+        key="forensics_throughput",
+        where=turnaround_tab,
+        column_config={
+            "available_fte": st.column_config.NumberColumn(
+                "available FTE", format="%.2f", help=page.term("availability")
+            ),
+            "examined_per_fte_week": st.column_config.NumberColumn("examined per FTE-week", format="%.1f"),
+            "downloads_per_fte_week": st.column_config.NumberColumn("downloads per FTE-week", format="%.1f"),
+        },
+    )
+    turnaround_tab.caption(
+        f"Over the last {weeks} weeks. Available FTE is fte × availability at the month ends of the window, "
+        "weighted by working days: hours, leave and sickness count as for investigators."
+    )
 
 runs = forecasting.result()
 p85 = runs.date_at(85, filters.as_of)
@@ -158,30 +179,33 @@ cols[4].metric(  # its tile, drawn above with the others, filled now that the ru
     help=runs.method,
 )
 
-st.header("When will it clear?")
-page.chart(forensic_charts.backlog_fan(runs.fan, as_of=filters.as_of), key="forensics_fan", what="Projected backlog")
-dates = {p: runs.date_at(p, filters.as_of) for p in PERCENTILES}
-st.markdown(
-    " · ".join(
-        f"**{p} %** of runs clear by {d:%d %b %Y}" if d else f"**{p} %**: not within {horizon} weeks"
-        for p, d in dates.items()
+if forecast_tab.open:
+    forecast_tab.header("When will it clear?", anchor="when-will-it-clear")
+    fan = forensic_charts.backlog_fan(runs.fan, as_of=filters.as_of)
+    page.chart(fan, key="forensics_fan", what="Projected backlog", where=forecast_tab)
+    dates = {p: runs.date_at(p, filters.as_of) for p in PERCENTILES}
+    forecast_tab.markdown(
+        " · ".join(
+            f"**{p} %** of runs clear by {d:%d %b %Y}" if d else f"**{p} %**: not within {horizon} weeks"
+            for p, d in dates.items()
+        )
+        + f" · the queue reaches zero within {horizon} weeks in "
+        f"**{runs.cleared_share:.0%}** of runs."
     )
-    + f" · the queue reaches zero within {horizon} weeks in "
-    f"**{runs.cleared_share:.0%}** of runs."
-)
-if runs.cleared_share > 0:
-    marks = {f"{p} %": runs.weeks_at(p) for p in PERCENTILES}
-    page.chart(
-        forensic_charts.forecast_distribution(runs.weeks_to_clear, horizon=horizon, marks=marks),
-        key="forensics_forecast",
-        what="Weeks until the queue first clears",
+    if runs.cleared_share > 0:
+        marks = {f"{p} %": runs.weeks_at(p) for p in PERCENTILES}
+        page.chart(
+            forensic_charts.forecast_distribution(runs.weeks_to_clear, horizon=horizon, marks=marks),
+            key="forensics_forecast",
+            what="Weeks until the queue first clears",
+            where=forecast_tab,
+        )
+    forecast_tab.caption(
+        f"{runs.method} {law.method} Mean throughput {law.mean_weekly_throughput:.1f} items a week over "
+        f"{weeks} weeks; backlog {law.backlog}."
     )
-st.caption(
-    f"{runs.method} {law.method} Mean throughput {law.mean_weekly_throughput:.1f} items a week over "
-    f"{weeks} weeks; backlog {law.backlog}."
-)
-page.table(
-    flow.select("week_end", "arrivals", "completions", "net_flow", "backlog"),
-    key="forensics_history",
-    where=st.expander(f"The {weeks} weeks the forecasts resample"),
-)
+    page.table(
+        flow.select("week_end", "arrivals", "completions", "net_flow", "backlog"),
+        key="forensics_history",
+        where=forecast_tab.expander(f"The {weeks} weeks the forecasts resample"),
+    )

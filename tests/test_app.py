@@ -255,6 +255,40 @@ def test_forensic_page_with_filters(monkeypatch, sample):
     assert any("Team filter" in c.value for c in at.caption)
 
 
+def test_the_forensic_tabs_make_only_the_open_one(monkeypatch, sample):
+    """Each section of the Forensic backlog is a tab: the tiles are always there, and a tab's charts and tables
+    (and their queries) only when it is open."""
+    at = run_app(monkeypatch, page="forensics.py")
+
+    def shown() -> tuple[set[str], set[str]]:
+        assert not at.exception, [e.value for e in at.exception]
+        headers = {h.value for h in at.header}
+        return headers, {c for d in at.dataframe for c in d.value.columns}
+
+    tiles = {m.label for m in at.metric}
+    assert {"Items waiting", "Net flow, 12 weeks", "Clears by (85 %)"} <= tiles
+    headers, columns = shown()
+    assert headers == {"The queue by stage and age", "Ageing work in progress"} and "oldest_exhibit" in columns
+    assert len(at.get("plotly_chart")) == 2
+    expected = {
+        "Flow": ({"Flow"}, set(), 2),
+        "Turnaround and throughput": ({"Turnaround", "Throughput per examiner"}, {"p85", "examiner"}, 1),
+        "When will it clear?": ({"When will it clear?"}, {"net_flow"}, None),
+    }
+    for tab, (heads, cols, charts) in expected.items():
+        at.session_state["forensics_section"] = tab  # as a click on the tab does
+        at.run()
+        headers, columns = shown()
+        assert headers == heads and cols <= columns and "oldest_exhibit" not in columns, tab
+        assert {m.label for m in at.metric} == tiles  # the tiles stay
+        if charts is not None:
+            assert len(at.get("plotly_chart")) == charts, tab
+    runs = len(at.get("plotly_chart"))  # the fan, and the distribution when any run clears
+    assert runs in (1, 2) and ("Weeks until the queue first clears" in str(at.get("plotly_chart")[-1].proto)) == (
+        runs == 2
+    )
+
+
 def linked_scenario(at: AppTest) -> dict:
     value = at.query_params["scenario"]
     return json.loads(value[0] if isinstance(value, list) else value)

@@ -23,7 +23,10 @@ PAGES = [
     ("", "Monthly workload review", 1),  # the default page lives at the root: "/overview" is not a page
     ("workload", "Officer workload", 2),
     ("cases", "Case progression", 4),
-    ("forensics", "Forensic backlog", 6),
+    ("forensics", "Forensic backlog", 2),  # its first tab, the queue; each other tab is made when opened
+    ("forensics?forensics_section=Flow", "Forensic backlog", 2),
+    ("forensics?forensics_section=Turnaround+and+throughput", "Forensic backlog", 1),
+    ("forensics?forensics_section=When+will+it+clear%3F", "Forensic backlog", 1),
     ("data", "Data & definitions", 0),
     ("workload?officer=P1019", "Officer workload", 3),  # a link to one officer adds their timeline
     ("cases?case=C000836", "Case progression", 5),  # a link to one case opens its timeline

@@ -214,3 +214,31 @@ def test_a_shared_link_keeps_its_tab_and_section_when_the_extract_is_pinned(serv
         assert "list=Inherited" in shown and "case=C000836" in shown and "extract=unit-seed42-2026-10-31" in shown
     finally:
         fresh.close()
+
+
+def test_a_link_to_a_forensic_section_opens_its_tab(server, tab, browser):
+    """The Forensic backlog's sections are tabs, made only when open: Copy link's "Opens at" a section adds its
+    tab to the link, and the link opens on that tab with the section drawn, in a fresh browser; teams chosen
+    twice stay twice."""
+    page = visit(tab, f"{server}/forensics?teams=POLIT-A&teams=POLIT-B")
+    wait_idle(page)
+    page.get_by_role("button", name="Copy link").click()
+    pick(page, page.get_by_label("Opens at"), "When will it clear?")
+    code = page.locator("[data-testid=stCode]").last
+    page.wait_for_function(
+        "c => c.innerText.trim().endsWith('#when-will-it-clear')", arg=code.element_handle(), timeout=WAIT, polling=POLL
+    )
+    shown = code.inner_text().strip()
+    assert "forensics_section=When+will+it+clear%3F" in shown
+    assert "teams=POLIT-A" in shown and "teams=POLIT-B" in shown
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        opened = visit(fresh.new_page(), f"{server}/data")
+        opened.goto(shown)
+        opened.get_by_role("heading", name="When will it clear?").wait_for(timeout=WAIT)
+        wait_idle(opened)
+        assert opened.get_by_role("tab", selected=True).all_inner_texts() == ["When will it clear?"]
+        assert opened.get_by_role("heading", name="The queue by stage and age").count() == 0  # a closed tab: not made
+        assert "teams=POLIT-A" in opened.url and "teams=POLIT-B" in opened.url
+    finally:
+        fresh.close()

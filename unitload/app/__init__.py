@@ -37,12 +37,13 @@ from unitload.app.filters import names_visible, notice_unknown, sidebar_filters,
 from unitload.app.frame import audit, forward_diverted, require_frame, run_page
 from unitload.app.page import PageContext, figure_page, figure_tile, rerun_fragment, tiles
 from unitload.app.run import building_notice, loaded, pin_extract, preparing, sidebar, start, this_run
-from unitload.app.share import view_link_column
+from unitload.app.share import FORENSIC_TABS, view_link_column
 from unitload.app.signin import sign_in
 from unitload.app.text import escaped, escaped_column
 from unitload.app.view import Filters
 
 __all__ = [
+    "FORENSIC_TABS",
     "Filters",
     "ICON",
     "Loaded",

@@ -56,7 +56,8 @@ def require_frame(page_file: str) -> None:
     mode of version 1). Such a run is sent to the frame, which forwards it to the page asked for.
     """
     if not _IN_FRAME.get():
-        st.session_state["_wanted_page"] = (Path(page_file).name, st.query_params.to_dict())
+        wanted = {key: st.query_params.get_all(key) for key in st.query_params}  # two teams stay two
+        st.session_state["_wanted_page"] = (Path(page_file).name, wanted)
         st.switch_page(FRAME)
 
 

@@ -152,7 +152,7 @@ def pin_extract(current: Loaded) -> None:
         )
         return
     if chosen.newest and chosen.newest != extract_id:
-        newer = urlencode(st.query_params.to_dict() | {"extract": chosen.newest})
+        newer = urlencode([(k, v) for k, v in link_params() if k != "extract"] + [("extract", chosen.newest)])
         st.warning(
             f"This view is pinned to extract {shown} (as of {current.source.extract.as_of:%d %b %Y}), "
             f"so it shows the same figures as when the link was made. A newer extract, {escaped(chosen.newest)}, is "
@@ -182,3 +182,9 @@ def sidebar(current: Loaded) -> None:
             st.warning(f"{warnings} validation warning(s). See Data & definitions.")
         else:
             st.success("Validated: no findings.")
+
+
+def link_params() -> list[tuple[str, str]]:
+    """This view's query parameters as pairs, a repeated one (two teams) once for each value: to_dict() of
+    st.query_params keeps only the last."""
+    return [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]

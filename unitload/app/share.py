@@ -9,7 +9,9 @@ import polars as pl
 import streamlit as st
 
 from unitload.app.frame import audit
-from unitload.app.run import this_run
+from unitload.app.run import link_params, this_run
+
+FORENSIC_TABS = ("The queue", "Flow", "Turnaround and throughput", "When will it clear?")  # the Forensic backlog's
 
 # Each page's sections a link may open at (the anchors of their headings), by page
 SECTIONS = {
@@ -24,24 +26,28 @@ SECTIONS = {
     "supervision": (("At risk and not being seen", "at-risk-and-not-being-seen"), ("Every officer", "every-officer")),
     "planner": (("The next 12 months", "projection"),),
 }
+# A section inside a tab (only the open tab is made): the tab a link to the section opens, as the tabs' key and label
+IN_TAB = {
+    "when-will-it-clear": ("forensics_section", FORENSIC_TABS[3]),
+    "throughput-per-examiner": ("forensics_section", FORENSIC_TABS[2]),
+}
 
 
 def share_link() -> None:
     """A popover with this view's link, opening at the top or at a section of the page; opening it is a
     disclosure for the audit trail. (The browser never sends an address's #section to the server, so the
     section is chosen here.)"""
-    url = st.context.url or ""
-    params = st.query_params.to_dict()
-    if params:
-        url = url.split("?", 1)[0] + "?" + urlencode(params)
+    url = (st.context.url or "").split("?", 1)[0]
+    params = link_params()
     box = st.popover("Copy link", icon=":material/link:", width="stretch", key="share_link", on_change=_link_shown)
     box.caption("This view's link: the same figures for whoever opens it. It holds only ids, codes and dates.")
-    sections = SECTIONS.get(this_run().page or "", ())
-    if sections:
-        anchors = dict(sections)
-        at = box.selectbox("Opens at", ["the top of the page", *anchors], key="share_link_section")
-        if at in anchors:
-            url = f"{url}#{anchors[at]}"
+    anchors = dict(SECTIONS.get(this_run().page or "", ()))
+    at = box.selectbox("Opens at", ["the top of the page", *anchors], key="share_link_section") if anchors else None
+    anchor = anchors.get(at)
+    if anchor in IN_TAB:
+        key, tab = IN_TAB[anchor]
+        params = [(k, v) for k, v in params if k != key] + [(key, tab)]
+    url += ("?" + urlencode(params) if params else "") + (f"#{anchor}" if anchor else "")
     box.code(url, language=None, wrap_lines=True)
 
 
