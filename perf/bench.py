@@ -38,6 +38,8 @@ from unitload.extract.db import open_source
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "workload", "cases", "forensics", "supervision", "planner", "data_definitions")
+# a page whose sections are tabs (only the open one made) is also timed on each other tab, as page/tab
+TABS = {"forensics": {"flow": "Flow", "turnaround": "Turnaround and throughput", "forecast": "When will it clear?"}}
 # start: `unitload --help`, the command's start alone; query: `unitload query officer_load` on the sample, whole
 FORCE = {
     "warm": 0.300,
@@ -100,7 +102,7 @@ def _month_end(label: str) -> dt.date:
 # A link's filter (as _other_filters gives it) as its sidebar widget's value. Setting the query parameter
 # instead is not enough under AppTest (widgets bound to the URL start from their defaults there), which
 # made every "warm" run repeat the first run's filters and hit the query cache.
-WIDGET_VALUES = {"month": _month_end, "unit": str, "teams": lambda team: [team]}
+WIDGET_VALUES = {"month": _month_end, "unit": str, "teams": lambda team: [team], "forensics_section": str}
 
 _components: list = []  # AppTest's component registry, made once as a server makes it at start-up
 
@@ -177,14 +179,16 @@ def bench(
     unit, team = teams["unit"][0], teams["team"][0]
     warm_filters = _other_filters(source.extract.as_of, unit, team)
 
-    figures.add(f"{'page':18} {'cold s':>8} {'warm median s':>14} {'warm max s':>11}")
+    figures.add(f"{'page':20} {'cold s':>8} {'warm median s':>14} {'warm max s':>11}")
     for page in pages:
-        clear_queries()  # the query cache: this page's first run after the extract was opened
-        st.cache_data.clear()
-        cold = time_page(page, {})
-        warm = [time_page(page, params) for params in warm_filters for _ in range(repeat)]
-        verdict = figures.check("cold", cold) + ", " + figures.check("warm", max(warm))
-        figures.add(f"{page:18} {cold:8.3f} {statistics.median(warm):14.3f} {max(warm):11.3f}   {verdict}")
+        tabs = {f"{page}/{short}": {f"{page}_section": tab} for short, tab in TABS.get(page, {}).items()}
+        for label, tab in ({page: {}} | tabs).items():
+            clear_queries()  # the query cache: this page's (or tab's) first run after the extract was opened
+            st.cache_data.clear()
+            cold = time_page(page, tab)
+            warm = [time_page(page, params | tab) for params in warm_filters for _ in range(repeat)]
+            verdict = figures.check("cold", cold) + ", " + figures.check("warm", max(warm))
+            figures.add(f"{label:20} {cold:8.3f} {statistics.median(warm):14.3f} {max(warm):11.3f}   {verdict}")
 
     served = open_folder(source.extract.root, Path(data).resolve())  # the app's source, with its snapshots
     if set(DECISION_PAGES) <= set(pages):
