@@ -172,7 +172,8 @@ def age_band_bars(bands: pl.DataFrame, *, measure: str) -> go.Figure:
     for index, band in enumerate(order):
         part = bands.filter(pl.col("age_band") == band)
         traces.append(
-            go.Bar(
+            dict(
+                type="bar",
                 x=part["holder"].to_list(),
                 y=part[measure].to_list(),
                 name=band,
@@ -198,7 +199,8 @@ def band_trend(trend: pl.DataFrame) -> go.Figure:
     for index, band in enumerate(order):
         part = trend.filter(pl.col("age_band") == band).sort("as_of")
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=part["as_of"].to_list(),
                 y=part["cases"].to_list(),
                 name=band,
@@ -223,7 +225,8 @@ def band_trend(trend: pl.DataFrame) -> go.Figure:
 def clock_share(monthly: pl.DataFrame) -> go.Figure:
     """Share of new cases meeting their first-action clock, by month opened, with the counts."""
     return go.Figure(
-        go.Bar(
+        dict(
+            type="bar",
             x=monthly["opened_month"].to_list(),
             y=(monthly["met_share"] * 100).to_list(),
             customdata=monthly.select("met", "decided", "missed").rows(),
@@ -249,7 +252,8 @@ def case_timeline(rows: pl.DataFrame, *, start, end) -> go.Figure:
         part = spans.filter(pl.col("item") == item)
         colour = STAGE_COLOURS.get(item) or SPAN_COLOURS.get(item) or HOLDER_COLOURS[len(traces) % 4]
         traces.append(
-            go.Bar(
+            dict(
+                type="bar",
                 base=part["starts_on"].to_list(),
                 x=[(b - a).days * 86_400_000 for a, b in zip(part["starts_on"], part["ends_before"], strict=True)],
                 y=part["lane"].to_list(),
@@ -269,7 +273,8 @@ def case_timeline(rows: pl.DataFrame, *, start, end) -> go.Figure:
     for item in actions["item"].unique(maintain_order=True).to_list():
         part = actions.filter(pl.col("item") == item)
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=part["starts_on"].to_list(),
                 y=["actions"] * part.height,
                 mode="markers",

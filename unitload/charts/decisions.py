@@ -16,7 +16,8 @@ def on_time(monthly: pl.DataFrame) -> go.Figure:
     share = (100.0 * monthly["on_time"] / monthly["due"]).fill_nan(None)
     fig = go.Figure(
         [
-            go.Bar(
+            dict(
+                type="bar",
                 x=monthly["month"].to_list(),
                 y=share.to_list(),
                 name="done by the due day",

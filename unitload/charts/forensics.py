@@ -27,7 +27,8 @@ def queue_by_stage(items: pl.DataFrame) -> go.Figure:
     bands = counts.select("age_band", "age_band_index").unique(maintain_order=True)["age_band"].to_list()
     count = {(band, stage): n for band, stage, n in counts.select("age_band", "stage", "len").iter_rows()}
     traces = [
-        go.Bar(
+        dict(
+            type="bar",
             x=[_label(s) for s in STAGES],
             y=[count.get((band, s), 0) for s in STAGES],
             name=band,
@@ -99,7 +100,8 @@ def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
             ys += [value, value, None]
             texts += ["", f"{label} {value:.0f}", ""]
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=xs,
                 y=ys,
                 mode="lines+text",
@@ -141,7 +143,8 @@ def cumulative_flow(flow: pl.DataFrame) -> go.Figure:
     for column, name in CFD_BANDS:
         colour = {"examined or withdrawn": palette.GREEN}.get(name) or STAGE_COLOURS.get(name, MUTED)
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=weeks,
                 y=(flow[column] - base).to_list(),
                 name=name,
@@ -169,11 +172,12 @@ def weekly_flow(flow: pl.DataFrame) -> go.Figure:
     weeks = flow["week_end"].to_list()
     bars = (("arrivals", "arrivals", palette.ORANGE), ("downloads_completed", "downloads completed", palette.SKY_BLUE))
     traces = [
-        go.Bar(x=weeks, y=flow[column].to_list(), name=name, marker_color=colour)
+        dict(type="bar", x=weeks, y=flow[column].to_list(), name=name, marker_color=colour)
         for column, name, colour in (*bars, ("examined", "examined", palette.GREEN))
     ]
     traces.append(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=weeks,
             y=flow["net_flow"].to_list(),
             name="net flow (arrivals - leavers)",
@@ -182,7 +186,8 @@ def weekly_flow(flow: pl.DataFrame) -> go.Figure:
         )
     )
     traces.append(  # on the right-hand axis
-        go.Scatter(
+        dict(
+            type="scatter",
             x=weeks,
             y=flow["backlog"].to_list(),
             name="backlog at week end",
@@ -215,7 +220,8 @@ def turnaround_trend(monthly: pl.DataFrame) -> go.Figure:
         part = monthly.filter(pl.col("measure") == measure).sort("month")
         for label, dash in (("p50", "solid"), ("p85", "dash"), ("p95", "dot")):
             traces.append(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=part["month"].to_list(),
                     y=part[label].to_list(),
                     name=label,
@@ -248,7 +254,8 @@ def forecast_distribution(weeks_to_clear, *, horizon: int, marks: dict) -> go.Fi
     lines = [(weeks, label, OVER, "dash", 1) for label, weeks in marks.items() if weeks is not None]
     lines.append((horizon + 0.5, "not cleared within the horizon", MUTED, "solid", 0))
     return go.Figure(
-        go.Histogram(
+        dict(
+            type="histogram",
             x=weeks_to_clear,
             xbins=dict(start=0.5, end=horizon + 1.5, size=1),
             marker_color=palette.BLUE,
@@ -290,10 +297,19 @@ def fan_traces(fan, *, as_of, name: str = "", colour: str = palette.BLUE, outer:
     traces = []
     for low, high, label, alpha in [*bands, (1, 3, "15 to 85 %", 0.3)]:
         traces.append(
-            go.Scatter(x=weeks, y=fan[high], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
+            dict(
+                type="scatter",
+                x=weeks,
+                y=fan[high],
+                mode="lines",
+                line=dict(width=0),
+                showlegend=False,
+                hoverinfo="skip",
+            )
         )
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=weeks,
                 y=fan[low],
                 mode="lines",
@@ -304,7 +320,8 @@ def fan_traces(fan, *, as_of, name: str = "", colour: str = palette.BLUE, outer:
             )
         )
     traces.append(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=weeks,
             y=fan[2],
             mode="lines",

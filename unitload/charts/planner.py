@@ -25,7 +25,8 @@ def load_comparison(baseline: pl.DataFrame, scenario: pl.DataFrame, *, overload_
     for column, name, colour in (("base", "baseline", MUTED), ("plan", "scenario", palette.BLUE)):
         values = both[column].to_list()
         fig.add_trace(
-            go.Bar(
+            dict(
+                type="bar",
                 y=both["label"].to_list(),
                 x=[v or 0 for v in values],
                 name=name,
@@ -111,7 +112,8 @@ def projection_lines(summary: pl.DataFrame) -> go.Figure:
             rows = summary.filter(pl.col("plan") == plan)
             base = plan == "baseline"
             traces.append(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=rows["as_of"].to_list(),
                     y=rows[column].to_list(),
                     name=plan,
@@ -138,7 +140,8 @@ def projection_lines(summary: pl.DataFrame) -> go.Figure:
             colour = MUTED if plan == "baseline" else colours[(k - 1) % len(colours)]
             for edge in ("high", "low"):
                 traces.append(
-                    go.Scatter(
+                    dict(
+                        type="scatter",
                         x=rows["as_of"].to_list(),
                         y=rows[f"{column}_{edge}"].to_list(),
                         name=f"{plan}: 80 % band",

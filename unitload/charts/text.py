@@ -28,9 +28,10 @@ def _kind(trace) -> str:
     return KINDS.get(trace.type, trace.type)
 
 
-def series_names(fig: go.Figure) -> list[str]:
+def series_names(fig: go.Figure, axes: _Axes | None = None) -> list[str]:
     """A name for every trace: its own, or for a band's unnamed upper edge, the band's name with "(upper)";
     a name that several panels use, with the panel's axis title."""
+    axes = axes or _Axes(fig)
     names = []
     for index, trace in enumerate(fig.data):
         name = trace.name or ""
@@ -39,30 +40,41 @@ def series_names(fig: go.Figure) -> list[str]:
             name = f"{following.name} (upper)"
         elif name and getattr(trace, "fill", None) == "tonexty" and not fig.data[index - 1].name:
             name = f"{name} (lower)"
-        names.append(as_shown(name) or (_axis_title(fig, trace, "y") if len(fig.data) == 1 else f"series {index + 1}"))
+        names.append(as_shown(name) or (axes.title(trace, "y") if len(fig.data) == 1 else f"series {index + 1}"))
     counts = Counter(names)  # one name in several panels: each said with its panel's axis
     return [
-        f"{name}: {_panel(fig, trace)}" if counts[name] > 1 else name
+        f"{name}: {axes.panel(trace)}" if counts[name] > 1 else name
         for name, trace in zip(names, fig.data, strict=True)
     ]
 
 
-def chart_table(fig: go.Figure) -> pl.DataFrame:
+def chart_table(fig: go.Figure, names: list[str] | None = None, axes: _Axes | None = None) -> pl.DataFrame:
     """The chart's data: one row per category, month or week along its axis and one column per series (or,
-    for a timeline, one row per bar). Values as the chart draws them, numbers rounded to one decimal."""
-    names = series_names(fig)
+    for a timeline, one row per bar). Values as the chart draws them, numbers rounded to one decimal.
+    (`names` and `axes`: what `described` has already read of the figure.)"""
+    axes = axes or _Axes(fig)
+    names = names or series_names(fig, axes)
     if any(_repeats(trace) for trace in fig.data):
         return _long(fig, names)
+    return _table(*_rows(fig, names, axes))
+
+
+def _table(first_column: dict[str, list], rows: dict, columns: list[str]) -> pl.DataFrame:
+    return _frame(
+        first_column | {column: [_shown(values.get(column)) for values in rows.values()] for column in columns}
+    )
+
+
+def _rows(fig: go.Figure, names: list[str], axes: _Axes) -> tuple[dict[str, list], dict, list[str]]:
+    """The table's first column (its heading and keys as shown), each key's values by column, and the columns."""
     key_title, rows = "", {}
     for trace, name in zip(fig.data, names, strict=True):
-        key_title = key_title or _key_title(fig, trace)
+        key_title = key_title or axes.key_title(trace)
         for key, column, value in _cells(trace, name):
             rows.setdefault(key, {})[column] = value
     columns = list(dict.fromkeys(c for values in rows.values() for c in values))
     keys = [_shown(k) for k in rows]
-    data = {key_title or ("date" if all(_is_day(k) for k in keys) else "category"): keys}
-    data |= {column: [_shown(values.get(column)) for values in rows.values()] for column in columns}
-    return _frame(data)
+    return {key_title or ("date" if all(_is_day(k) for k in keys) else "category"): keys}, rows, columns
 
 
 def described(fig: go.Figure, what: str = "") -> str:
@@ -70,19 +82,22 @@ def described(fig: go.Figure, what: str = "") -> str:
     series of numbers, its highest point. `what` (the heading the chart sits under) leads when given."""
     if not fig.data:
         return f"{what}: an empty chart." if what else "An empty chart."
+    axes = _Axes(fig)
+    every = series_names(fig, axes)
     kinds = list(dict.fromkeys(_kind(t) for t in fig.data))
     bands = (" (upper)", " (lower)")
-    names = [n for n in dict.fromkeys(_strip(n, bands) for n in series_names(fig)) if not n.startswith("series ")]
+    names = [n for n in dict.fromkeys(_strip(n, bands) for n in every) if not n.startswith("series ")]
     shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
     sentence = f"{' and '.join(kinds).capitalize()} chart" + (f" of {shown}" if shown else "")
     if any(_repeats(trace) for trace in fig.data):  # a table of points (a row each): no span to say
         return (f"{what}: " if what else "") + sentence + "."
-    table = chart_table(fig)
-    if table.height:
-        first, last = table[table.columns[0]][0], table[table.columns[0]][-1]
-        sentence += f", {table.columns[0]} from {first} to {last}" if first != last else f", {first}"
-        sentence += f" ({table.height} rows in the table below)"
-        if table.width == 2:
+    first_column, rows, columns = _rows(fig, every, axes)
+    ((heading, keys),) = first_column.items()
+    if keys:
+        sentence += f", {heading} from {keys[0]} to {keys[-1]}" if keys[0] != keys[-1] else f", {keys[0]}"
+        sentence += f" ({len(keys)} rows in the table below)"
+        if len(columns) == 1:  # one series: its highest point (the values shown only here, not for a heatmap's cells)
+            table = _table(first_column, rows, columns)
             values = table[table.columns[1]].cast(pl.Float64, strict=False)
             if values.drop_nulls().len():
                 top = values.arg_max()
@@ -96,47 +111,56 @@ def _strip(name: str, endings: tuple[str, ...]) -> str:
     return name
 
 
-def _axis(fig: go.Figure, trace, axis: str):
-    name = (getattr(trace, f"{axis}axis", None) or axis).replace(axis, f"{axis}axis", 1)
-    return fig.layout[name] if name in fig.layout else None  # noqa: SIM401 - a layout has no get()
+class _Axes:
+    """A figure's axes (title and domain) and paper notes, each read once: every read of a Plotly object walks
+    its validators, and a figure of four panels and 24 traces asked for them a hundred times (45 ms a run of
+    the planner page)."""
 
+    def __init__(self, fig: go.Figure):
+        self.fig = fig
+        self._axes: dict[str, tuple[str, tuple | None]] = {}
+        self._notes: list[tuple[float, float, str]] | None = None
 
-def _axis_title(fig: go.Figure, trace, axis: str) -> str:
-    layout_axis = _axis(fig, trace, axis)
-    return (layout_axis.title.text or "") if layout_axis is not None and layout_axis.title else ""
+    def _read(self, trace, axis: str) -> tuple[str, tuple | None]:
+        """The title and domain of the axis `axis` (x or y) that `trace` is drawn along."""
+        name = (getattr(trace, f"{axis}axis", None) or axis).replace(axis, f"{axis}axis", 1)
+        if name not in self._axes:
+            layout_axis = self.fig.layout[name] if name in self.fig.layout else None  # noqa: SIM401 - no get()
+            title = (layout_axis.title.text or "") if layout_axis is not None and layout_axis.title else ""
+            self._axes[name] = (title, layout_axis.domain if layout_axis is not None else None)
+        return self._axes[name]
 
+    def title(self, trace, axis: str) -> str:
+        return self._read(trace, axis)[0]
 
-def _panel(fig: go.Figure, trace) -> str:
-    """The title of the panel a trace is drawn in: the text placed just above the panel, or its y axis's."""
-    x_axis, y_axis = _axis(fig, trace, "x"), _axis(fig, trace, "y")
-    left, right = x_axis.domain if x_axis is not None and x_axis.domain else (0, 1)
-    top = y_axis.domain[1] if y_axis is not None and y_axis.domain else 1
-    above = [
-        a.text
-        for a in fig.layout.annotations
-        if a.xref == "paper"
-        and a.yref == "paper"
-        and left <= (a.x or 0) <= right
-        and top - 0.01 <= (a.y or 0) <= top + 0.1
-    ]
-    return above[0] if above else _axis_title(fig, trace, "y") or trace.yaxis or "y"
+    def panel(self, trace) -> str:
+        """The title of the panel a trace is drawn in: the text placed just above the panel, or its y axis's."""
+        if self._notes is None:
+            self._notes = [
+                (a.x or 0, a.y or 0, a.text)
+                for a in self.fig.layout.annotations
+                if a.xref == "paper" and a.yref == "paper"
+            ]
+        x_domain, y_domain = self._read(trace, "x")[1], self._read(trace, "y")[1]
+        left, right = x_domain or (0, 1)
+        top = y_domain[1] if y_domain else 1
+        above = [text for x, y, text in self._notes if left <= x <= right and top - 0.01 <= y <= top + 0.1]
+        return above[0] if above else self.title(trace, "y") or trace.yaxis or "y"
 
-
-def _key_title(fig: go.Figure, trace) -> str:
-    if trace.type == "heatmap":
-        return _axis_title(fig, trace, "y") or "row"
-    if trace.type == "box":
-        return "series"
-    along = "y" if getattr(trace, "orientation", None) == "h" else "x"
-    return _axis_title(fig, trace, along)
+    def key_title(self, trace) -> str:
+        if trace.type == "heatmap":
+            return self.title(trace, "y") or "row"
+        if trace.type == "box":
+            return "series"
+        return self.title(trace, "y" if getattr(trace, "orientation", None) == "h" else "x")
 
 
 def _cells(trace, name: str):
     """(key along the axis, column, value) of each point the trace draws."""
     if trace.type == "heatmap":
+        columns = [str(_shown(column)) for column in trace.x]  # read once: each read of trace.x copies it
         for row, values in zip(trace.y, trace.z, strict=True):
-            for column, value in zip(trace.x, values, strict=True):
-                yield row, str(_shown(column)), value
+            yield from ((row, column, value) for column, value in zip(columns, values, strict=True))
     elif trace.type == "histogram":
         for value, count in sorted(Counter(v for v in trace.x if v is not None).items()):
             yield value, name or "count", count

@@ -14,14 +14,15 @@ from unitload.charts.markup import data_text
 from unitload.charts.palette import BLACK, GREEN, MUTED, NORMAL, OVER, PART_TIME, PURPLE, SKY_BLUE, VERMILLION, YELLOW
 
 
-def strip(x, y, *, name: str, colour: str, text, hovertemplate: str, customdata=None) -> go.Box:
+def strip(x, y, *, name: str, colour: str, text, hovertemplate: str, customdata=None) -> dict:
     """One point per item, jittered around its column's position (the points of an ageing chart).
 
     `x` holds each item's column as a number (0, 1, ...; `columns` labels them) and `text` its hover
     text, made whole: plotly copies string arrays item by item, numbers in bulk, so the fewer string
     arrays the faster a chart of thousands of points is built.
     """
-    return go.Box(
+    return dict(
+        type="box",
         x=x,
         y=y,
         name=name,
@@ -56,7 +57,7 @@ def thin(items: pl.DataFrame, *, value: str, beyond: pl.Expr, noun: str, what: s
     return drawn, f"{items.height:,} {noun}: boxes show each column's quartiles and range; {shown}"
 
 
-def summary_boxes(items: pl.DataFrame, *, position: str, value: str) -> go.Box:
+def summary_boxes(items: pl.DataFrame, *, position: str, value: str) -> dict:
     """One box per column from its quartiles, minimum and maximum (no points): the shape of many items."""
     stats = (
         items.group_by(position)
@@ -69,7 +70,8 @@ def summary_boxes(items: pl.DataFrame, *, position: str, value: str) -> go.Box:
         )
         .sort(position)
     )
-    return go.Box(
+    return dict(
+        type="box",
         x=stats[position].to_numpy(),
         q1=stats["q1"].to_numpy(),
         median=stats["median"].to_numpy(),
@@ -157,7 +159,8 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
     ]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.78, 0.22], horizontal_spacing=0.02)
     fig.add_trace(
-        go.Bar(
+        dict(
+            type="bar",
             x=frame["shown"].fill_null(0).to_list(),
             y=frame["label"].to_list(),
             orientation="h",
@@ -176,7 +179,8 @@ def load_bars(officers: pl.DataFrame, *, adjusted: bool, overload_pct: float, po
         col=1,
     )
     fig.add_trace(
-        go.Bar(
+        dict(
+            type="bar",
             x=frame["open_cases"].to_list(),
             y=frame["label"].to_list(),
             orientation="h",
@@ -238,7 +242,8 @@ def heat_strip(series: pl.DataFrame, *, overload_pct: float) -> go.Figure:
     z = wide.select(months).to_numpy()
     top = max(200.0, overload_pct * 1.5)
     fig = go.Figure(
-        go.Heatmap(
+        dict(
+            type="heatmap",
             z=z,
             x=months,
             y=wide["label"].to_list(),
@@ -290,7 +295,8 @@ def trend(months: pl.DataFrame) -> go.Figure:
         row, col = divmod(index, 2)
         for column, name in lines:
             fig.add_trace(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=x,
                     y=months[column].to_list(),
                     name=name,
@@ -326,7 +332,8 @@ def timeline(history: pl.DataFrame, *, start, end) -> go.Figure:
     for span in history["span"].unique(maintain_order=True).to_list():
         part = history.filter(pl.col("span") == span)
         fig.add_trace(
-            go.Bar(
+            dict(
+                type="bar",
                 base=part["starts_on"].to_list(),
                 x=[(b - a).days * 86_400_000 for a, b in zip(part["starts_on"], part["ends_before"], strict=True)],
                 y=[span.replace("_", " ")] * part.height,
