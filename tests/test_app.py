@@ -239,6 +239,17 @@ def test_case_link_opens_its_timeline(monkeypatch):
     assert any("C000836" in str(chart.proto.spec) for chart in at.get("plotly_chart"))
 
 
+def test_the_missed_clock_table_is_made_when_opened(monkeypatch, sample):
+    at = run_app(monkeypatch, page="cases.py")
+    box = next(e for e in at.expander if e.label.endswith("that missed their clock"))
+    assert not any("clock_status" in d.value.columns for d in at.dataframe)  # closed: no table sent
+    at.session_state["cases_missed_box"] = True  # as a click on it does
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    missed = frame_with(at, "clock_status")
+    assert int(box.label.split()[0]) == len(missed) and set(missed["clock_status"]) == {"missed"}
+
+
 def test_forensic_page_with_filters(monkeypatch, sample):
     at = run_app(monkeypatch, page="forensics.py")
     figures = {m.label: m.value for m in at.metric}
