@@ -1,14 +1,16 @@
 """Pages opened from a link in a real browser, as a colleague opens a shared one: a new session each time.
 
-The bundled sample and the extract benched are each promoted into a data root of their own and served one
-after the other by a dashboard server on loopback; Debian's Chromium opens every page from a fresh browser
-context (a new Streamlit session) for three month ends, and each open is timed from the request to the
-page's script having finished (its title drawn, the script state back to not running). The server's very
-first page, after it starts, is timed apart: it includes opening the extract.
+The bundled sample and the extract benched are each promoted into a data root of their own and served side by
+side by two dashboard servers on loopback; Debian's Chromium opens every page from a fresh browser context (a
+new Streamlit session) for three month ends, the sample's and the extract's in turn, so that the machine's other
+work falls on both alike (served one after the other, the sample's own opens moved 1.5-2.3 s between runs). Each
+open is timed from the request to the page's script having finished (its title drawn, the script state back to
+not running). Each server's very first page, after it starts, is timed apart: it includes opening the extract.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import statistics
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from perf.loadtest import LOADED, PATHS
@@ -37,10 +40,9 @@ def month_ends(data: Path, count: int = 3) -> list[str]:
     return ends
 
 
-def opens(data: Path, settings: Path, months: int = 3) -> dict:
-    """Promote `data`, serve it, and time its first page, then every page from a fresh session per month."""
-    from playwright.sync_api import sync_playwright
-
+@contextlib.contextmanager
+def served(data: Path, settings: Path) -> Iterator[str]:
+    """Promote `data` into a data root of its own and serve it; yields the server's address."""
     with tempfile.TemporaryDirectory(prefix="unitload-links-") as folder:
         root = Path(folder) / "root"
         subprocess.run(
@@ -49,26 +51,12 @@ def opens(data: Path, settings: Path, months: int = 3) -> dict:
             capture_output=True,
             timeout=3600,
         )
-        labels = month_ends(data, months)
         port = free_port()
         server = start_server(root, port, env={"UNITLOAD_SETTINGS": str(settings)}, timeout=600)
-        url = f"http://127.0.0.1:{port}"
         try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                try:
-                    first = _open(browser, f"{url}/")
-                    times = {
-                        path or "overview": [
-                            _open(browser, f"{url}/{path}?month={label.replace(' ', '+')}") for label in labels
-                        ]
-                        for path in PATHS
-                    }
-                finally:
-                    browser.close()
+            yield f"http://127.0.0.1:{port}"
         finally:
             stop_server(server)
-    return {"first": first, "pages": times}
 
 
 def _open(browser, address: str) -> float:
@@ -85,9 +73,27 @@ def _open(browser, address: str) -> float:
 
 
 def compare(data: Path, settings: Path, months: int = 3) -> list[tuple[str, float, float]]:
-    """(page, median seconds on the sample, median seconds on `data`) per page, and the first pages."""
-    sample, benched = opens(SAMPLE, settings, months), opens(data, settings, months)
-    rows = [("first page after the server starts", sample["first"], benched["first"])]
-    for page in sample["pages"]:
-        rows.append((page, statistics.median(sample["pages"][page]), statistics.median(benched["pages"][page])))
+    """(page, median seconds on the sample, median seconds on `data`) per page, and the first pages: each page
+    opened on the sample and on `data` in turn, for the same month ends."""
+    from playwright.sync_api import sync_playwright
+
+    labels = [  # each extract's own month ends, the newest first: the same months when their days agree
+        (ours.replace(" ", "+"), theirs.replace(" ", "+"))
+        for ours, theirs in zip(month_ends(SAMPLE, months), month_ends(data, months), strict=True)
+    ]
+    with served(SAMPLE, settings) as sample, served(data, settings) as benched, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            rows = [("first page after the server starts", _open(browser, f"{sample}/"), _open(browser, f"{benched}/"))]
+            for path in PATHS:
+                pairs = [
+                    (
+                        _open(browser, f"{sample}/{path}?month={ours}"),
+                        _open(browser, f"{benched}/{path}?month={theirs}"),
+                    )
+                    for ours, theirs in labels
+                ]
+                rows.append((path or "overview", *(statistics.median(times) for times in zip(*pairs, strict=True))))
+        finally:
+            browser.close()
     return rows
