@@ -153,13 +153,10 @@ st.caption(
 missed = app.query(source, "first_action_clock", opened_since=recent, **filters.params).filter(
     pl.col("clock_status") == "missed"
 )
-missed_box = st.expander(  # its table made and sent only when opened: a force's is a fifth of the page
-    f"{missed.height} cases opened since {recent:%B %Y} that missed their clock",
-    key="cases_missed_box",
-    on_change="rerun",
-)
-if missed_box.open:
-    page.table(missed.drop("opened_month"), key="cases_missed", where=missed_box)
+missed_label = f"{missed.height} cases opened since {recent:%B %Y} that missed their clock"
+page.boxed_table(
+    missed_label, missed.drop("opened_month"), "cases_missed"
+)  # made when opened: a force's is a fifth of the page
 
 st.header(f"Unprogressed cases by band over {TREND_MONTHS} month ends")
 page.trend(

@@ -56,10 +56,8 @@ window = st.session_state.get("forensics_window") or 26  # the Flow tab's window
 flow_weeks = {"weeks": max(weeks, int(window))}
 unprioritised = {k: v for k, v in flow_scope.items() if k != "priorities"}  # turnaround is shown by priority
 throughput_months = {"months": math.ceil(weeks / 4.3) + 1, "as_of": filters.as_of}
-opened = []  # the open tab's queries, started with the tiles' two
-if queue_tab.open:
-    opened = [("forensic_oldest", scope), ("stage_pace", flow_scope)]
-elif turnaround_tab.open:
+opened = [("forensic_oldest", scope), ("stage_pace", flow_scope)] if queue_tab.open else []  # the open tab's
+if turnaround_tab.open:
     opened = [("turnaround", unprioritised), ("turnaround_monthly", {"months": 24} | flow_scope)]
     opened.append(("examiner_throughput", throughput_months))
 app.prefetch(source, ("forensic_backlog", scope), ("forensic_flow", flow_weeks | flow_scope), *opened)
@@ -125,12 +123,8 @@ if flow_tab.open:
     if history is None:  # the window was widened on this run
         history = app.query(source, "forensic_flow", weeks=window, **flow_scope)
     page.chart(forensic_charts.cumulative_flow(history), key="forensics_cfd", what="Cumulative flow", where=flow_tab)
-    page.chart(
-        forensic_charts.weekly_flow(history),
-        key="forensics_flow",
-        what="Arrivals and leavers each week",
-        where=flow_tab,
-    )
+    weekly = forensic_charts.weekly_flow(history)
+    page.chart(weekly, key="forensics_flow", what="Arrivals and leavers each week", where=flow_tab)
     flow_tab.caption("A week is the seven days up to its week end. Leavers are items examined or withdrawn.")
 
 if turnaround_tab.open:
@@ -150,11 +144,11 @@ if turnaround_tab.open:
         where=right,
     )
     turnaround_tab.header("Throughput per examiner", anchor="throughput-per-examiner")
-    throughput = app.query(source, "examiner_throughput", **throughput_months)
+    throughput = page.with_names(
+        app.query(source, "examiner_throughput", **throughput_months), "examiner_id", "examiner"
+    )
     page.table(
-        app.with_names(source, throughput, "examiner_id", "examiner").select(
-            "examiner", pl.exclude("examiner", "examiner_id")
-        ),
+        throughput.select("examiner", pl.exclude("examiner", "examiner_id")),
         key="forensics_throughput",
         where=turnaround_tab,
         column_config={
@@ -183,14 +177,9 @@ if forecast_tab.open:
     forecast_tab.header("When will it clear?", anchor="when-will-it-clear")
     fan = forensic_charts.backlog_fan(runs.fan, as_of=filters.as_of)
     page.chart(fan, key="forensics_fan", what="Projected backlog", where=forecast_tab)
-    dates = {p: runs.date_at(p, filters.as_of) for p in PERCENTILES}
     forecast_tab.markdown(
-        " · ".join(
-            f"**{p} %** of runs clear by {d:%d %b %Y}" if d else f"**{p} %**: not within {horizon} weeks"
-            for p, d in dates.items()
-        )
-        + f" · the queue reaches zero within {horizon} weeks in "
-        f"**{runs.cleared_share:.0%}** of runs."
+        " · ".join(runs.clearing(filters.as_of, mark="**"))
+        + f" · the queue reaches zero within {horizon} weeks in **{runs.cleared_share:.0%}** of runs."
     )
     if runs.cleared_share > 0:
         marks = {f"{p} %": runs.weeks_at(p) for p in PERCENTILES}
@@ -204,8 +193,5 @@ if forecast_tab.open:
         f"{runs.method} {law.method} Mean throughput {law.mean_weekly_throughput:.1f} items a week over "
         f"{weeks} weeks; backlog {law.backlog}."
     )
-    page.table(
-        flow.select("week_end", "arrivals", "completions", "net_flow", "backlog"),
-        key="forensics_history",
-        where=forecast_tab.expander(f"The {weeks} weeks the forecasts resample"),
-    )
+    resampled = flow.select("week_end", "arrivals", "completions", "net_flow", "backlog")
+    page.boxed_table(f"The {weeks} weeks the forecasts resample", resampled, "forensics_history", where=forecast_tab)

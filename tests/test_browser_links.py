@@ -204,13 +204,7 @@ def test_a_shared_link_keeps_its_tab_and_section_when_the_extract_is_pinned(serv
             polling=POLL,
         )
         # Copy link offers the page's sections: the browser never sends its #section to the server
-        page.get_by_role("button", name="Copy link").click()
-        pick(page, page.get_by_label("Opens at"), "Case timeline")
-        code = page.locator("[data-testid=stCode]").last
-        page.wait_for_function(
-            "c => c.innerText.trim().endsWith('#case-timeline')", arg=code.element_handle(), timeout=WAIT, polling=POLL
-        )
-        shown = code.inner_text().strip()
+        shown = copied_link(page, "Case timeline", "#case-timeline")
         assert "list=Inherited" in shown and "case=C000836" in shown and "extract=unit-seed42-2026-10-31" in shown
     finally:
         fresh.close()
@@ -222,13 +216,7 @@ def test_a_link_to_a_forensic_section_opens_its_tab(server, tab, browser):
     twice stay twice."""
     page = visit(tab, f"{server}/forensics?teams=POLIT-A&teams=POLIT-B")
     wait_idle(page)
-    page.get_by_role("button", name="Copy link").click()
-    pick(page, page.get_by_label("Opens at"), "When will it clear?")
-    code = page.locator("[data-testid=stCode]").last
-    page.wait_for_function(
-        "c => c.innerText.trim().endsWith('#when-will-it-clear')", arg=code.element_handle(), timeout=WAIT, polling=POLL
-    )
-    shown = code.inner_text().strip()
+    shown = copied_link(page, "When will it clear?", "#when-will-it-clear")
     assert "forensics_section=When+will+it+clear%3F" in shown
     assert "teams=POLIT-A" in shown and "teams=POLIT-B" in shown
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -242,3 +230,14 @@ def test_a_link_to_a_forensic_section_opens_its_tab(server, tab, browser):
         assert "teams=POLIT-A" in opened.url and "teams=POLIT-B" in opened.url
     finally:
         fresh.close()
+
+
+def copied_link(page, section: str, anchor: str) -> str:
+    """The link Copy link shows for opening at `section`, once it ends with its `anchor`."""
+    page.get_by_role("button", name="Copy link").click()
+    pick(page, page.get_by_label("Opens at"), section)
+    code = page.locator("[data-testid=stCode]").last
+    page.wait_for_function(
+        "([c, a]) => c.innerText.trim().endsWith(a)", arg=[code.element_handle(), anchor], timeout=WAIT, polling=POLL
+    )
+    return code.inner_text().strip()

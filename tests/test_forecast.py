@@ -33,6 +33,14 @@ def test_a_growing_queue_never_clears_and_says_so():
     result = monte_carlo(300, [30] * 12, [25] * 12, runs=1_000, horizon_weeks=52)
     assert result.cleared_share == 0.0
     assert result.weeks_at(50) is None and result.date_at(95, dt.date(2026, 1, 1)) is None
+    assert result.clearing(dt.date(2026, 1, 1), (50, 95)) == ["50 %: not within 52 weeks", "95 %: not within 52 weeks"]
+
+
+def test_when_a_queue_clears_is_said_in_words():
+    result = monte_carlo(400, [20] * 12, [30] * 12, runs=500)  # exactly 40 weeks in every run
+    assert result.clearing(dt.date(2026, 10, 31), mark="**") == [
+        f"**{p} %** of runs clear by 07 Aug 2027" for p in (50, 85, 95)
+    ]
 
 
 def test_percentiles_are_stable_between_seeds():

@@ -51,6 +51,12 @@ class PageContext:
         """A table of rows drawn with this page's choices, and its downloads."""
         return exports.table(frame, key, column_config, where, filters=self.filters, **kwargs)
 
+    def boxed_table(self, label: str, frame: pl.DataFrame, key: str, where=None, **kwargs):
+        """A table in a box closed at first (its key `key` + "_box"), made and sent only when the box is opened:
+        rows few read would otherwise weigh on every run of the page."""
+        box = (where or st).expander(label, key=f"{key}_box", on_change="rerun")
+        return self.table(frame, key=key, where=box, **kwargs) if box.open else None
+
     def trend(self, make, key: str, what: str, months: int):
         """The chart `make()` draws over `months` month ends; while the extract's month-end figures are still
         being made behind the pages, a box saying it comes when they are ready (from the tables, it would

@@ -288,32 +288,20 @@ def forecast_distribution(weeks_to_clear, *, horizon: int, marks: dict) -> go.Fi
     )
 
 
-def fan_traces(fan, *, as_of, name: str = "", colour: str = palette.BLUE, outer: bool = True) -> list[go.Scatter]:
+def fan_traces(fan, *, as_of, name: str = "", colour: str = palette.BLUE, outer: bool = True) -> list[dict]:
     """Percentile bands of simulated runs (rows of FAN_PERCENTILES: 5, 15, 50, 85, 95) and the median."""
     weeks = [as_of + dt.timedelta(weeks=w) for w in range(fan.shape[1])]
     prefix = f"{name}: " if name else ""
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     bands = [(0, 4, "5 to 95 %", 0.15)] if outer else []
+    edge = dict(type="scatter", x=weeks, mode="lines", line=dict(width=0))  # a band is its two edges, filled between
     traces = []
     for low, high, label, alpha in [*bands, (1, 3, "15 to 85 %", 0.3)]:
+        traces.append(edge | dict(y=fan[high], showlegend=False, hoverinfo="skip"))
         traces.append(
-            dict(
-                type="scatter",
-                x=weeks,
-                y=fan[high],
-                mode="lines",
-                line=dict(width=0),
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-        traces.append(
-            dict(
-                type="scatter",
-                x=weeks,
+            edge
+            | dict(
                 y=fan[low],
-                mode="lines",
-                line=dict(width=0),
                 fill="tonexty",
                 fillcolor=f"rgba({red},{green},{blue},{alpha})",
                 name=f"{prefix}{label} of runs",

@@ -79,6 +79,16 @@ class MonteCarlo:
         weeks = self.weeks_at(percent)
         return None if weeks is None else as_of + dt.timedelta(weeks=weeks)
 
+    def clearing(self, as_of: dt.date, percents=PERCENTILES, mark: str = "") -> list[str]:
+        """When the queue clears in each of `percents` % of runs, in words ("85 % of runs clear by 03 Mar 2027");
+        `mark` around each percentage (Markdown's "**")."""
+        return [
+            f"{mark}{p} %{mark} of runs clear by {d:%d %b %Y}"
+            if (d := self.date_at(p, as_of))
+            else f"{mark}{p} %{mark}: not within {self.horizon_weeks} weeks"
+            for p in percents
+        ]
+
     @property
     def method(self) -> str:
         return (

@@ -73,10 +73,7 @@ def monthly_pack(
     flow = query("forensic_flow", weeks=settings.forensics.throughput_weeks)
     law = littles_law(queue.height, flow["completions"].to_list())
     runs = monte_carlo(queue.height, flow["arrivals"].to_list(), flow["completions"].to_list())
-    clears = ", ".join(
-        f"{p} % of runs by {d:%d %b %Y}" if (d := runs.date_at(p, as_of)) else f"{p} %: not within two years"
-        for p in (50, 85, 95)
-    )
+    clears = ", ".join(runs.clearing(as_of, (50, 85, 95)))
     sections = [
         _section("Headline figures", _headline(settings, now, before)),
         _section(
