@@ -82,13 +82,16 @@ def query_names() -> list[str]:
 
 
 @functools.cache
-def composed(name: str, snapshotted: frozenset[str] = frozenset()) -> str:
+def composed(name: str, snapshotted: frozenset[str] = frozenset(), found: frozenset[str] = frozenset()) -> str:
     """The query's SQL with every query it uses, directly or not, as a CTE of its own, once (those in
-    `snapshotted` read their snapshot table, and what only they use is left out)."""
+    `snapshotted` read their snapshot table, those in `found` the table of their rows registered as it, and
+    what only they use is left out)."""
     own = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    uses = _needed(name, snapshotted)
-    bodies = {used: snapshot_read(used) if used in snapshotted else _own(used) for used in uses}
-    return _compose(name, own, uses, bodies, inline=snapshotted) if uses else own
+    uses = _needed(name, snapshotted | found)
+    bodies = {used: _own(used) for used in uses}
+    bodies |= {used: snapshot_read(used) for used in uses if used in snapshotted}
+    bodies |= {used: "select * from " + snapshot_table(used) for used in uses if used in found}  # noqa: S608 - a name of the catalogue
+    return _compose(name, own, uses, bodies, inline=snapshotted | found) if uses else own
 
 
 def _needed(name: str, snapshotted: frozenset[str] = frozenset()) -> tuple[str, ...]:

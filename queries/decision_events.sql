@@ -4,14 +4,28 @@
 --   starting; progress, review: a progressing action or a supervisory review on the case; close: the case's
 --   closing; welfare_contact, supervise, action_plan: a welfare_check, monthly_supervision or
 --   action_plan_opened row of the officer. reduce_load and accept have no event (decision_status says why).
---   The decisions are the store's, read as the relation `decisions`.
--- grain: one row per decision with such an event, whose item the extract (in the user's scope) holds
+--   The decisions are the store's, read as the relation `decisions`. Which items the extract holds does not
+--   depend on D either, so decision_status reads that here too, and never joins every case of the extract.
+-- grain: one row per decision whose item the extract (in the user's scope) holds
 -- parameters:
 --   $progressing_actions  VARCHAR[] action types that count as progress
 -- columns:
 --   decision_id     the decision
---   first_event_on  the earliest event day on or after its decided_on
+--   first_event_on  the earliest event day on or after its decided_on; null when it has none
 with
+held as (
+    -- joins, not `in (select ...)`: the few decisions are the side hashed, not every case of the extract
+    select d.decision_id
+    from decisions as d
+    join cases as c on c.case_id = d.case_id
+    where d.item = 'case'
+    union all
+    select d.decision_id
+    from decisions as d
+    join officers as o on o.officer_id = d.officer_id
+    where d.item = 'officer'
+),
+
 events as (
     -- a decision has one action, so one branch gives its days; every day here is on or after its decided_on
     select d.decision_id, a.assigned_from as event_on
@@ -47,9 +61,10 @@ events as (
 ),
 
 final as (
-    select decision_id, min(event_on) as first_event_on
-    from events
-    group by decision_id
+    select h.decision_id, min(e.event_on) as first_event_on
+    from held as h
+    left join events as e on e.decision_id = h.decision_id
+    group by h.decision_id
 )
 
 select * from final

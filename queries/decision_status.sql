@@ -32,16 +32,11 @@
 --   recorded_at   when it was recorded
 with
 made as (
-    -- joins, not `in (select ...)`: the few decisions are the side hashed, not every case of the extract
-    select d.*
+    -- the decisions whose item the extract holds (decision_events), decided by D, with their first event
+    select d.*, e.first_event_on
     from decisions as d
-    join cases as c on c.case_id = d.case_id
-    where d.item = 'case' and d.decided_on <= $as_of
-    union all
-    select d.*
-    from decisions as d
-    join officers as o on o.officer_id = d.officer_id
-    where d.item = 'officer' and d.decided_on <= $as_of
+    join decision_events as e on e.decision_id = d.decision_id
+    where d.decided_on <= $as_of
 ),
 
 held as (
@@ -64,16 +59,14 @@ reduced as (
 statused as (
     select
         m.*,
-        e.first_event_on as event_on,
+        case when m.first_event_on <= $as_of then m.first_event_on end as event_on,
         case
             when m.action = 'accept' then case when $as_of <= m.due_on then 'accepted' else 'review_due' end
-            when e.first_event_on is not null or d.decision_id is not null then 'done'
+            when m.first_event_on <= $as_of or d.decision_id is not null then 'done'
             when $as_of > m.due_on then 'overdue'
             else 'open'
         end as status
     from made as m
-    -- an event from decided_on to D: the first on or after decided_on, when it is on or before D
-    left join decision_events as e on e.decision_id = m.decision_id and e.first_event_on <= $as_of
     left join reduced as d on d.decision_id = m.decision_id
 ),
 

@@ -14,6 +14,7 @@ from polars.testing import assert_frame_equal
 
 from queries import bind_params, build_snapshots, run_query
 from queries.catalogue import load_query
+from queries.runner import decision_events, run_sql
 from queries.snapshots import usable_snapshots
 from unitload.decisions.checks import Decision, DecisionError, check
 from unitload.decisions.ledger import read, record
@@ -135,7 +136,7 @@ def test_a_decision_is_done_by_its_event_on_a_day_from_decided_on_to_d(
     assert found["days_overdue"] == ((AS_OF - DUE).days if status == "overdue" else None)
 
 
-def test_decision_events_gives_each_decisions_first_event_on_or_after_its_day_whatever_d(build, tmp_path):
+def test_decision_events_gives_each_held_decisions_first_event_on_or_after_its_day_whatever_d(build, tmp_path):
     source = extract(
         build,
         actions=[action("E1", "C1", D(2026, 9, 30), "arrest"), action("E2", "C1", D(2026, 11, 3), "search")],
@@ -143,14 +144,18 @@ def test_decision_events_gives_each_decisions_first_event_on_or_after_its_day_wh
     )
     rows = [
         {"item": "case:C1"},  # progress: the action the day before decided_on is not it
-        {"item": "case:C2"},  # progress, with no action at all: no row
+        {"item": "case:C2"},  # progress, with no action at all: no event
         {"item": "officer:A", "action": "welfare_contact"},  # on decided_on itself
-        {"item": "officer:A", "action": "accept"},  # never done: no row
+        {"item": "officer:A", "action": "accept"},  # never done: no event
+        {"item": "case:C404"},  # a case the extract does not hold: no row
+        {"item": "officer:GONE"},  # nor an officer it does not hold
     ]
     got = run_query(with_decisions(tmp_path, source, rows), "decision_events").to_dicts()
     assert got == [
         {"decision_id": 1, "first_event_on": D(2026, 11, 3)},
+        {"decision_id": 2, "first_event_on": None},
         {"decision_id": 3, "first_event_on": DECIDED},
+        {"decision_id": 4, "first_event_on": None},
     ]
 
 
@@ -371,6 +376,21 @@ def test_a_decision_not_overdue_is_shown_and_is_no_reason(build, tmp_path, row, 
 def test_an_item_meeting_no_other_reason_is_not_listed_whatever_its_decision(build, tmp_path):
     items = attention(build, tmp_path, {"item": "officer:B", "action": "supervise"})
     assert "B" not in items  # B meets no reason: an overdue decision alone does not list B
+
+
+def test_the_attention_list_reads_the_days_decision_status_found_once_and_equals_it_computed_inside(build, tmp_path):
+    source = with_decisions(tmp_path, overloaded(build), [{"item": "case:H0"}, {"item": "officer:B"}])
+    days = (AS_OF, D(2026, 9, 30))
+    lists = [run_query(source, "attention_list", as_of=day) for day in days]
+    kept = [key for key in source.decisions.found if "decision_status" in key]
+    assert sorted(key[-1][1] for key in kept) == sorted(days)  # one status table per day, kept
+    for day, got in zip(days, lists, strict=True):
+        assert_frame_equal(run_query(source, "attention_list", as_of=day), got)  # read again: the same rows
+        query = load_query("attention_list")
+        values = bind_params(source, query, {"as_of": day})
+        inside = run_sql(source, query.sql, values, found={"snap_decision_events": decision_events(source)})
+        assert_frame_equal(got, inside)  # decision_status composed into the list gives the same rows
+    assert len([key for key in source.decisions.found if "decision_status" in key]) == len(days)
 
 
 def test_the_store_is_append_only(tmp_path):
