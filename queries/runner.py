@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from queries.catalogue import (
+    NamedQuery,
     QueryError,
     QueryTimeout,
     bind_params,
@@ -30,9 +31,10 @@ from unitload.extract.db import Source, decisions_arrow_schema
 # the binder to plan the statement once more before it runs (a third of a sample query's time).
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
-DECISION_EVENTS = "decision_events"  # read by decision_status, found once per version of the decisions
-DECISION_STATUS = "decision_status"  # read by attention_list, found once per day and version of the decisions
-KEPT = 128  # results kept with one version of the decisions (kept): a few extracts and scopes, each month of them
+# Queries whose rows depend only on the decisions as read, the extract, scope, settings and parameters: with
+# decisions recorded, each is found once and kept with them, and a query that uses one reads it as a table
+KEPT_QUERIES = ("decision_status", "decision_events")  # the first read before the second: attention_list uses both
+KEPT = 128  # results kept with one version of the decisions: a few extracts and scopes, each month of them
 
 _LIMIT: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar("unitload_limit", default=None)
 
@@ -71,14 +73,22 @@ def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
     """
     query = load_query(name)
     values = bind_params(source, query, params)
+    if name in KEPT_QUERIES and _recorded(source):
+        return pl.from_arrow(_kept(source, name, values))
+    return _run(source, query, values)
+
+
+def _run(source: Source, query: NamedQuery, values: dict) -> pl.DataFrame:
+    name = query.name
     usable = usable_snapshots(source, query, values)
     found = {}
-    recorded = source.decisions is not None and source.decisions.table.num_rows > 0
-    if recorded and name != DECISION_STATUS and DECISION_STATUS in query.every_use:
-        # the status table on D, as the page's own decision_status found it (the Overview opens with it)
-        found[DECISION_STATUS] = kept(source, DECISION_STATUS, as_of=values["as_of"])
-    elif DECISION_EVENTS in query.every_use:  # found once per version of the decisions, then read as a table
-        found[DECISION_EVENTS] = decision_events(source)
+    if _recorded(source):  # the day's decision status, else the decisions' events: found once, read as tables
+        used = next((load_query(q) for q in KEPT_QUERIES if q in query.every_use), None)
+        if used is not None:  # bound as a page asking for it on the day would bind it, so both read one table
+            day = {"as_of": values["as_of"]} if "as_of" in used.parameters else {}
+            found[used.name] = _kept(source, used.name, bind_params(source, used, day))
+    elif "decision_events" in query.every_use:  # none recorded: no events, and nothing run for them
+        found["decision_events"] = pl.DataFrame(schema={"decision_id": pl.Int64, "first_event_on": pl.Date}).to_arrow()
     own_order = query.sql.rstrip().splitlines()[-1]
     # the query itself read from its snapshot in its own order, or composed with the snapshots it uses
     sql = snapshot_read(name) + "\n" + own_order if name in usable else composed(name, usable, frozenset(found))
@@ -88,28 +98,26 @@ def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
     return run_sql(source, sql, values, what=f"query {name!r}", found=tables)
 
 
-def decision_events(source: Source):
-    """decision_events of `source` as an Arrow table: each decision's first event, and whether the extract holds
-    its item, do not depend on the day asked for, so they are found once for the decisions as read.
-
-    A page's decision_status at another month end then joins these few rows instead of the extract's
-    assignments, actions, cases and supervision (25 ms of a run with 1,000 decisions at force scale)."""
-    if source.decisions is None or not source.decisions.table.num_rows:  # no decisions: no events, nothing run
-        return pl.DataFrame(schema={"decision_id": pl.Int64, "first_event_on": pl.Date}).to_arrow()
-    return kept(source, DECISION_EVENTS)
+def _recorded(source: Source) -> bool:
+    return source.decisions is not None and source.decisions.table.num_rows > 0
 
 
-def kept(source: Source, name: str, **params: object):
-    """`name`'s rows as an Arrow table, found once for the decisions as read (kept with them), the extract, scope,
-    settings and `params`. Only for a query that reads the decisions: a new version of them is read afresh."""
+def _kept(source: Source, name: str, values: dict):
+    """`name`'s rows with `values` as an Arrow table, found once for the decisions as read and kept with them, for
+    the extract, scope and settings: a new version of the decisions is read afresh.
+
+    decision_events does not depend on the day, so a page's decision_status at another month end joins a row per
+    decision instead of the extract's assignments, actions, cases and supervision; the attention list reads the
+    status table of its day that the Overview opened with, instead of computing it again inside its statement.
+    """
     key = (id(source.db), source.schema, source.extract.extract_id, source.settings.fingerprint(), name)
-    key += tuple(sorted(params.items()))
+    key += (repr(sorted(values.items())),)
     found = source.decisions.found
     rows = found.get(key)
     if rows is None:
         while len(found) >= KEPT:  # the oldest first: a month seen long ago is found again if asked for
             found.pop(next(iter(found)), None)
-        rows = found[key] = run_query(source, name, **params).to_arrow()
+        rows = found[key] = _run(source, load_query(name), values).to_arrow()
     return rows
 
 
