@@ -35,6 +35,7 @@ warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", cat
 # decisions recorded, each is found once and kept with them, and a query that uses one reads it as a table
 KEPT_QUERIES = ("decision_status", "decision_events")  # the first read before the second: attention_list uses both
 KEPT = 128  # results kept with one version of the decisions: a few extracts and scopes, each month of them
+_NONE: dict[str, pl.DataFrame] = {}  # a kept query's rows with no decision recorded: none
 
 _LIMIT: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar("unitload_limit", default=None)
 
@@ -73,8 +74,12 @@ def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
     """
     query = load_query(name)
     values = bind_params(source, query, params)
-    if name in KEPT_QUERIES and _recorded(source):
-        return pl.from_arrow(_kept(source, name, values))
+    if name in KEPT_QUERIES:  # a row per decision: found once per day with decisions, and none without
+        if _recorded(source):
+            return pl.from_arrow(_kept(source, name, values))
+        if name not in _NONE:  # its columns and their types, whatever the extract and day
+            _NONE[name] = _run(source, query, values).clear()
+        return _NONE[name]
     return _run(source, query, values)
 
 
@@ -88,7 +93,7 @@ def _run(source: Source, query: NamedQuery, values: dict) -> pl.DataFrame:
             day = {"as_of": values["as_of"]} if "as_of" in used.parameters else {}
             found[used.name] = _kept(source, used.name, bind_params(source, used, day))
     elif "decision_events" in query.every_use:  # none recorded: no events, and nothing run for them
-        found["decision_events"] = pl.DataFrame(schema={"decision_id": pl.Int64, "first_event_on": pl.Date}).to_arrow()
+        found["decision_events"] = run_query(source, "decision_events").to_arrow()
     own_order = query.sql.rstrip().splitlines()[-1]
     # the query itself read from its snapshot in its own order, or composed with the snapshots it uses
     sql = snapshot_read(name) + "\n" + own_order if name in usable else composed(name, usable, frozenset(found))

@@ -301,3 +301,18 @@ def postgres():
     server = Server(free_port())
     yield server
     server.stop()
+
+
+def two_decisions():
+    """The decisions a query reads: one on the sample's planted case (never progressed since), one done."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from unitload.extract.db import Recorded, decisions_arrow_schema
+
+    row = {"decision_id": 1, "item": "case", "officer_id": None, "case_id": "C000836", "action": "progress",
+           "to_officer": None, "owner_id": "P1019", "decided_on": dt.date(2026, 10, 1), "due_on": dt.date(2026, 10, 9),
+           "decided_by": "x", "note": None, "recorded_at": dt.datetime(2026, 10, 1, tzinfo=dt.UTC)}  # fmt: skip
+    done = row | {"decision_id": 2, "case_id": "C000500", "owner_id": "P1010"}  # an enquiry on 5 October
+    return Recorded(pa.Table.from_pylist([row, done], schema=decisions_arrow_schema()), (2, 2))

@@ -4,13 +4,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import APP_WAIT
+from conftest import APP_WAIT, two_decisions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from queries import LIST_PARAMS, QueryError, load_query, query_names, run_query
 from queries.catalogue import composed
+from queries.runner import KEPT_QUERIES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,11 +125,13 @@ def test_any_parameter_value_is_bound_never_spliced(sample, monkeypatch, name, d
             given_values[param] = data.draw(st.one_of(st.none(), st.lists(VALUE, max_size=3)), label=param)
         elif param in PARAM_VALUES:
             given_values[param] = data.draw(PARAM_VALUES[param], label=param)
+    # decisions recorded afresh for the queries found once per day and kept with them, so that theirs run
+    source = sample.with_decisions(two_decisions()) if name in KEPT_QUERIES else sample
     seen: list[str] = []
     original = type(sample).cursor
     monkeypatch.setattr(type(sample), "cursor", lambda self: Recording(original(self), seen))
     try:
-        frame = run_query(sample, name, **given_values)
+        frame = run_query(source, name, **given_values)
     except QueryError as exc:  # a refusal says why in words, never a database error
         assert "query" in str(exc)
         return
@@ -138,7 +141,10 @@ def test_any_parameter_value_is_bound_never_spliced(sample, monkeypatch, name, d
     # the file's text, byte for byte: every value went as a parameter (decision_events, found before, read as a
     # table: its first events do not depend on the values)
     found = frozenset({"decision_events"} & set(query.every_use))
-    assert seen == [composed(name, found) if found else query.sql]
+    expected = [composed(name, found) if found else query.sql]
+    if name == "decision_status":  # the decisions' events are found first, then read as a table
+        expected.insert(0, load_query("decision_events").sql)
+    assert seen == expected
     assert run_query(sample, "table_counts").height == 8  # and the views are all still there
 
 

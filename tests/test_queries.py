@@ -5,7 +5,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 import pytest
-from conftest import SAMPLE, D, assign, case, exhibit, officer
+from conftest import SAMPLE, D, assign, case, exhibit, officer, two_decisions
 from polars.testing import assert_frame_equal
 
 from queries import QueryError, bind_params, load_query, query_names, run_query
@@ -60,21 +60,6 @@ def test_query_returns_exactly_the_columns_its_header_names(sample, name):
     frame = run_query(source, name, **EXAMPLE_PARAMS.get(name, {}))
     assert tuple(frame.columns) == query.columns
     assert frame.height > 0
-
-
-def two_decisions():
-    """The decisions a query reads: one on the sample's planted case (never progressed since), one done."""
-    import datetime as dt
-
-    import pyarrow as pa
-
-    from unitload.extract.db import Recorded, decisions_arrow_schema
-
-    row = {"decision_id": 1, "item": "case", "officer_id": None, "case_id": "C000836", "action": "progress",
-           "to_officer": None, "owner_id": "P1019", "decided_on": dt.date(2026, 10, 1), "due_on": dt.date(2026, 10, 9),
-           "decided_by": "x", "note": None, "recorded_at": dt.datetime(2026, 10, 1, tzinfo=dt.UTC)}  # fmt: skip
-    done = row | {"decision_id": 2, "case_id": "C000500", "owner_id": "P1010"}  # an enquiry on 5 October
-    return Recorded(pa.Table.from_pylist([row, done], schema=decisions_arrow_schema()), (2, 2))
 
 
 @pytest.mark.parametrize("name", query_names())
