@@ -40,11 +40,12 @@ made as (
 ),
 
 held as (
-    -- open cases each officer is in charge of on D, in post or not
-    select officer_id, count(*) as open_cases
-    from case_progress
-    where month_index = 0 and officer_id is not null
-    group by officer_id
+    -- open cases on D of each officer a reduce_load decision names, in post or not
+    select p.officer_id, count(*) as open_cases
+    from case_progress as p
+    semi join made as m on m.officer_id = p.officer_id and m.action = 'reduce_load'
+    where p.month_index = 0
+    group by p.officer_id
 ),
 
 reduced as (
