@@ -84,6 +84,7 @@ def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
 
 
 def _run(source: Source, query: NamedQuery, values: dict) -> pl.DataFrame:
+    """The query run with bound `values`: from its snapshot, or composed with the snapshots and kept tables it uses."""
     name = query.name
     usable = usable_snapshots(source, query, values)
     found = {}
@@ -120,9 +121,9 @@ def _kept(source: Source, name: str, values: dict):
     found = source.decisions.found
     rows = found.get(key)
     if rows is None:
-        while len(found) >= KEPT:  # the oldest first: a month seen long ago is found again if asked for
-            found.pop(next(iter(found)), None)
         rows = found[key] = _run(source, load_query(name), values).to_arrow()
+        for oldest in list(found)[: max(0, len(found) - KEPT)]:  # a month seen long ago is found again
+            found.pop(oldest, None)
     return rows
 
 

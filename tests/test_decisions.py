@@ -394,6 +394,18 @@ def test_the_attention_list_reads_the_days_decision_status_found_once_and_equals
     assert len([key for key in source.decisions.found if "decision_status" in key]) == len(days)
 
 
+def test_the_results_kept_with_the_decisions_are_bounded_oldest_first(build, tmp_path, monkeypatch):
+    import queries.runner
+
+    monkeypatch.setattr(queries.runner, "KEPT", 2)
+    source = with_decisions(tmp_path, overloaded(build), [{"item": "case:H0"}])
+    days = [DECIDED + dt.timedelta(days=n) for n in (1, 2, 3)]
+    first = [run_query(source, "decision_status", as_of=day) for day in days]
+    kept = list(source.decisions.found)
+    assert len(kept) == 2 and kept[-1][4] == "decision_status" and repr(days[-1]) in kept[-1][-1]  # the newest
+    assert_frame_equal(run_query(source, "decision_status", as_of=days[0]), first[0])  # found again: the same
+
+
 def test_the_store_is_append_only(tmp_path):
     import sqlalchemy as sa
 
