@@ -73,14 +73,20 @@ def cost(
     time_page: Callable[[str, dict], float],
     filters: list[dict[str, str]],
     rounds: int = 3,
-) -> list[tuple[str, float, float]]:
-    """(what, median seconds without decisions, median seconds with them) for each page, then each query."""
+) -> list[tuple[str, float, float, float]]:
+    """(what, median seconds without decisions, median seconds with them, seconds added) for each page, then
+    each query.
+
+    A page's added seconds are the median of paired differences: each warm filter change with decisions
+    less the same change without them in the same round, so that the machine's drift over the run (30 ms
+    either way between runs) falls on both sides of each pair. The store timed first alternates by round.
+    """
     base = settings_file.read_text(encoding="utf-8")
     empty, full = stores(settings_file.parent, decisions(source))
     timed: dict[tuple[str, str], list[float]] = {}
     try:
-        for _ in range(rounds):
-            for url in (empty, full):
+        for turn in range(rounds):
+            for url in (empty, full) if turn % 2 == 0 else (full, empty):
                 settings_file.write_text(base + f'\n[decisions]\nurl = "{url}"\n', encoding="utf-8")
                 time.sleep(0.01)  # a new modification time: the app reads the settings again
                 for page in PAGES:
@@ -90,13 +96,17 @@ def cost(
                     runs += [time_page(page, params) for params in filters]
     finally:
         settings_file.write_text(base, encoding="utf-8")
-    rows = [(page, statistics.median(timed[page, empty]), statistics.median(timed[page, full])) for page in PAGES]
+    rows = []
+    for page in PAGES:
+        without, with_them = timed[page, empty], timed[page, full]
+        added = statistics.median(w - n for n, w in zip(without, with_them, strict=True))
+        rows.append((page, statistics.median(without), statistics.median(with_them), added))
     recorded = source.with_decisions(read(open_store(full)))
     days = month_end_days(source.extract.as_of, 5)  # each a day not asked for before: a status kept is not timed
     for name in ("attention_list", "decision_status"):
         without = _best(source, name, days)
         with_them = _best(recorded, name, days)
-        rows.append((f"query {name}", without, with_them))
+        rows.append((f"query {name}", without, with_them, with_them - without))
     return rows
 
 
