@@ -154,9 +154,7 @@ missed = app.query(source, "first_action_clock", opened_since=recent, **filters.
     pl.col("clock_status") == "missed"
 )
 missed_label = f"{missed.height} cases opened since {recent:%B %Y} that missed their clock"
-page.boxed_table(
-    missed_label, missed.drop("opened_month"), "cases_missed"
-)  # made when opened: a force's is a fifth of the page
+page.boxed_table(missed_label, missed.drop("opened_month"), "cases_missed")  # made when opened: a force's is big
 
 st.header(f"Unprogressed cases by band over {TREND_MONTHS} month ends")
 page.trend(

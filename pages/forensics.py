@@ -56,7 +56,8 @@ window = st.session_state.get("forensics_window") or 26  # the Flow tab's window
 flow_weeks = {"weeks": max(weeks, int(window))}
 unprioritised = {k: v for k, v in flow_scope.items() if k != "priorities"}  # turnaround is shown by priority
 throughput_months = {"months": math.ceil(weeks / 4.3) + 1, "as_of": filters.as_of}
-opened = [("forensic_oldest", scope), ("stage_pace", flow_scope)] if queue_tab.open else []  # the open tab's
+# the open tab's own queries, started beside the tiles' two
+opened = [("forensic_oldest", scope), ("stage_pace", flow_scope)] if queue_tab.open else []
 if turnaround_tab.open:
     opened = [("turnaround", unprioritised), ("turnaround_monthly", {"months": 24} | flow_scope)]
     opened.append(("examiner_throughput", throughput_months))
