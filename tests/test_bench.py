@@ -36,6 +36,8 @@ def test_the_bench_command_prints_its_figures():
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
     assert "cores, Python" in out and "supervision" in out and "24-month trend" in out
+    assert "before the run: load average " in out and "after the run: load average " in out  # the machine's load
+    assert "other processes used " in out and " cores over the run" in out  # and the other processes' share meanwhile
     assert "officer_load: pandas" in out and "equal rows" in out and "peak memory" in out
     assert "unitload --help: " in out and "unitload query officer_load (sample): " in out  # start, beside 0.5 s
     assert "promoted extract (unitload promote " in out and "opened by a new process: first page " in out
