@@ -7,6 +7,7 @@ import polars as pl
 from unitload.charts import cases as case_charts
 from unitload.charts import forensics as forensic_charts
 from unitload.charts import workload as charts
+from unitload.charts.text import chart_table
 
 
 def _queue(n: int) -> pl.DataFrame:
@@ -68,6 +69,12 @@ def test_a_force_sized_queue_draws_boxes_and_only_the_items_past_their_stage_p85
     triage = queue.filter(pl.col("stage") == "awaiting_triage")["age_days"]
     assert boxes[0].median[0] == triage.median() and boxes[0].upperfence[0] == triage.max()
     assert fig.layout.title.text.startswith(f"{n:,} items: boxes show")
+    table = chart_table(fig)  # the chart's text alternative: each box's own summary, at the stage it stands at
+    triaged = table.row(by_predicate=(pl.col("series") == "all items") & (pl.col("at") == "awaiting triage"))
+    q1, q3 = (round(triage.quantile(q, "linear"), 1) for q in (0.25, 0.75))
+    five = f"lowest 0; lower quartile {q1}; median 198.0; upper quartile {q3}; highest 396"
+    assert triaged[2:] == (triage.median(), five)
+    assert set(table.filter(pl.col("series") == "urgent")["at"]) <= set(fig.layout.xaxis.ticktext)  # stages, named
     assert f"points are the {past.height:,} older than their stage's p85 pace" in fig.layout.title.text
 
 
@@ -94,6 +101,11 @@ def test_a_force_sized_case_chart_draws_the_stale_cases_oldest_first_up_to_the_l
     assert list(fig.layout.xaxis.ticktext) == ["T0", "T1", "T2", "unallocated"]
     assert points.customdata[0][0] == f"C{n - 1:06d}"  # a clicked point names its case
     assert f"the oldest {charts.POINT_LIMIT:,} drawn" in fig.layout.title.text
+    table = chart_table(fig)  # the text alternative: a row per team's box (its own cases), then the points' own
+    t1 = cases.filter(pl.col("oic_team") == "T1")["days_since_progress"].clip(lower_bound=1)
+    row = table.row(by_predicate=pl.col("series") == "all items: T1", named=True)
+    assert (row["lowest"], row["median"], row["highest"]) == (t1.min(), t1.median(), t1.max())
+    assert table["series"].to_list() == [f"all items: {t}" for t in ("T0", "T1", "T2", "unallocated")] + ["high"]
 
 
 def test_a_force_sized_case_chart_by_officer_keeps_the_officers_with_most_stale_cases():

@@ -38,8 +38,8 @@ def table(
         c: st.column_config.DateColumn(heading(c), format="D MMM YYYY") if t == pl.Date else heading(c)
         for c, t in frame.schema.items()
     }
-    shown = (where or st).dataframe(  # an empty text cell is empty, not the grid's "None"
-        frame.with_columns(pl.col(pl.String).fill_null("")),
+    shown = (where or st).dataframe(
+        for_the_grid(frame),
         hide_index=True,
         key=key,
         column_config=config | (column_config or {}),
@@ -48,6 +48,22 @@ def table(
     this_run().rows += frame.height
     downloads(frame, key.replace("_", "-"), key, where, filters=filters)
     return shown
+
+
+SENT_ONCE_FROM = 200  # rows: from here, a text column whose values repeat is sent as a dictionary of them
+
+
+def for_the_grid(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` as the browser's grid is sent it: an empty text cell empty, not the grid's "None"; in a long
+    list, each text column whose values repeat (teams, officers, risk grades, action types) as categories,
+    so each value crosses once and each row holds a number (a force's unprogressed cases: 306 to 181 kB)."""
+    frame = frame.with_columns(pl.col(pl.String).fill_null(""))
+    if frame.height < SENT_ONCE_FROM:
+        return frame
+    texts = [c for c, kind in frame.schema.items() if kind == pl.String]
+    distinct = frame.select(pl.col(c).n_unique() for c in texts).row(0) if texts else ()
+    repeating = [c for c, n in zip(texts, distinct, strict=True) if 2 * n <= frame.height]
+    return frame.with_columns(pl.col(repeating).cast(pl.Categorical)) if repeating else frame
 
 
 def export_header(source: Source, name: str, filters: Filters | None) -> list[tuple[str, str]]:

@@ -42,6 +42,12 @@ LOG_TICKS = dict(
 )
 
 
+HOVER = (  # an ageing chart's point, from its customdata
+    "%{customdata[0]} · officer %{customdata[1]}<br>%{customdata[2]} days since progress<br>open %{customdata[3]} days"
+    "<br>last progress %{customdata[4]}<br>%{customdata[5]} devices waiting<extra></extra>"
+)
+
+
 @data_text
 def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: int, log: bool = True) -> go.Figure:
     """Each open case a point at its days since progress, one column per group, coloured by risk grade.
@@ -77,24 +83,20 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
                 part["_shown"].to_numpy(),
                 name=risk.replace("_", " "),
                 colour=colour,
-                text=part.select(
-                    pl.format(
-                        "{} · officer {}<br>{} days since progress<br>open {} days<br>last progress {}"
-                        "<br>{} devices waiting",
-                        "case_id",
-                        pl.col("officer_id").fill_null("none"),
-                        "days_since_progress",
-                        "days_open",
-                        pl.when(last.is_null())
-                        .then(pl.lit("none yet"))
-                        .otherwise(pl.format("{} ({})", last, pl.col("last_progress_type").fill_null("?"))),
-                        pl.col("forensic_pending").fill_null(0),
-                    )
-                )
-                .to_series()
-                .to_numpy(),
-                customdata=part.select("case_id").to_numpy(),  # a clicked point opens this case's timeline
-                hovertemplate="%{text}<extra></extra>",
+                text=None,
+                # a point's own values, its case first (a clicked point opens that case's timeline); the hover's
+                # words are in the template once, not in each of a force's thousand points (a third of the page)
+                customdata=part.select(
+                    "case_id",
+                    pl.col("officer_id").fill_null("none"),
+                    "days_since_progress",
+                    "days_open",
+                    pl.when(last.is_null())
+                    .then(pl.lit("none yet"))
+                    .otherwise(pl.format("{} ({})", last, pl.col("last_progress_type").fill_null("?"))),
+                    pl.col("forensic_pending").fill_null(0),
+                ).to_numpy(),
+                hovertemplate=HOVER,
             )
         )
     lines = [

@@ -55,7 +55,7 @@ def chart_table(fig: go.Figure, names: list[str] | None = None, axes: _Axes | No
     axes = axes or _Axes(fig)
     names = names or series_names(fig, axes)
     if any(_repeats(trace) for trace in fig.data):
-        return _long(fig, names)
+        return _long(fig, names, axes)
     return _table(*_rows(fig, names, axes))
 
 
@@ -70,7 +70,7 @@ def _rows(fig: go.Figure, names: list[str], axes: _Axes) -> tuple[dict[str, list
     key_title, rows = "", {}
     for trace, name in zip(fig.data, names, strict=True):
         key_title = key_title or axes.key_title(trace)
-        for key, column, value in _cells(trace, name):
+        for key, column, value in _cells(trace, name, axes):
             rows.setdefault(key, {})[column] = value
     columns = list(dict.fromkeys(c for values in rows.values() for c in values))
     keys = [_shown(k) for k in rows]
@@ -120,6 +120,7 @@ class _Axes:
         self.fig = fig
         self._axes: dict[str, tuple[str, tuple | None]] = {}
         self._notes: list[tuple[float, float, str]] | None = None
+        self._ticks: dict | None = None
 
     def _read(self, trace, axis: str) -> tuple[str, tuple | None]:
         """The title and domain of the axis `axis` (x or y) that `trace` is drawn along."""
@@ -147,6 +148,14 @@ class _Axes:
         above = [text for x, y, text in self._notes if left <= x <= right and top - 0.01 <= y <= top + 0.1]
         return above[0] if above else self.title(trace, "y") or trace.yaxis or "y"
 
+    def tick_label(self, trace, at):
+        """What the x axis prints at `at`: its tick text where the axis names its own ticks (a strip chart's
+        numbered columns), else the value as shown."""
+        if self._ticks is None:
+            axis = self.fig.layout.xaxis
+            self._ticks = dict(zip(axis.tickvals or (), axis.ticktext or (), strict=False))
+        return self._ticks.get(at, _shown(at)) if self._ticks else _shown(at)
+
     def key_title(self, trace) -> str:
         if trace.type == "heatmap":
             return self.title(trace, "y") or "row"
@@ -155,7 +164,11 @@ class _Axes:
         return self.title(trace, "y" if getattr(trace, "orientation", None) == "h" else "x")
 
 
-def _cells(trace, name: str):
+FIVE = ("lowest", "lower quartile", "median", "upper quartile", "highest")  # a box's summary, as the table heads it
+SUMMARY = ("lowerfence", "q1", "median", "q3", "upperfence")  # where a box drawn from its summary holds them
+
+
+def _cells(trace, name: str, axes: _Axes):
     """(key along the axis, column, value) of each point the trace draws."""
     if trace.type == "heatmap":
         columns = [str(_shown(column)) for column in trace.x]  # read once: each read of trace.x copies it
@@ -164,19 +177,26 @@ def _cells(trace, name: str):
     elif trace.type == "histogram":
         for value, count in sorted(Counter(v for v in trace.x if v is not None).items()):
             yield value, name or "count", count
+    elif trace.type == "box" and trace.q1 is not None:  # boxes drawn from their summaries, one per column
+        for at, five in _summaries(trace, axes):
+            yield from ((f"{name}: {at}", label, value) for label, value in zip(FIVE, five, strict=True))
     elif trace.type == "box":
         values = np.asarray([v for v in (trace.y if trace.y is not None else trace.x) if v is not None], float)
         if values.size:
             five = np.percentile(values, [0, 25, 50, 75, 100])
-            for label, value in zip(
-                ("lowest", "lower quartile", "median", "upper quartile", "highest"), five, strict=True
-            ):
-                yield name, label, value
+            yield from ((name, label, value) for label, value in zip(FIVE, five, strict=True))
     else:
         horizontal = getattr(trace, "orientation", None) == "h"
         keys, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
         for key, value in zip(keys if keys is not None else range(len(values)), values, strict=False):
             yield key, name, value
+
+
+def _summaries(trace, axes: _Axes):
+    """(column as its axis names it, its five figures) of each box a trace draws from given summaries
+    (`charts.workload.summary_boxes`), not from points."""
+    columns = [axes.tick_label(trace, at) for at in trace.x]
+    return zip(columns, zip(*(trace[k] for k in SUMMARY), strict=True), strict=True)
 
 
 def _is_day(value) -> bool:
@@ -194,17 +214,24 @@ def _repeats(trace) -> bool:
     return getattr(trace, "base", None) is not None or (keys is not None and len(set(map(str, keys))) < len(keys))
 
 
-def _long(fig: go.Figure, names: list[str]) -> pl.DataFrame:
+def _long(fig: go.Figure, names: list[str], axes: _Axes) -> pl.DataFrame:
     """One row per point: its series, place along the axis, value and the words its hover text gives."""
     data: dict[str, list] = {"series": [], "at": [], "value": [], "detail": []}
     for trace, name in zip(fig.data, names, strict=True):
+        if trace.type == "box" and trace.q1 is not None:  # boxes drawn from their summaries: a row per column
+            for at, five in _summaries(trace, axes):
+                data["series"].append(name)
+                data["at"].append(at)
+                data["value"].append(_shown(five[2]))  # the median
+                data["detail"].append("; ".join(f"{label} {_shown(v)}" for label, v in zip(FIVE, five, strict=True)))
+            continue
         texts = trace.hovertext if getattr(trace, "hovertext", None) is not None else trace.text
         horizontal = getattr(trace, "orientation", None) == "h"
         keys, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
         base = getattr(trace, "base", None)
         for index, value in enumerate(values if values is not None else ()):
             data["series"].append(name)
-            data["at"].append(_shown(keys[index] if keys is not None else index))
+            data["at"].append(_shown(index) if keys is None else axes.tick_label(trace, keys[index]))
             data["value"].append(_shown(base[index] if base is not None and not isinstance(base, str) else value))
             data["detail"].append(_shown(texts[index] if np.ndim(texts) == 1 else texts))
     if not any(data["detail"]):

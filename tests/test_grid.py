@@ -1,0 +1,34 @@
+"""What a page's table sends to the browser's grid: the same cells, repeated text sent once per value."""
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from unitload.app.exports import SENT_ONCE_FROM, for_the_grid
+
+
+def _rows(n: int) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "case_id": [f"C{i:06d}" for i in range(n)],
+            "team": [("CID-A", "CID-B", "PVP-A")[i % 3] for i in range(n)],
+            "officer": [None if i % 5 == 0 else f"P{i % 7}" for i in range(n)],
+            "days": list(range(n)),
+        }
+    )
+
+
+def test_a_long_list_sends_its_repeating_text_as_categories_and_keeps_every_cell():
+    rows = _rows(SENT_ONCE_FROM)
+    sent = for_the_grid(rows)
+    assert sent.schema["team"] == pl.Categorical and sent.schema["officer"] == pl.Categorical
+    assert sent.schema["case_id"] == pl.String and sent.schema["days"] == pl.Int64  # unique ids: text as they are
+    expected = rows.with_columns(pl.col("officer").fill_null(""))  # an empty cell is empty, not "None"
+    assert_frame_equal(sent.with_columns(pl.col(pl.Categorical).cast(pl.String)), expected)
+    assert str(sent.to_arrow().schema.field("team").type).startswith("dictionary")  # each team crosses once
+
+
+def test_a_short_table_is_sent_as_it_is():
+    rows = _rows(SENT_ONCE_FROM - 1)
+    sent = for_the_grid(rows)
+    assert sent.schema == rows.schema
+    assert_frame_equal(sent, rows.with_columns(pl.col("officer").fill_null("")))
