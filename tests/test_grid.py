@@ -27,6 +27,11 @@ def test_a_long_list_sends_its_repeating_text_as_categories_and_keeps_every_cell
     assert str(sent.to_arrow().schema.field("team").type).startswith("dictionary")  # each team crosses once
 
 
+def test_a_column_the_page_gives_a_type_of_its_own_is_sent_as_text():
+    sent = for_the_grid(_rows(SENT_ONCE_FROM), keep={"team"})
+    assert sent.schema["team"] == pl.String and sent.schema["officer"] == pl.Categorical
+
+
 def test_a_short_table_is_sent_as_it_is():
     rows = _rows(SENT_ONCE_FROM - 1)
     sent = for_the_grid(rows)

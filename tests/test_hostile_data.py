@@ -115,6 +115,10 @@ def test_the_forensic_charts_escape_every_text_column_they_draw():
     for fig in (charts.queue_by_stage(items), charts.ageing(items, pace)):
         drawn = " ".join(strings(fig.to_plotly_json()))
         assert "&lt;a href" in drawn and "<a href" not in drawn and "<b>" not in drawn and "<span" not in drawn
+    from unitload.charts import text as chart_text
+
+    detail = chart_text.chart_table(charts.ageing(items, pace)).filter(pl.col("series") == "urgent")["detail"]
+    assert detail[0] == f"E0 {LINK} (phone {LINK}) · case C0 {LINK}; 0 days since submission; 0 days in this stage"
 
 
 def test_every_figure_of_the_pack_holds_data_text_escaped(sample, tmp_path, monkeypatch):

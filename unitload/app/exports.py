@@ -38,8 +38,9 @@ def table(
         c: st.column_config.DateColumn(heading(c), format="D MMM YYYY") if t == pl.Date else heading(c)
         for c, t in frame.schema.items()
     }
+    typed = {c for c, v in (column_config or {}).items() if not isinstance(v, str)}  # a link, a tick box: as they are
     shown = (where or st).dataframe(
-        for_the_grid(frame),
+        for_the_grid(frame, keep=typed),
         hide_index=True,
         key=key,
         column_config=config | (column_config or {}),
@@ -53,14 +54,15 @@ def table(
 SENT_ONCE_FROM = 200  # rows: from here, a text column whose values repeat is sent as a dictionary of them
 
 
-def for_the_grid(frame: pl.DataFrame) -> pl.DataFrame:
+def for_the_grid(frame: pl.DataFrame, keep: set[str] | frozenset[str] = frozenset()) -> pl.DataFrame:
     """`frame` as the browser's grid is sent it: an empty text cell empty, not the grid's "None"; in a long
     list, each text column whose values repeat (teams, officers, risk grades, action types) as categories,
-    so each value crosses once and each row holds a number (a force's unprogressed cases: 306 to 181 kB)."""
+    so each value crosses once and each row holds a number (a force's unprogressed cases: 306 to 181 kB).
+    Columns in `keep` (those a page gives a column type of its own) are sent as text."""
     frame = frame.with_columns(pl.col(pl.String).fill_null(""))
     if frame.height < SENT_ONCE_FROM:
         return frame
-    texts = [c for c, kind in frame.schema.items() if kind == pl.String]
+    texts = [c for c, kind in frame.schema.items() if kind == pl.String and c not in keep]
     distinct = frame.select(pl.col(c).n_unique() for c in texts).row(0) if texts else ()
     repeating = [c for c, n in zip(texts, distinct, strict=True) if 2 * n <= frame.height]
     return frame.with_columns(pl.col(repeating).cast(pl.Categorical)) if repeating else frame

@@ -48,6 +48,12 @@ def queue_by_stage(items: pl.DataFrame) -> go.Figure:
     )
 
 
+HOVER = (  # an ageing chart's item, from its customdata and its age (y)
+    "%{customdata[0]} (%{customdata[1]}) · case %{customdata[2]}<br>%{y} days since submission"
+    "<br>%{customdata[3]} days in this stage<extra></extra>"
+)
+
+
 @data_text(reads=("stage", "priority", "exhibit_id", "device_type", "case_id"))
 def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
     """One column per stage, each item a point at its age; the stage's usual pace drawn across it.
@@ -75,19 +81,12 @@ def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
                 part["age_days"].to_numpy(),
                 name=priority,
                 colour=colour,
-                text=part.select(
-                    pl.format(
-                        "{} ({}) · case {}<br>{} days since submission<br>{} days in this stage",
-                        "exhibit_id",
-                        "device_type",
-                        "case_id",
-                        "age_days",
-                        pl.col("stage_age_days").cast(pl.String).fill_null("?"),
-                    )
-                )
-                .to_series()
-                .to_numpy(),
-                hovertemplate="%{text}<extra></extra>",
+                text=None,
+                # a point's own values; the hover's words are in the template once, not in each point
+                customdata=part.select(
+                    "exhibit_id", "device_type", "case_id", pl.col("stage_age_days").cast(pl.String).fill_null("?")
+                ).to_numpy(),
+                hovertemplate=HOVER,
             )
         )
     pace = pace.filter(pl.col("stage").is_in(STAGES))

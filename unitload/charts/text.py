@@ -11,6 +11,7 @@ text. No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 import numpy as np
@@ -225,7 +226,7 @@ def _long(fig: go.Figure, names: list[str], axes: _Axes) -> pl.DataFrame:
                 data["value"].append(_shown(five[2]))  # the median
                 data["detail"].append("; ".join(f"{label} {_shown(v)}" for label, v in zip(FIVE, five, strict=True)))
             continue
-        texts = trace.hovertext if getattr(trace, "hovertext", None) is not None else trace.text
+        texts = _hover_texts(trace)
         horizontal = getattr(trace, "orientation", None) == "h"
         keys, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
         base = getattr(trace, "base", None)
@@ -237,6 +238,29 @@ def _long(fig: go.Figure, names: list[str], axes: _Axes) -> pl.DataFrame:
     if not any(data["detail"]):
         del data["detail"]
     return _frame(data)
+
+
+_PLACEHOLDER = re.compile(r"%\{(customdata\[(\d+)\]|x|y)\}")
+
+
+def _hover_texts(trace):
+    """Each point's hover words: its text, or its hover template filled from its customdata, x and y (the
+    placeholders our charts use), as a person pointing at it reads them."""
+    texts = trace.hovertext if getattr(trace, "hovertext", None) is not None else trace.text
+    template = getattr(trace, "hovertemplate", None)
+    if texts is not None or not isinstance(template, str) or getattr(trace, "customdata", None) is None:
+        return texts
+    template = re.sub(r"<extra>.*?</extra>", "", template)
+    rows, xs, ys = trace.customdata, trace.x, trace.y
+
+    def filled(i: int) -> str:
+        def value(m: re.Match) -> str:
+            found = rows[i][int(m[2])] if m[2] is not None else (xs if m[1] == "x" else ys)[i]
+            return found if isinstance(found, str) else str(_shown(found))  # text: read back once, below
+
+        return _PLACEHOLDER.sub(value, template)
+
+    return np.array([filled(i) for i in range(len(rows))], dtype=object)
 
 
 def _shown(value):
