@@ -12,7 +12,7 @@ from unitload.months import month_end_days, months_spanned
 app.require_frame(__file__)
 
 TREND_MONTHS = 24
-PICK_LIMIT = 5_000  # the case picker offers the longest-unprogressed this many; any other is typed
+PICK_LIMIT = 1_000  # the case picker offers the longest-unprogressed this many (5,000 were 44 kB); others are typed
 
 page = app.figure_page("Case progression")
 source, filters, settings = page.source, page.filters, page.settings

@@ -224,7 +224,7 @@ def test_the_case_picker_offers_the_longest_unprogressed_and_takes_any_case_type
     picker = at.selectbox(key="case")
     stale = run_query(sample, "case_ageing")["case_id"].to_list()
     assert picker.options == stale  # a unit's open cases: every one, longest without progress first
-    assert picker.proto.accept_new_options  # past 5,000 (a region holds 60,000) any other is typed
+    assert picker.proto.accept_new_options  # past 1,000 (a region holds 60,000) any other is typed
     assert picker.help.startswith(f"Lists the {len(stale)} open cases longest without progress")
 
 
