@@ -29,6 +29,7 @@ from streamlit.testing.v1 import AppTest
 from perf import quiet  # noqa: F401  (first: Streamlit logs errors only before unitload.app makes its caches)
 from perf.decisions_cost import PAGES as DECISION_PAGES
 from perf.decisions_cost import cost as decisions_cost
+from perf.machine import OtherWork
 from perf.pandas_reference import IMPLEMENTATIONS
 from perf.startup import command_start, promoted_open
 from queries import run_query
@@ -88,25 +89,13 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, Python {platform.python_version()}, {packages}"
 
 
-def cpu_seconds() -> tuple[float, float]:
-    """(seconds every core was busy since boot, of which this process and the children it waited for): the
-    machine's other work during a run is the difference of the two differences."""
-    with open("/proc/stat", encoding="ascii") as stat:
-        ticks = [int(t) for t in stat.readline().split()[1:]]
-    busy = (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
-    own = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return busy, sum(u.ru_utime + u.ru_stime for u in own)
-
-
-def load_line(label: str, since: tuple[float, float, float] | None = None) -> str:
-    """The load averages now, and, `since` a (wall, busy, own) reading, the share of the cores that other
+def load_line(label: str, since: OtherWork | None = None) -> str:
+    """The load averages now, and, `since` a reading taken at the start, the share of the cores that other
     processes used meanwhile: the figures move 10-20 % with other work, so each run says how much there was."""
     one, five, fifteen = os.getloadavg()
     line = f"{label}: load average {one:.2f} {five:.2f} {fifteen:.2f}"
     if since is not None:
-        wall = time.perf_counter() - since[0]
-        busy, own = cpu_seconds()
-        other = max(0.0, (busy - since[1]) - (own - since[2])) / (wall * (os.cpu_count() or 1))
+        other, wall = since.share()
         line += f"; other processes used {other:.0%} of the {os.cpu_count()} cores over the run's {wall:.0f} s"
     return line
 
@@ -172,7 +161,7 @@ def bench(
     figures.add(f"unitload bench on {data} (targets for a {scale})")
     figures.add(f"machine: {machine()}")
     figures.add(load_line("before the run"))
-    started = (time.perf_counter(), *cpu_seconds())
+    started = OtherWork()
     work = Path(tempfile.mkdtemp(prefix="unitload-bench-"))
     os.environ["UNITLOAD_DATA"] = str(data)
     os.environ["UNITLOAD_SETTINGS"] = str(_settings_file(work))

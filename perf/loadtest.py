@@ -31,6 +31,7 @@ import threading
 import time
 from pathlib import Path
 
+from perf.machine import busy_seconds, descendants
 from perf.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
 from queries import run_query
 from unitload.access import audit
@@ -38,16 +39,6 @@ from unitload.extract.db import open_source
 from unitload.months import month_ends
 
 PATHS = ("", "workload", "cases", "forensics", "supervision", "planner", "data")
-
-
-def _cpu_seconds(pid: int | None = None) -> float:
-    """CPU time used: by one process (user + system), or by the whole machine (every busy state)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    if pid is not None:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / tick
-    busy = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    return sum(int(v) for i, v in enumerate(busy) if i not in (3, 4)) / tick  # all but idle and iowait
 
 
 def _waits(pid: int) -> dict[int, float]:
@@ -116,24 +107,16 @@ def demote_browser_groups(proc: Path = Path("/proc")) -> int:
     ours = autogroup(proc, os.getpid())
     if ours is None:
         return 0
-    children: dict[int, list[int]] = {}
-    for stat in proc.glob("[0-9]*/stat"):
-        try:
-            children.setdefault(int(stat.read_text().rsplit(")", 1)[1].split()[1]), []).append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):  # a process that ended meanwhile
+    done = {ours}
+    for child in descendants(os.getpid(), proc):
+        group = autogroup(proc, child)
+        if group is None or group in done:
             continue
-    stack, done = [os.getpid()], {ours}
-    while stack:
-        for child in children.get(stack.pop(), []):
-            stack.append(child)
-            group = autogroup(proc, child)
-            if group is None or group in done:
-                continue
-            try:
-                (proc / str(child) / "autogroup").write_text("19")
-            except OSError:  # it ended meanwhile
-                continue
-            done.add(group)
+        try:
+            (proc / str(child) / "autogroup").write_text("19")
+        except OSError:  # it ended meanwhile
+            continue
+        done.add(group)
     return len(done) - 1
 
 
@@ -311,7 +294,7 @@ def load(
             )
             for n in range(sessions)
         ]
-        cpu = (_cpu_seconds(), _cpu_seconds(server.pid), time.monotonic())
+        cpu = (busy_seconds(), busy_seconds(server.pid), time.monotonic())
         before = dict(waited)
         began = dt.datetime.now(dt.UTC)
         for worker in workers:
@@ -319,7 +302,7 @@ def load(
         collected = collect_results(
             results, workers, deadline=time.monotonic() + minutes * 60 + _arrival(minutes) + 600
         )
-        cpu = (_cpu_seconds() - cpu[0], _cpu_seconds(server.pid) - cpu[1], time.monotonic() - cpu[2])
+        cpu = (busy_seconds() - cpu[0], busy_seconds(server.pid) - cpu[1], time.monotonic() - cpu[2])
         waited_s = sum(w - before.get(tid, 0.0) for tid, w in dict(waited).items())
         for worker in workers:
             worker.join(timeout=60)
