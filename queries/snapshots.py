@@ -180,10 +180,16 @@ def release(source: Source) -> None:
     for name in (source.schema, *scoped):  # from now on, its queries are composed without snapshots
         db.snapshots.pop(name, None)
     cur = db.cursor()
+    # made here, a snapshot is a table; attached from a promoted extract's files, a view of them or of its copy
+    views = cur.execute("select view_name from duckdb_views() where schema_name = $s", {"s": source.schema})
+    views = {row[0] for row in views.fetchall()}
     for name in SNAPSHOT_QUERIES:
+        table = snapshot_table(name)
         for schema in scoped:
-            cur.execute("DROP VIEW IF EXISTS " + ident(schema) + "." + ident(snapshot_table(name)))
-        cur.execute("DROP TABLE IF EXISTS " + ident(source.schema) + "." + ident(snapshot_table(name)))
+            cur.execute("DROP VIEW IF EXISTS " + ident(schema) + "." + ident(table))
+        kind = "VIEW" if table in views else "TABLE"
+        cur.execute(f"DROP {kind} IF EXISTS {ident(source.schema)}.{ident(table)}")
+        cur.execute("DROP TABLE IF EXISTS " + ident(source.schema) + "." + ident("mem_" + table))
     cur.close()
     source.let_go_of_memory()
 

@@ -11,7 +11,8 @@ from conftest import APP_WAIT, SAMPLE
 from streamlit.testing.v1 import AppTest
 
 from queries import build_snapshots, run_query
-from queries.derived import RECORD, attach
+from queries.derived import RECORD, attach, hold_attached
+from queries.snapshots import release
 from unitload.extract.db import open_source
 from unitload.extract.promote import current_folder, promote
 from unitload.settings import Settings
@@ -58,6 +59,41 @@ def test_attached_snapshots_give_what_built_ones_give(promoted, name, params):
     assert run_query(attached, name, as_of=day, **params).equals(expected)
 
 
+def _copies(source) -> set[str]:
+    """The in-memory copies the source's schema holds."""
+    sql = "select table_name from duckdb_tables() where schema_name = $s and table_name like 'mem_%'"
+    found = source.cursor().execute(sql, {"s": source.schema})
+    return {row[0] for row in found.fetchall()}
+
+
+def test_a_promoted_extract_is_read_from_its_files_until_copied_into_memory_behind_the_first_page(promoted):
+    attached = open_source(promoted, Settings())
+    assert attach(attached, MONTHS, held_now=False) == []
+    assert attached.schema in attached.db.snapshots and not _copies(attached)  # views of the files: nothing copied
+    built = open_source(SAMPLE, Settings())
+    build_snapshots(built, MONTHS)
+    day = built.extract.as_of
+    expected = {name: run_query(built, name, as_of=day) for name in ("officer_load", "case_progress", "attention_list")}
+    for name, rows in expected.items():
+        assert run_query(attached, name, as_of=day).equals(rows)
+    steps = []
+    assert hold_attached(attached, lambda done, count, what: steps.append(what)) is True
+    assert {"mem_cases", "mem_officers", "mem_snap_case_progress", "mem_snap_officer_load"} <= _copies(attached)
+    assert "snap_team_flow" in steps and "cases" in steps and "actions" not in steps  # the actions stay in files
+    for name, rows in expected.items():  # the same rows from the copies
+        assert run_query(attached, name, as_of=day).equals(rows)
+    release(attached)  # an older extract given back: its copies and views of the snapshots dropped
+    assert not _copies(attached) and attached.schema not in attached.db.snapshots
+    assert run_query(attached, "officer_load", as_of=day).equals(expected["officer_load"])  # computed from the files
+
+
+def test_copying_into_memory_stops_once_the_extract_is_given_back(promoted):
+    attached = open_source(promoted, Settings())
+    assert attach(attached, MONTHS, held_now=False) == []
+    release(attached)  # before the first page was drawn, say: several extracts opened at once
+    assert hold_attached(attached) is False and not _copies(attached)
+
+
 def test_derived_files_made_from_anything_else_are_not_used(promoted, tmp_path):
     other = Settings.model_validate({"capacity": {"overload_pct": 120}})  # a metric setting the snapshots bind
     assert attach(open_source(promoted, other), MONTHS) is None
@@ -89,6 +125,10 @@ def test_the_app_opens_a_promoted_extract_without_validating_it_again(promoted, 
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.metric and at.title[0].value == "Monthly workload review"
+    assert not at.get("progress")  # its figures are whole from the start: no bar, while it is copied into memory
+    loaded = environment.open_folder(promoted, promoted.parent.parent)  # the app's, opened once
+    environment.wait_for_snapshots(loaded.source)
+    assert {"mem_cases", "mem_snap_case_progress"} <= _copies(loaded.source)  # behind the first page
 
 
 def test_a_folder_holding_derived_files_is_promoted_with_fresh_ones(promoted, tmp_path):

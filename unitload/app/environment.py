@@ -20,7 +20,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from queries import build_snapshots
-from queries.derived import attach
+from queries.derived import attach, hold_attached
 from unitload.app.text import escaped
 from unitload.decisions.ledger import read
 from unitload.extract.db import Database, Recorded, Source
@@ -78,14 +78,17 @@ def load(path: str, manifest_stamp: float, settings_file: str | None, root: str)
     db = database(root, chosen.engine.threads, chosen.engine.memory_limit)
     source = db.bind(extract, chosen)
     months = chosen.engine.snapshot_months
-    made = attach(source, months) if months and source.usable and extract.as_of else None
+    made = attach(source, months, held_now=False) if months and source.usable and extract.as_of else None
     if made is not None:  # promoted with its snapshots and findings, made from what is used now
         loaded = Loaded(source, tuple(made))
+        # read from the files until copied into memory behind the first page (no notice: the figures are whole)
+        Building.start(source, lambda progress: hold_attached(source, progress), notice=False)
     else:
         loaded = Loaded(source, tuple(validate(source)))
         if loaded.servable and months:
             if _cases(source) >= chosen.engine.background_snapshots_from:
-                Building.start(source, months)  # the first page is drawn meanwhile, its figures computed live
+                # the first page is drawn meanwhile, its figures computed live
+                Building.start(source, lambda progress: build_snapshots(source, months, progress=progress))
             else:
                 build_snapshots(source, months)
     settle_heap()
@@ -109,9 +112,13 @@ class Building:
     the first page is drawn after validation, its figures computed from the tables (the same figures,
     slower). The thread starts once that page is drawn (or after START_AFTER seconds), not to compete with
     it for the two cores; each page then shows how far it has got (app.building_notice) and runs again when
-    the snapshots are ready."""
+    the snapshots are ready.
+
+    A promoted extract's tables and snapshots are read from their files at first, and copied into memory
+    the same way, behind its first page (`notice` False: the figures are whole, so pages say nothing)."""
 
     schema: str
+    notice: bool = True
     done: int = 0
     steps: int = 0
     step: str = ""
@@ -128,17 +135,19 @@ class Building:
         return self.done / self.steps if self.steps else 0.0
 
     @classmethod
-    def start(cls, source: Source, months: int) -> Building:
+    def start(cls, source: Source, work, notice: bool = True) -> Building:
+        """`work(progress)` on a thread of its own once the first page is drawn; `progress(done, steps, what)`
+        raises Stopped when the server is stopping."""
         with _BUILDING_LOCK:
             found = _BUILDING.get(source.schema)
             if found is not None and not found.failed:
                 return found
-            building = _BUILDING[source.schema] = cls(source.schema)
-        building.thread = threading.Thread(target=building._run, args=(source, months), name="snapshots", daemon=True)
+            building = _BUILDING[source.schema] = cls(source.schema, notice)
+        building.thread = threading.Thread(target=building._run, args=(source, work), name="behind", daemon=True)
         building.thread.start()
         return building
 
-    def _run(self, source: Source, months: int) -> None:
+    def _run(self, source: Source, work) -> None:
         def progress(done: int, steps: int, name: str) -> None:
             self.done, self.steps, self.step = done, steps, name
             if self.stop.is_set():
@@ -147,12 +156,13 @@ class Building:
         try:
             self.go.wait(START_AFTER)
             if not self.stop.is_set():
-                build_snapshots(source, months, progress=progress)
+                work(progress)
         except Stopped:
             self.failed = "the server is stopping"
         except Exception as exc:  # noqa: BLE001 - pages go on computing live; the notice says so
             self.failed = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            LOG.warning("month-end snapshots of %s were not made: %s", source.extract.extract_id, self.failed)
+            what = "month-end snapshots were not made" if self.notice else "tables were not copied into memory"
+            LOG.warning("%s of %s: %s", what, source.extract.extract_id, self.failed)
         else:
             settle_heap()
         finally:
@@ -190,11 +200,12 @@ def building(source: Source | None) -> Building | None:
     if source is None:
         return None
     found = _BUILDING.get(source.schema)
-    return found if found is not None and (not found.finished or found.failed) else None
+    return found if found is not None and found.notice and (not found.finished or found.failed) else None
 
 
 def wait_for_snapshots(source: Source, timeout: float = 3600) -> None:
-    """Block until the background making of `source`'s snapshots has ended (the bench measures after it)."""
+    """Block until the background making of `source`'s snapshots, or the copying of a promoted extract's tables
+    into memory, has ended (the bench measures after it)."""
     deadline = time.monotonic() + timeout
     while (found := _BUILDING.get(source.schema)) is not None and not found.finished and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -185,10 +185,18 @@ class Source:
         cur = self.cursor()
         for table in TABLES:
             if table.in_memory and table.name in self.present:
-                copy = ident(self.schema) + "." + ident("mem_" + table.name)
-                cur.execute("CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + ident(table.name))
-                cur.execute("CREATE OR REPLACE VIEW " + ident(table.name) + " AS SELECT * FROM " + copy)
+                self.holder(table)(cur)
         cur.close()
+
+    def holder(self, table: Table):
+        """The step that copies `table` into memory and points its view at the copy, given a cursor."""
+        copy = ident(self.schema) + "." + ident("mem_" + table.name)
+
+        def hold(cur) -> None:
+            cur.execute("CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + ident(table.name))
+            cur.execute("CREATE OR REPLACE VIEW " + ident(table.name) + " AS SELECT * FROM " + copy)
+
+        return hold
 
     def let_go_of_memory(self) -> None:
         """Point the views back at the Parquet files and drop the in-memory copies (lock held).
