@@ -115,8 +115,15 @@ def hold_attached(source: Source, progress=None) -> bool:
     False, and nothing more copied, once the extract's snapshots are released (`queries.snapshots.release`,
     which drops the copies) or `progress(done, steps, what)` raises."""
     db = source.db
-    steps = [(table.name, source.holder(table)) for table in TABLES if table.in_memory and table.name in source.present]
-    steps += [(table, _holder(table, path)) for table, path in attached_files(source).items()]
+    cur = source.cursor()
+    try:  # copies made before (the extract opened again): not made twice
+        held = cur.execute("select table_name from duckdb_tables() where schema_name = $s", {"s": source.schema})
+        held = {row[0].removeprefix("mem_") for row in held.fetchall() if row[0].startswith("mem_")}
+    finally:
+        cur.close()
+    tables = [t for t in TABLES if t.in_memory and t.name in source.present and t.name not in held]
+    steps = [(t.name, source.holder(t)) for t in tables]
+    steps += [(table, _holder(table, path)) for table, path in attached_files(source).items() if table not in held]
     for done, (what, step) in enumerate(steps):
         if progress is not None:
             progress(done, len(steps), what)

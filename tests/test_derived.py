@@ -82,9 +82,12 @@ def test_a_promoted_extract_is_read_from_its_files_until_copied_into_memory_behi
     assert "snap_team_flow" in steps and "cases" in steps and "actions" not in steps  # the actions stay in files
     for name, rows in expected.items():  # the same rows from the copies
         assert run_query(attached, name, as_of=day).equals(rows)
+    assert hold_attached(attached, lambda done, count, what: steps.append(what)) is True
+    assert steps.count("cases") == 1  # held already: nothing copied twice
     release(attached)  # an older extract given back: its copies and views of the snapshots dropped
     assert not _copies(attached) and attached.schema not in attached.db.snapshots
     assert run_query(attached, "officer_load", as_of=day).equals(expected["officer_load"])  # computed from the files
+    assert attach(attached, MONTHS) == [] and "mem_snap_officer_load" in _copies(attached)  # opened again: copied
 
 
 def test_copying_into_memory_stops_once_the_extract_is_given_back(promoted):
@@ -138,3 +141,18 @@ def test_a_folder_holding_derived_files_is_promoted_with_fresh_ones(promoted, tm
     root = tmp_path / "root"
     promote(new, root)
     assert attach(open_source(current_folder(root), Settings()), MONTHS) == []
+
+
+def test_an_extract_opened_again_after_it_was_given_back_is_copied_again(promoted):
+    from unitload.app import environment
+
+    source = open_source(promoted, Settings())
+    assert attach(source, MONTHS, held_now=False) == []
+    ran = []
+    first = environment.Building.start(source, lambda progress: ran.append("first"), notice=False)
+    environment.page_drawn()
+    first.thread.join(60)
+    assert environment.Building.start(source, lambda progress: ran.append("twice"), notice=False) is not first
+    environment.page_drawn()
+    environment.wait_for_snapshots(source, timeout=60)
+    assert ran == ["first", "twice"] and environment.building(source) is None  # no notice on the pages

@@ -140,7 +140,8 @@ class Building:
         raises Stopped when the server is stopping."""
         with _BUILDING_LOCK:
             found = _BUILDING.get(source.schema)
-            if found is not None and not found.failed:
+            # a build of snapshots runs once; copies into memory again after the extract was given back and opened
+            if found is not None and not found.failed and (found.notice or not found.finished):
                 return found
             building = _BUILDING[source.schema] = cls(source.schema, notice)
         building.thread = threading.Thread(target=building._run, args=(source, work), name="behind", daemon=True)
