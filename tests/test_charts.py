@@ -48,8 +48,8 @@ def test_a_unit_sized_queue_draws_every_item_at_its_stage_with_its_hover():
     assert list(urgent.x[:2]) == [0, 0]  # item 0 and 4: awaiting triage, the first column
     assert list(urgent.customdata[0]) == ["E000000", "phone", "C000000", "0"]  # its hover, filled in the browser
     detail = chart_table(fig).filter(pl.col("series") == "urgent")["detail"]  # as the text alternative reads it
-    assert detail[0] == "E000000 (phone) · case C000000; 0 days since submission; 0 days in this stage"
-    assert detail[1] == "E000004 (phone) · case C000004; 4 days since submission; 4 days in this stage"
+    assert detail[0] == "E000000 (phone) · case C000000; days since submission: 0; days in this stage: 0"
+    assert detail[1] == "E000004 (phone) · case C000004; days since submission: 4; days in this stage: 4"
     assert list(fig.layout.xaxis.ticktext) == [
         "awaiting triage",
         "awaiting download",

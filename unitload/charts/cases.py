@@ -42,9 +42,10 @@ LOG_TICKS = dict(
 )
 
 
-HOVER = (  # an ageing chart's point, from its customdata
-    "%{customdata[0]} · officer %{customdata[1]}<br>%{customdata[2]} days since progress<br>open %{customdata[3]} days"
-    "<br>last progress %{customdata[4]}<br>%{customdata[5]} devices waiting<extra></extra>"
+HOVER = (  # an ageing chart's point, from its customdata; "days: 1", never "1 days"
+    "%{customdata[0]} · officer %{customdata[1]}<br>days since progress: %{customdata[2]}"
+    "<br>days open: %{customdata[3]}<br>last progress: %{customdata[4]}<br>devices waiting: %{customdata[5]}"
+    "<extra></extra>"
 )
 
 

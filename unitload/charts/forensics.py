@@ -48,9 +48,9 @@ def queue_by_stage(items: pl.DataFrame) -> go.Figure:
     )
 
 
-HOVER = (  # an ageing chart's item, from its customdata and its age (y)
-    "%{customdata[0]} (%{customdata[1]}) · case %{customdata[2]}<br>%{y} days since submission"
-    "<br>%{customdata[3]} days in this stage<extra></extra>"
+HOVER = (  # an ageing chart's item, from its customdata and its age (y); "days: 1", never "1 days"
+    "%{customdata[0]} (%{customdata[1]}) · case %{customdata[2]}<br>days since submission: %{y}"
+    "<br>days in this stage: %{customdata[3]}<extra></extra>"
 )
 
 
