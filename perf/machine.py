@@ -16,10 +16,16 @@ PROC = Path("/proc")
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+def _stat(pid: int | str, proc: Path = PROC) -> list[str]:
+    """A process's /proc stat fields after its name: [0] state, [1] parent, [11] and [12] user and system
+    ticks, [19] start time."""
+    return (proc / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+
+
 def busy_seconds(pid: int | None = None) -> float:
     """CPU time used: by one process (user + system), or by the whole machine (every busy state)."""
     if pid is not None:
-        fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        fields = _stat(pid)
         return (int(fields[11]) + int(fields[12])) / TICK
     busy = (PROC / "stat").read_text().splitlines()[0].split()[1:]
     return sum(int(v) for i, v in enumerate(busy) if i not in (3, 4)) / TICK  # all but idle and iowait
@@ -30,7 +36,7 @@ def descendants(root: int, proc: Path = PROC) -> list[int]:
     children: dict[int, list[int]] = {}
     for stat in proc.glob("[0-9]*/stat"):
         try:
-            children.setdefault(int(stat.read_text().rsplit(")", 1)[1].split()[1]), []).append(int(stat.parent.name))
+            children.setdefault(int(_stat(stat.parent.name, proc)[1]), []).append(int(stat.parent.name))
         except (OSError, IndexError, ValueError):  # a process that ended meanwhile
             continue
     found, stack = [], [root]
@@ -63,7 +69,7 @@ class OtherWork:
     def sample(self) -> None:
         for pid in descendants(os.getpid()):
             try:
-                fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+                fields = _stat(pid)
             except OSError:  # ended meanwhile
                 continue
             self.theirs[(pid, fields[19])] = (int(fields[11]) + int(fields[12])) / TICK

@@ -10,7 +10,9 @@ use now; otherwise it validates and builds as before. No Streamlit here.
 from __future__ import annotations
 
 # SQL text here is built only from the snapshot table names of SNAPSHOT_QUERIES, quoted by ident(); the
-# paths below the extract are bound values. ruff's S608 cannot tell the two apart.
+# paths below the extract are bound values, but in the snapshots' views of their files, which cannot take
+# parameters: there the path, found on disk, is a quoted literal (extract.db.literal), as in the extract's own
+# views. ruff's S608 cannot tell these from values.
 # ruff: noqa: S608
 import hashlib
 import json
@@ -122,27 +124,16 @@ def hold_attached(source: Source, progress=None) -> bool:
     finally:
         cur.close()
     tables = [t for t in TABLES if t.in_memory and t.name in source.present and t.name not in held]
-    steps = [(t.name, source.holder(t)) for t in tables]
-    steps += [(table, _holder(table, path)) for table, path in attached_files(source).items() if table not in held]
-    for done, (what, step) in enumerate(steps):
+    names = [t.name for t in tables] + [table for table in attached_files(source) if table not in held]
+    for done, name in enumerate(names):
         if progress is not None:
-            progress(done, len(steps), what)
+            progress(done, len(names), name)
         with db.lock:
             if source.schema not in db.snapshots:
                 return False
             cur = source.cursor()
             try:
-                step(cur)
+                source.holder(name)(cur)  # what its view reads now: the table's or the snapshot's file
             finally:
                 cur.close()
     return True
-
-
-def _holder(table: str, path: Path):
-    copy = ident("mem_" + table)
-
-    def hold(cur) -> None:
-        cur.execute(f"CREATE OR REPLACE TABLE {copy} AS SELECT * FROM read_parquet($path)", {"path": str(path)})
-        cur.execute(f"CREATE OR REPLACE VIEW {ident(table)} AS SELECT * FROM {copy}")
-
-    return hold

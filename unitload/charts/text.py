@@ -149,7 +149,7 @@ class _Axes:
         above = [text for x, y, text in self._notes if left <= x <= right and top - 0.01 <= y <= top + 0.1]
         return above[0] if above else self.title(trace, "y") or trace.yaxis or "y"
 
-    def tick_label(self, trace, at):
+    def tick_label(self, at):
         """What the x axis prints at `at`: its tick text where the axis names its own ticks (a strip chart's
         numbered columns), else the value as shown."""
         if self._ticks is None:
@@ -196,7 +196,7 @@ def _cells(trace, name: str, axes: _Axes):
 def _summaries(trace, axes: _Axes):
     """(column as its axis names it, its five figures) of each box a trace draws from given summaries
     (`charts.workload.summary_boxes`), not from points."""
-    columns = [axes.tick_label(trace, at) for at in trace.x]
+    columns = [axes.tick_label(at) for at in trace.x]
     return zip(columns, zip(*(trace[k] for k in SUMMARY), strict=True), strict=True)
 
 
@@ -232,7 +232,7 @@ def _long(fig: go.Figure, names: list[str], axes: _Axes) -> pl.DataFrame:
         base = getattr(trace, "base", None)
         for index, value in enumerate(values if values is not None else ()):
             data["series"].append(name)
-            data["at"].append(_shown(index) if keys is None else axes.tick_label(trace, keys[index]))
+            data["at"].append(_shown(index) if keys is None else axes.tick_label(keys[index]))
             data["value"].append(_shown(base[index] if base is not None and not isinstance(base, str) else value))
             data["detail"].append(_shown(texts[index] if np.ndim(texts) == 1 else texts))
     if not any(data["detail"]):

@@ -185,16 +185,17 @@ class Source:
         cur = self.cursor()
         for table in TABLES:
             if table.in_memory and table.name in self.present:
-                self.holder(table)(cur)
+                self.holder(table.name)(cur)
         cur.close()
 
-    def holder(self, table: Table):
-        """The step that copies `table` into memory and points its view at the copy, given a cursor."""
-        copy = ident(self.schema) + "." + ident("mem_" + table.name)
+    def holder(self, view: str):
+        """The step, given a cursor, that copies what the view `view` of this schema reads (an extract's table,
+        a snapshot's file) into memory as `mem_<view>`, and points the view at the copy."""
+        copy = ident(self.schema) + "." + ident("mem_" + view)
 
         def hold(cur) -> None:
-            cur.execute("CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + ident(table.name))
-            cur.execute("CREATE OR REPLACE VIEW " + ident(table.name) + " AS SELECT * FROM " + copy)
+            cur.execute("CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + ident(view))
+            cur.execute("CREATE OR REPLACE VIEW " + ident(view) + " AS SELECT * FROM " + copy)
 
         return hold
 
