@@ -6,6 +6,7 @@ runs the modules side by side.
 """
 
 import os
+import re
 
 from conftest import ROOT, require
 
@@ -113,6 +114,7 @@ def record_decision(page, opener: str, action: str, owner: str, due: str = "", t
     if not page.get_by_role("button", name="Record the decision").count():  # the form is made when opened
         page.get_by_text(opener).first.click()
     page.get_by_role("button", name="Record the decision").wait_for(timeout=WAIT)
+    wait_idle(page)  # the run that made the form has drawn the whole page: nothing moves under the clicks
     choose(page, "Action", action)
     choose(page, "Owner", owner)
     if to:
@@ -122,9 +124,16 @@ def record_decision(page, opener: str, action: str, owner: str, due: str = "", t
         field.fill(due)
         field.press("Enter")
     page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_selector("text=Recorded decision", timeout=WAIT)
+    said = page.locator(OUTCOME).filter(has_text=re.compile("Recorded decision|Not recorded|record decisions|error"))
+    said.first.wait_for(timeout=WAIT)  # recorded, refused or failed: a refusal fails the test at once, saying why
     wait_idle(page)
-    return page.locator("[data-testid=stAlertContentSuccess]", has_text="Recorded decision").first.inner_text()
+    success = page.locator("[data-testid=stAlertContentSuccess]", has_text="Recorded decision")
+    assert success.count(), f"not recorded: {said.all_inner_texts()}"
+    return success.first.inner_text()
+
+
+# what the page says after a decision is submitted: recorded, refused, or an error it could not handle
+OUTCOME = "[data-testid=stAlertContentSuccess], [data-testid=stAlertContentError], [data-testid=stException]"
 
 
 def pick(page, opener, option: str, attempts: int = 5) -> None:

@@ -93,6 +93,22 @@ def test_the_server_refuses_what_the_contract_refuses_whatever_the_form_said(set
     )
 
 
+def test_a_store_that_cannot_be_written_says_not_recorded_instead_of_failing_the_page(tmp_path, monkeypatch):
+    from perf.server import free_port
+
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/records"  # no database server listens there
+    path = tmp_path / "settings.toml"
+    path.write_text(f'[audit]\npath = "{tmp_path / "audit.jsonl"}"\n\n[decisions]\nurl = "{url}"\n')
+    monkeypatch.setenv("UNITLOAD_SETTINGS", str(path))
+    at = app_as(monkeypatch, "sergeant", ("POLIT-B",), "cases.py", case="C000836")
+    fill(open_form(at, "cases_decide_box"), "progress", "P1019")
+    assert [e.value for e in at.error if e.value.startswith("Not recorded")] == [
+        "Not recorded: the decisions store cannot be written now. Try again later."
+    ]
+    assert not [s for s in at.success if "Recorded decision" in s.value]
+    assert not [r for r in audit.read(tmp_path / "audit.jsonl") if r["event"] == "decision"]
+
+
 def test_a_sergeant_of_another_team_can_neither_see_nor_record_on_the_case(settings, monkeypatch):
     folder, url = settings
     record(open_store(url), Decision("case", "C000836", "progress", "P1019", D(2026, 10, 1), D(2026, 10, 20), "DS B"))

@@ -10,9 +10,11 @@ audit record: who, role, item and action, never the note.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import polars as pl
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from unitload.access.scope import Scope
 from unitload.app.cache import query
@@ -26,7 +28,9 @@ from unitload.decisions.actions import BY_NAME, for_item
 from unitload.decisions.checks import NOTE_CHARACTERS, Decision, DecisionError, check
 from unitload.decisions.ledger import record
 from unitload.extract.db import Source
+from unitload.store import StoreError
 
+LOG = logging.getLogger(__name__)
 LINE_MANAGERS = ("sergeant", "inspector", "superintendent")
 DUE_DAYS = 14  # a new decision's due day, until the form says otherwise
 FIELDS = {"item": "Item", "action": "Action", "to": "Reallocate to", "owner": "Owner", "on": "Day decided"}
@@ -120,7 +124,12 @@ def save(source: Source, decision: Decision, key: str) -> None:
     except DecisionError as exc:
         st.error(f"Not recorded: {FIELDS.get(exc.field, exc.field)}: {escaped(exc.reason)}")
         return
-    decision_id = record(records(), decision)
+    try:
+        decision_id = record(records(), decision)
+    except (StoreError, SQLAlchemyError) as exc:  # a database server down: the form keeps nothing, so say so
+        LOG.warning("decision not recorded: %s", str(getattr(exc, "orig", None) or exc).splitlines()[0])
+        st.error("Not recorded: the decisions store cannot be written now. Try again later.")  # the why: the log
+        return
     audit("decision", what=f"{decision.item}:{decision.item_id} {decision.action} {decision_id}", rows=1)
     st.session_state[f"{key}_recorded"] = (
         f"Recorded decision {decision_id}: {BY_NAME[decision.action].label.lower()} "
