@@ -66,10 +66,7 @@ def test_page_renders_its_charts(server, tab, path, title, charts):
     ],
 )
 def test_an_attention_list_link_opens_scrolled_to_its_officer_or_case(server, tab, link, heading):
-    """The Overview's links keep the extract (and month and teams) and open at the item's section.
-
-    (A new server's very first request, forwarded through the frame, loses the section: the tests'
-    server has answered others first.)"""
+    """The Overview's links keep the extract (and month and teams) and open at the item's section."""
     visit(tab, f"{server}/data")
     page = visit(tab, f"{server}/{link}")
     target = page.get_by_role("heading", name=heading)

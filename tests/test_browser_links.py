@@ -184,9 +184,7 @@ def test_a_pinned_link_keeps_its_figures_when_a_newer_extract_arrives(tab, brows
 
 def test_a_shared_link_keeps_its_tab_and_section_when_the_extract_is_pinned(server, browser):
     """A link with no extract pinned (a digest's, one typed by hand) opens in a fresh browser with its tab open
-    and at its #section; the pin is added and both stay in the address. (A new server's very first request
-    for a page is run outside the frame by Streamlit and forwarded, which loses the section: the server has
-    answered another first, as test_browser.py's section test does.)"""
+    and at its #section; the pin is added and both stay in the address."""
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = visit(fresh.new_page(), f"{server}/data")
@@ -208,6 +206,33 @@ def test_a_shared_link_keeps_its_tab_and_section_when_the_extract_is_pinned(serv
         assert "list=Inherited" in shown and "case=C000836" in shown and "extract=unit-seed42-2026-10-31" in shown
     finally:
         fresh.close()
+
+
+def test_a_new_servers_very_first_request_opens_the_link_at_its_section(browser):
+    """The first page a server is asked for, straight after it starts (a digest's link after a restart), opens
+    once, on its page and at its #section: Streamlit no longer runs the page alone first (its first multipage
+    mode, taken for `pages/` until a session had run st.navigation) and forwards it, which dropped the section."""
+    started = serve(ROOT / "sample_data" / "unit")
+    url = next(started)
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = fresh.new_page()
+        went = []
+        page.on("framenavigated", lambda frame: went.append(frame.url) if frame == page.main_frame else None)
+        page.goto(f"{url}/cases?case=C000836&list=Inherited#case-timeline")
+        page.get_by_role("heading", name="Case timeline").wait_for(timeout=WAIT)
+        wait_idle(page)
+        assert page.url.endswith("#case-timeline") and "extract=unit-seed42-2026-10-31" in page.url
+        assert [u.split("?")[0] for u in went] == [f"{url}/cases"]  # never sent on through another page
+        page.wait_for_function(  # opened at the section, not at the top
+            "() => { const main = document.querySelector('[data-testid=stMain]');"
+            " return (main ? main.scrollTop : 0) + window.scrollY > 500; }",
+            timeout=WAIT,
+            polling=POLL,
+        )
+    finally:
+        fresh.close()
+        started.close()
 
 
 def test_a_link_to_a_forensic_section_opens_its_tab(server, tab, browser):

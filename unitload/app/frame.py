@@ -53,7 +53,9 @@ def require_frame(page_file: str) -> None:
 
     With a `pages/` folder beside the entry script, Streamlit runs a page directly, skipping the frame
     and whatever the frame checks, on a new server's first request to that page's URL (its multipage
-    mode of version 1). Such a run is sent to the frame, which forwards it to the page asked for.
+    mode of version 1). serve.py turns that mode off before the first session; should a run still come
+    here some other way (a server started on dashboard.py itself), it is sent to the frame, which
+    forwards it to the page asked for (the link's #section is lost on the way).
     """
     if not _IN_FRAME.get():
         wanted = {key: st.query_params.get_all(key) for key in st.query_params}  # two teams stay two
