@@ -9,7 +9,13 @@ served extract to a page's address before the page loads, so that a link's #sect
 for its first multipage mode until some session has run `st.navigation`, so a new server's very first request for
 a page ran that page alone, then was forwarded to the frame (frame.require_frame), and the forwarding dropped the
 link's #section. The mode is set here, before the first session, as `st.navigation` itself sets it.
+
+A server that seems stuck can be asked what it is doing: `kill -USR1 <pid>` writes every thread's stack to its
+output, and the server goes on (the browser tests ask it so of their servers when a test fails).
 """
+
+import faulthandler
+import signal
 
 import streamlit as st
 from starlette.middleware import Middleware
@@ -18,6 +24,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from unitload.access.downloads import DownloadGuard
 from unitload.app.pinning import PinExtract
 
+faulthandler.register(signal.SIGUSR1, all_threads=True)
 PagesManager.uses_pages_directory = False  # st.navigation's pages, from the first request on
 
 app = st.App("dashboard.py", middleware=[Middleware(DownloadGuard), Middleware(PinExtract)])

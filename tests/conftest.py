@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -187,23 +188,53 @@ def serve(data: Path, env: dict | None = None, port: int | None = None, secrets:
 
     The server is stopped however the generator ends: exhausted, closed (`.close()`, or dropped when
     the loop over it raised), so no test leaves a server behind. Its output goes to a file, which a
-    server that does not start has its last lines quoted from.
+    server that does not start has its last lines quoted from, and a failing test its servers' (`stacks`).
     """
     import tempfile
 
     from perf.server import free_port, start_server, stop_server
 
     port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         try:
             process = start_server(data, port, env=env, secrets=secrets, output=log, timeout=APP_WAIT)
         except RuntimeError as exc:
             log.seek(0)
             raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}") from exc
+        SERVING[url] = (process, log)
         try:
-            yield f"http://127.0.0.1:{port}"
+            yield url
         finally:
+            SERVING.pop(url, None)
             stop_server(process)
+
+
+SERVING: dict[str, tuple] = {}  # this test process's running servers: address -> (process, its output file)
+
+
+def stacks(process, log, characters: int = 12_000) -> str:
+    """What a running server is doing: it writes every thread's stack to its output when asked (serve.py, SIGUSR1);
+    the output's last `characters`, read without moving the file's offset, which the server writes at."""
+    import signal
+
+    if process.poll() is None:
+        process.send_signal(signal.SIGUSR1)
+        time.sleep(1)
+    size = os.fstat(log.fileno()).st_size
+    start = max(0, size - characters)
+    return os.pread(log.fileno(), size - start, start).decode(errors="replace")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that fails while servers run (a browser test waiting on a page that never came): each server's last
+    output, with its threads' stacks, beside the failure, for a CI run whose servers are gone afterwards."""
+    report = yield
+    if report.failed and call.when == "call":
+        for url, (process, log) in list(SERVING.items()):
+            report.sections.append((f"server {url}: its last output and threads", stacks(process, log)))
+    return report
 
 
 @pytest.fixture(scope="module")
