@@ -23,7 +23,7 @@ from queries.catalogue import (
     snapshot_read,
     snapshot_table,
 )
-from queries.snapshots import usable_snapshots
+from queries.snapshots import SNAPSHOT_QUERIES, usable_snapshots
 from unitload.extract.db import Source, decisions_arrow_schema
 
 # run_sql runs its statement and takes the rows as Arrow, which DuckDB warns costs a copy of the rows. The
@@ -66,8 +66,13 @@ def _stopped(what: str, seconds: float) -> QueryTimeout:
     )
 
 
-def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
+def run_query(
+    source: Source, name: str, *, reusing: dict[str, pl.DataFrame] | None = None, **params: object
+) -> pl.DataFrame:
     """Run a named query on its own cursor with bound parameters; return a Polars frame.
+
+    `reusing` holds rows already found of queries this one uses, with the same `params` on the same source
+    (a page's earlier result): the statement reads them instead of computing them again. Same rows.
 
     A query that runs longer than the engine's `query_seconds`, or past a `time_limit` around it, is
     interrupted (QueryTimeout).
@@ -80,14 +85,16 @@ def run_query(source: Source, name: str, **params: object) -> pl.DataFrame:
         if name not in _NONE:  # its columns and their types, whatever the extract and day
             _NONE[name] = _run(source, query, values).clear()
         return _NONE[name]
-    return _run(source, query, values)
+    return _run(source, query, values, reusing or {})
 
 
-def _run(source: Source, query: NamedQuery, values: dict) -> pl.DataFrame:
-    """The query run with bound `values`: from its snapshot, or composed with the snapshots and kept tables it uses."""
+def _run(source: Source, query: NamedQuery, values: dict, reusing: dict | None = None) -> pl.DataFrame:
+    """The query run with bound `values`: from its snapshot, or composed with the snapshots, kept tables and rows
+    found before (`reusing`) that it uses."""
     name = query.name
     usable = usable_snapshots(source, query, values)
-    found = {}
+    # a snapshot query is read from its table already, which the rows' relation would share a name with
+    found = {u: rows.to_arrow() for u, rows in (reusing or {}).items() if u in query.uses and u not in SNAPSHOT_QUERIES}
     if _recorded(source):  # the day's decision status, else the decisions' events: found once, read as tables
         used = next((load_query(q) for q in KEPT_QUERIES if q in query.every_use), None)
         if used is not None:  # bound as a page asking for it on the day would bind it, so both read one table

@@ -467,6 +467,33 @@ def test_a_prefetched_query_runs_once_and_the_page_reads_its_result(monkeypatch,
     assert not cache.started()
 
 
+def test_a_query_reads_the_rows_a_query_it_uses_found_before_with_the_same_filters(monkeypatch, sample):
+    from unitload import app
+    from unitload.app import cache
+
+    ran = []
+
+    def counted(source, name, reusing=None, **params):
+        ran.append((name, sorted(reusing or {})))
+        return run_query(source, name, reusing=reusing, **params)
+
+    monkeypatch.setattr(cache, "run_query", counted)
+    scope = {"teams": ["POLIT-B"]}
+    expected = run_query(sample, "forensic_oldest", **scope)
+    app.clear_queries()
+    app.prefetch(sample, ("forensic_backlog", scope), ("forensic_oldest", scope))  # started together
+    assert app.query(sample, "forensic_oldest", **scope).equals(expected) and expected.height > 0
+    assert sorted(ran) == [("forensic_backlog", []), ("forensic_oldest", ["forensic_backlog"])]  # waited, read
+    app.clear_queries()
+    ran.clear()
+    app.query(sample, "forensic_backlog", **scope)  # found by the page, then the oldest items of the same filters
+    assert app.query(sample, "forensic_oldest", **scope).equals(expected)
+    assert ran == [("forensic_backlog", []), ("forensic_oldest", ["forensic_backlog"])]
+    app.query(sample, "forensic_oldest", teams=["POLIT-A"])  # other filters: the backlog's rows are not those
+    assert ran[-1] == ("forensic_oldest", [])
+    app.clear_queries()
+
+
 def test_opening_an_extract_freezes_the_heap_and_frees_what_the_last_freeze_held(tmp_path):
     """A full collection over a server's heap took 0.1 s in a page run: after an extract is opened,
     what is alive is frozen (skipped by the collector); the next open collects what had died since."""

@@ -9,7 +9,7 @@ from conftest import SAMPLE, D, assign, case, exhibit, officer, two_decisions
 from polars.testing import assert_frame_equal
 
 from queries import QueryError, bind_params, load_query, query_names, run_query
-from queries.catalogue import reads_decisions
+from queries.catalogue import SNAPSHOT_QUERIES, reads_decisions
 from unitload.access.views import scoped_source
 
 CONTRACT_COLUMNS = {
@@ -413,6 +413,23 @@ def test_a_team_scope_sees_a_line_managers_manager_only_through_a_manager_of_its
             seen = run_query(source, "supervision_status", as_of=day, teams=["TA"])
             got = dict(seen.select("officer_id", "inspector_id").iter_rows())
             assert got == {"A1": "I1", "A2": None if scoped else "I1", "SA": None}, (source.schema, day)
+
+
+REUSED = [  # (query, a query it uses that is not a snapshot's): a page may have found the second's rows before
+    (name, used) for name in query_names() for used in load_query(name).uses if used not in SNAPSHOT_QUERIES
+]
+
+
+@pytest.mark.parametrize(("name", "used"), REUSED)
+@pytest.mark.parametrize("as_of", [dt.date(2026, 10, 31), dt.date(2025, 12, 31)])
+def test_a_query_reading_the_rows_found_of_a_query_it_uses_gives_the_rows_it_computes(sample, name, used, as_of):
+    params = {"as_of": as_of, **EXAMPLE_PARAMS.get(name, {})}
+    params = {k: v for k, v in params.items() if k in load_query(name).parameters}
+    found = run_query(sample, used, **{k: v for k, v in params.items() if k in load_query(used).parameters})
+    assert_frame_equal(run_query(sample, name, reusing={used: found}, **params), run_query(sample, name, **params))
+    if found.height:  # the rows are read, not computed again: rows taken away are missing from the result
+        fewer = run_query(sample, name, reusing={used: found.clear()}, **params)
+        assert fewer.height == 0 or not fewer.equals(run_query(sample, name, **params))
 
 
 def test_used_queries_are_composed_without_their_closing_sort():

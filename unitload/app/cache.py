@@ -6,6 +6,7 @@ fingerprint and the parameters (for the planner: the scenario and the day too).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -39,12 +40,28 @@ def source_key(source: Source, name: str = "") -> tuple:
 def _cached_query(_source: Source, key: tuple, name: str, params: tuple) -> pl.DataFrame:
     at = (key, name, repr(params))  # parameter values may be lists: their text is the dictionaries' key
     started = _started.pop(at, None)
-    result = started.result() if started else run_query(_source, name, **dict(params))
+    if started is not None:
+        result = started.result()
+    else:
+        result = run_query(_source, name, reusing=_found(_source, name, params), **dict(params))
     with _lock:
         _done[at] = None
         while len(_done) > QUERY_CACHE:
             _done.popitem(last=False)
     return result
+
+
+def _found(source: Source, name: str, params: tuple) -> dict[str, pl.DataFrame]:
+    """The rows of queries `name` uses that are in the cache with the same parameters (a page reads the forensic
+    backlog, then its oldest items with the same filters): its statement reads them instead of computing them."""
+    found = {}
+    for used in load_query(name).uses:
+        key = source_key(source, used)
+        with _lock:
+            held = (key, used, repr(params)) in _done
+        if held:  # a hit (computed again, the same rows, should it have been evicted since)
+            found[used] = _cached_query(source, key, used, params)
+    return found
 
 
 _workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="unitload-query")
@@ -95,11 +112,29 @@ def prefetch(source: Source, *calls: tuple[str, dict]) -> None:
     """
     with _lock:
         for name, params in calls:
-            at = (source_key(source, name), name, repr(tuple(sorted(params.items()))))
+            ordered = tuple(sorted(params.items()))
+            at = (source_key(source, name), name, repr(ordered))
             if at not in _started and at not in _done:
-                _started[at] = _workers.submit(run_query, source, name, **params)
+                before = _started_uses(source, name, ordered)
+                _started[at] = _workers.submit(_run_after, source, name, params, before)
         while len(_started) > 4 * QUERY_CACHE:  # pages that stopped before reading what they started
             _started.pop(next(iter(_started)))
+
+
+def _started_uses(source: Source, name: str, params: tuple) -> dict[str, Future]:
+    """The queries `name` uses that were started with the same parameters and not yet read (lock held)."""
+    keys = {used: (source_key(source, used), used, repr(params)) for used in load_query(name).uses}
+    return {used: _started[key] for used, key in keys.items() if key in _started}
+
+
+def _run_after(source: Source, name: str, params: dict, before: dict[str, Future]) -> pl.DataFrame:
+    """`name` once the queries it uses, started before it with the same parameters, have their rows, which it
+    reads instead of computing them again. The workers take work in order, so those are running or done."""
+    reusing = {}
+    for used, started in before.items():
+        with contextlib.suppress(Exception):  # its error is shown where the page reads it; computed here instead
+            reusing[used] = started.result()
+    return run_query(source, name, reusing=reusing, **params)
 
 
 # The planner's results: every key holds what the result depends on, the source's key (extract, scope,
