@@ -81,7 +81,9 @@ def test_as_of_settings_and_params_change_the_result(tmp_path):
         (["query", "nonsense", "--data", SAMPLE], "unknown query"),
         (["query", "officer_load", "--data", SAMPLE, "--as-of", "31/10/2026"], "--as-of must be a date"),
         (["query", "officer_load", "--data", "/no/such/extract"], "no such extract folder"),
-        (["query", "officer_load", "--data", SAMPLE, "--param", "stale_days=3"], "takes no parameter"),
+        (["query", "officer_load", "--data", SAMPLE, "--param", "stale_days=3"], "takes no parameter 'stale_days'"),
+        # a name the runner takes as a keyword of its own is no query parameter either
+        (["query", "officer_load", "--data", SAMPLE, "--param", "reusing=1"], "takes no parameter 'reusing'"),
         (["query", "officer_load", "--data", SAMPLE, "--param", "overload_pct=high"], "overload_pct"),
         (["query", "officer_load", "--data", SAMPLE, "--format", "xml"], "--format"),
         (["query", "officer_load", "--data", SAMPLE, "--settings", "/no/such.toml"], "cannot read settings"),

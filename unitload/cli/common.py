@@ -91,12 +91,14 @@ def parse_date(text: str, what: str) -> dt.date:
 
 def parse_params(name: str, pairs: list[str], defaults: dict[str, object]) -> dict[str, object]:
     """KEY=VALUE pairs, each value converted to the type of the setting of that name."""
-    load_query(name)  # an unknown query name fails here with the list of names
+    takes = load_query(name).parameters  # an unknown query name fails here with the list of names
     params: dict[str, object] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
             raise UsageError(f"--param must be KEY=VALUE, not {pair!r}")
+        if key not in takes:
+            raise UsageError(f"query {name!r} takes no parameter {key!r}; it takes {', '.join(takes) or 'none'}")
         default = defaults.get(key)
         try:
             if key == "as_of":
