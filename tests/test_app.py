@@ -492,6 +492,13 @@ def test_a_query_reads_the_rows_a_query_it_uses_found_before_with_the_same_filte
     app.query(sample, "forensic_oldest", teams=["POLIT-A"])  # other filters: the backlog's rows are not those
     assert ran[-1] == ("forensic_oldest", [])
     app.clear_queries()
+    ran.clear()
+    app.prefetch(sample, ("forensic_backlog", scope))  # started ahead, then the oldest items read first
+    assert app.query(sample, "forensic_oldest", **scope).equals(expected)
+    assert ran == [("forensic_backlog", []), ("forensic_oldest", ["forensic_backlog"])]
+    app.query(sample, "forensic_backlog", **scope)  # the started rows, still for the page: not computed again
+    assert len(ran) == 2 and not cache.started()
+    app.clear_queries()
 
 
 def test_opening_an_extract_freezes_the_heap_and_frees_what_the_last_freeze_held(tmp_path):

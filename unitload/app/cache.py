@@ -52,15 +52,18 @@ def _cached_query(_source: Source, key: tuple, name: str, params: tuple) -> pl.D
 
 
 def _found(source: Source, name: str, params: tuple) -> dict[str, pl.DataFrame]:
-    """The rows of queries `name` uses that are in the cache with the same parameters (a page reads the forensic
-    backlog, then its oldest items with the same filters): its statement reads them instead of computing them."""
+    """The rows of queries `name` uses with the same parameters, in the cache or started ahead (a page reads the
+    forensic backlog, then its oldest items with the same filters): its statement reads them instead."""
     found = {}
     for used in load_query(name).uses:
         key = source_key(source, used)
         with _lock:
-            held = (key, used, repr(params)) in _done
+            held, started = (key, used, repr(params)) in _done, _started.get((key, used, repr(params)))
         if held:  # a hit (computed again, the same rows, should it have been evicted since)
             found[used] = _cached_query(source, key, used, params)
+        elif started is not None:  # left for the page to read, as it was started for
+            with contextlib.suppress(Exception):  # its error is shown where the page reads it; computed here instead
+                found[used] = started.result()
     return found
 
 
