@@ -133,7 +133,7 @@ def hold_attached(source: Source, progress=None) -> bool:
                 return False
             cur = source.cursor()
             try:
-                source.holder(name)(cur)  # what its view reads now: the table's or the snapshot's file
+                source.hold(cur, name)  # what its view reads now: the table's or the snapshot's file
             finally:
                 cur.close()
     return True

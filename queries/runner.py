@@ -85,7 +85,7 @@ def run_query(
         if name not in _NONE:  # its columns and their types, whatever the extract and day
             _NONE[name] = _run(source, query, values).clear()
         return _NONE[name]
-    return _run(source, query, values, reusing or {})
+    return _run(source, query, values, reusing)
 
 
 def _run(source: Source, query: NamedQuery, values: dict, reusing: dict | None = None) -> pl.DataFrame:

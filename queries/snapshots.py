@@ -187,8 +187,8 @@ def release(source: Source) -> None:
         table = snapshot_table(name)
         for schema in scoped:
             cur.execute("DROP VIEW IF EXISTS " + ident(schema) + "." + ident(table))
-        kind = "VIEW" if table in views else "TABLE"
-        cur.execute(f"DROP {kind} IF EXISTS {ident(source.schema)}.{ident(table)}")
+        kind = "VIEW" if table in views else "TABLE"  # a keyword of the two, never a value: nothing to bind
+        cur.execute("DROP " + kind + " IF EXISTS " + ident(source.schema) + "." + ident(table))
         cur.execute("DROP TABLE IF EXISTS " + ident(source.schema) + "." + ident("mem_" + table))
     cur.close()
     source.let_go_of_memory()

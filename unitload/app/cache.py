@@ -54,17 +54,22 @@ def _cached_query(_source: Source, key: tuple, name: str, params: tuple) -> pl.D
 def _found(source: Source, name: str, params: tuple) -> dict[str, pl.DataFrame]:
     """The rows of queries `name` uses with the same parameters, in the cache or started ahead (a page reads the
     forensic backlog, then its oldest items with the same filters): its statement reads them instead."""
-    found = {}
-    for used in load_query(name).uses:
-        key = source_key(source, used)
-        with _lock:
-            held, started = (key, used, repr(params)) in _done, _started.get((key, used, repr(params)))
-        if held:  # a hit (computed again, the same rows, should it have been evicted since)
-            found[used] = _cached_query(source, key, used, params)
-        elif started is not None:  # left for the page to read, as it was started for
-            with contextlib.suppress(Exception):  # its error is shown where the page reads it; computed here instead
-                found[used] = started.result()
-    return found
+    uses = load_query(name).uses
+    with _lock:
+        started = _started_uses(source, name, params)  # left for the page to read, as they were started for
+        held = [u for u in uses if u not in started and (source_key(source, u), u, repr(params)) in _done]
+    # a hit (computed again, the same rows, should it have been evicted since)
+    return {used: _cached_query(source, source_key(source, used), used, params) for used in held} | _rows(started)
+
+
+def _rows(started: dict[str, Future]) -> dict[str, pl.DataFrame]:
+    """The rows of queries started ahead, once they have them; one that failed is left out (its error is shown
+    where the page reads it, and what needed it computes it itself)."""
+    rows = {}
+    for used, future in started.items():
+        with contextlib.suppress(Exception):
+            rows[used] = future.result()
+    return rows
 
 
 _workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="unitload-query")
@@ -133,11 +138,7 @@ def _started_uses(source: Source, name: str, params: tuple) -> dict[str, Future]
 def _run_after(source: Source, name: str, params: dict, before: dict[str, Future]) -> pl.DataFrame:
     """`name` once the queries it uses, started before it with the same parameters, have their rows, which it
     reads instead of computing them again. The workers take work in order, so those are running or done."""
-    reusing = {}
-    for used, started in before.items():
-        with contextlib.suppress(Exception):  # its error is shown where the page reads it; computed here instead
-            reusing[used] = started.result()
-    return run_query(source, name, reusing=reusing, **params)
+    return run_query(source, name, reusing=_rows(before), **params)
 
 
 # The planner's results: every key holds what the result depends on, the source's key (extract, scope,

@@ -185,19 +185,15 @@ class Source:
         cur = self.cursor()
         for table in TABLES:
             if table.in_memory and table.name in self.present:
-                self.holder(table.name)(cur)
+                self.hold(cur, table.name)
         cur.close()
 
-    def holder(self, view: str):
-        """The step, given a cursor, that copies what the view `view` of this schema reads (an extract's table,
-        a snapshot's file) into memory as `mem_<view>`, and points the view at the copy."""
+    def hold(self, cur, view: str) -> None:
+        """Copy what the view `view` of this schema reads (an extract's table, a snapshot's file) into memory as
+        `mem_<view>`, on `cur`, and point the view at the copy."""
         copy = ident(self.schema) + "." + ident("mem_" + view)
-
-        def hold(cur) -> None:
-            cur.execute("CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + ident(view))
-            cur.execute("CREATE OR REPLACE VIEW " + ident(view) + " AS SELECT * FROM " + copy)
-
-        return hold
+        cur.execute("CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + ident(view))
+        cur.execute("CREATE OR REPLACE VIEW " + ident(view) + " AS SELECT * FROM " + copy)
 
     def let_go_of_memory(self) -> None:
         """Point the views back at the Parquet files and drop the in-memory copies (lock held).
