@@ -10,6 +10,9 @@ for its first multipage mode until some session has run `st.navigation`, so a ne
 a page ran that page alone, then was forwarded to the frame (frame.require_frame), and the forwarding dropped the
 link's #section. The mode is set here, before the first session, as `st.navigation` itself sets it.
 
+PyArrow is loaded here, before any session: a page's queries then take their rows as Arrow from the statement they
+ran (queries.runner.run_sql), where a command without PyArrow reads them through a relation planned twice.
+
 A server that seems stuck can be asked what it is doing: `kill -USR1 <pid>` writes every thread's stack to its
 output, and the server goes on (the browser tests ask it so of their servers when a test fails).
 """
@@ -17,6 +20,7 @@ output, and the server goes on (the browser tests ask it so of their servers whe
 import faulthandler
 import signal
 
+import pyarrow  # noqa: F401 - before the first session, so that queries.runner plans each statement once
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
