@@ -144,7 +144,7 @@ def decisions_table(source: Source):
     return decisions_arrow_schema().empty_table()
 
 
-def _frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
+def stream_frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
     """The relation's rows as a Polars frame, read through the Arrow C stream: no PyArrow import, 0.1-0.2 s of a
     command's start. The relation plans its statement once more than executing it does (10-15 ms on the sample),
     so run_sql reads this way only while PyArrow is not loaded.
@@ -186,7 +186,7 @@ def run_sql(
     timer.start()
     try:
         if "pyarrow" not in sys.modules:  # a command: no PyArrow to import, at the cost of a second planning
-            return _frame(cur.sql(sql, params=values or None))
+            return stream_frame(cur.sql(sql, params=values or None))
         cur.execute(sql, values or {})  # PyArrow loaded (the app's server): the statement is planned once
         return pl.from_arrow(cur.to_arrow_table())
     except duckdb.InterruptException:

@@ -523,11 +523,11 @@ def test_a_command_without_pyarrow_reads_every_query_as_the_app_does(sample, mon
     query."""
     import queries.runner as runner
 
-    frame = runner._frame
+    frame = runner.stream_frame
     through_arrow = {name: run_query(sample, name, **EXAMPLE_PARAMS.get(name, {})) for name in query_names()}
     monkeypatch.setattr(runner, "sys", SimpleNamespace(modules={}))  # as a command sees it: PyArrow not loaded
     streamed = []
-    monkeypatch.setattr(runner, "_frame", lambda relation: streamed.append(1) or frame(relation))
+    monkeypatch.setattr(runner, "stream_frame", lambda relation: streamed.append(1) or frame(relation))
     for name, expected in through_arrow.items():
         got = run_query(sample, name, **EXAMPLE_PARAMS.get(name, {}))
         assert_frame_equal(got, expected, abs_tol=1e-9)  # a float sum's order can differ from run to run
