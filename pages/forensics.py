@@ -56,24 +56,26 @@ window = st.session_state.get("forensics_window") or 26  # the Flow tab's window
 flow_weeks = {"weeks": max(weeks, int(window))}
 unprioritised = {k: v for k, v in flow_scope.items() if k != "priorities"}  # turnaround is shown by priority
 throughput_months = {"months": math.ceil(weeks / 4.3) + 1, "as_of": filters.as_of}
-# the open tab's own queries, started beside the tiles' two
-opened = [("forensic_oldest", scope), ("stage_pace", flow_scope)] if queue_tab.open else []
+# the tiles' queries and the open tab's; every item (115,000 rows at region scale, 0.1 s) only for the queue's charts
+every_item = [("forensic_backlog", scope)] if queue_tab.open else []  # first: the oldest items are found from them
+opened = [("stage_pace", flow_scope)] if queue_tab.open else []
 if turnaround_tab.open:
     opened = [("turnaround", unprioritised), ("turnaround_monthly", {"months": 24} | flow_scope)]
     opened.append(("examiner_throughput", throughput_months))
-app.prefetch(source, ("forensic_backlog", scope), ("forensic_flow", flow_weeks | flow_scope), *opened)
-items = app.query(source, "forensic_backlog", **scope)
+app.prefetch(source, *every_item, ("forensic_flow", flow_weeks | flow_scope), ("forensic_oldest", scope), *opened)
+stages = (oldest := app.query(source, "forensic_oldest", **scope)).filter(pl.col("grouping") == "stage")
+waiting = int(stages["items"].sum())  # every item waiting is in one stage
 flows = app.query(source, "forensic_flow", **flow_weeks, **flow_scope)
 flow = flows.filter(pl.col("week_index") < weeks)
-law = littles_law(items.height, flow["completions"].to_list())
+law = littles_law(waiting, flow["completions"].to_list())
 # 10,000 simulated runs take 0.05-0.09 s at force scale: simulated while the page draws, read where shown
 forecasting = app.in_background(
-    monte_carlo, items.height, flow["arrivals"].to_list(), flow["completions"].to_list(), horizon_weeks=horizon
+    monte_carlo, waiting, flow["arrivals"].to_list(), flow["completions"].to_list(), horizon_weeks=horizon
 )
 
 net = int(flow["net_flow"].sum())
-cols[0].metric("Items waiting", items.height, border=True, help=page.term("forensic queue"))
-cols[1].metric("Oldest item", f"{items['age_days'].max() or 0} days", border=True, help=page.term("exhibit age"))
+cols[0].metric("Items waiting", waiting, border=True, help=page.term("forensic queue"))
+cols[1].metric("Oldest item", f"{stages['oldest_days'].max() or 0} days", border=True, help=page.term("exhibit age"))
 cols[2].metric(
     f"Net flow, {weeks} weeks",
     f"{net:+d}",
@@ -95,11 +97,12 @@ if filters.teams:
 if queue_tab.open:
     queue_tab.header("The queue by stage and age")
     left, right = queue_tab.columns([3, 2])
+    items = app.query(source, "forensic_backlog", **scope)
     page.chart(
         forensic_charts.queue_by_stage(items), key="forensics_queue", what="The queue by stage and age", where=left
     )
     right.caption("Oldest item per stage and per priority")
-    page.table(app.query(source, "forensic_oldest", **scope).drop("position"), key="forensics_oldest", where=right)
+    page.table(oldest.drop("position"), key="forensics_oldest", where=right)
     queue_tab.caption(
         f"Age bands from the settings' forensics.age_bands {settings.forensics.age_bands}. "
         + page.term("forensic stage")

@@ -183,12 +183,12 @@ def _compose(
     except StopIteration:
         raise QueryError(f"{name}.sql uses other queries, so it must open its CTEs with a line `with`") from None
     ctes = [
-        f"{used} as {'not materialized ' if used in inline else ''}(\n{_unordered(bodies[used])}\n)," for used in uses
+        f"{used} as {'not materialized ' if used in inline else ''}(\n{unordered(bodies[used])}\n)," for used in uses
     ]
     return "\n".join(lines[: at + 1] + ctes + lines[at + 1 :])
 
 
-def _unordered(sql: str) -> str:
+def unordered(sql: str) -> str:
     """A query's SQL without its closing top-level `order by`: as a CTE its rows are read, not shown,
     and sorting them is wasted (a sort of 350,000 rows cost more than the query that used them)."""
     return _FINAL_ORDER.sub("", sql.rstrip())

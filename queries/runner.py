@@ -24,6 +24,7 @@ from queries.catalogue import (
     parameter_names,
     snapshot_read,
     snapshot_table,
+    unordered,
 )
 from queries.snapshots import SNAPSHOT_QUERIES, usable_snapshots
 from unitload.extract.db import Source, decisions_arrow_schema
@@ -70,12 +71,19 @@ def _stopped(what: str, seconds: float) -> QueryTimeout:
 
 
 def run_query(
-    source: Source, name: str, *, reusing: dict[str, pl.DataFrame] | None = None, **params: object
+    source: Source,
+    name: str,
+    *,
+    reusing: dict[str, pl.DataFrame] | None = None,
+    ordered: bool = True,
+    **params: object,
 ) -> pl.DataFrame:
     """Run a named query on its own cursor with bound parameters; return a Polars frame.
 
     `reusing` holds rows already found of queries this one uses, with the same `params` on the same source
     (a page's earlier result): the statement reads them instead of computing them again. Same rows.
+    Not `ordered`: the same rows without the query's closing ORDER BY, for a reader that only counts or draws
+    them (sorting a region's 115,000 forensic queue items took as long as finding them).
 
     A query that runs longer than the engine's `query_seconds`, or past a `time_limit` around it, is
     interrupted (QueryTimeout).
@@ -88,10 +96,12 @@ def run_query(
         if name not in _NONE:  # its columns and their types, whatever the extract and day
             _NONE[name] = _run(source, query, values).clear()
         return _NONE[name]
-    return _run(source, query, values, reusing)
+    return _run(source, query, values, reusing, ordered)
 
 
-def _run(source: Source, query: NamedQuery, values: dict, reusing: dict | None = None) -> pl.DataFrame:
+def _run(
+    source: Source, query: NamedQuery, values: dict, reusing: dict | None = None, ordered: bool = True
+) -> pl.DataFrame:
     """The query run with bound `values`: from its snapshot, or composed with the snapshots, kept tables and rows
     found before (`reusing`) that it uses."""
     name = query.name
@@ -108,6 +118,7 @@ def _run(source: Source, query: NamedQuery, values: dict, reusing: dict | None =
     own_order = query.sql.rstrip().splitlines()[-1]
     # the query itself read from its snapshot in its own order, or composed with the snapshots it uses
     sql = snapshot_read(name) + "\n" + own_order if name in usable else composed(name, usable, frozenset(found))
+    sql = sql if ordered else unordered(sql)
     if sql is not query.sql:  # snapshots stand in for some used queries: bind only what is left
         values = {k: v for k, v in values.items() if k in parameter_names(sql)}
     tables = {snapshot_table(used): rows for used, rows in found.items()}

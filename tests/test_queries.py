@@ -534,3 +534,25 @@ def test_a_command_without_pyarrow_reads_every_query_as_the_app_does(sample, mon
     # every query but those kept per decisions (none recorded: an empty frame, found once) was read so
     assert len(streamed) >= len(set(through_arrow) - set(runner.KEPT_QUERIES))
     assert any(rows.height for rows in through_arrow.values())
+
+
+def test_a_query_run_unordered_gives_the_same_rows_without_sorting_them(sample, monkeypatch):
+    """`ordered=False` (a page that only counts or draws the rows) sends the statement without its closing
+    ORDER BY and gets the same rows, for every named query."""
+    import queries.runner as runner
+    from queries.catalogue import unordered
+
+    sent = []
+    real = runner.run_sql
+    monkeypatch.setattr(runner, "run_sql", lambda source, sql, *a, **k: sent.append(sql) or real(source, sql, *a, **k))
+    sorted_before = 0
+    for name in query_names():
+        params = EXAMPLE_PARAMS.get(name, {})
+        sent.clear()
+        expected = run_query(sample, name, **params)
+        sorted_before += any(unordered(sql) != sql.rstrip() for sql in sent)
+        sent.clear()
+        got = run_query(sample, name, ordered=False, **params)
+        assert all(unordered(sql) == sql.rstrip() for sql in sent), name
+        assert_frame_equal(got, expected, check_row_order=False, abs_tol=1e-9)
+    assert sorted_before > len(query_names()) // 2  # most queries sort their rows when asked in order
