@@ -45,11 +45,11 @@ def test_a_unit_sized_queue_draws_every_item_at_its_stage_with_its_hover():
     assert sum(len(t.y) for t in points) == 40
     assert not [t for t in fig.data if t.type == "box" and t.boxpoints is False]  # no summary boxes
     urgent = next(t for t in points if t.name == "urgent")
-    assert list(urgent.x[:2]) == [0, 0]  # item 0 and 4: awaiting triage, the first column
-    assert list(urgent.customdata[0]) == ["E000000", "phone", "C000000", "0"]  # its hover, filled in the browser
+    assert list(urgent.x[:2]) == [0, 0]  # items 36 and 32, the oldest urgent ones first: awaiting triage
+    assert list(urgent.customdata[0]) == ["E000036", "phone", "C000036", "36"]  # its hover, filled in the browser
     detail = chart_table(fig).filter(pl.col("series") == "urgent")["detail"]  # as the text alternative reads it
-    assert detail[0] == "E000000 (phone) · case C000000; days since submission: 0; days in this stage: 0"
-    assert detail[1] == "E000004 (phone) · case C000004; days since submission: 4; days in this stage: 4"
+    assert detail[0] == "E000036 (phone) · case C000036; days since submission: 36; days in this stage: 36"
+    assert detail[1] == "E000032 (phone) · case C000032; days since submission: 32; days in this stage: 32"
     assert list(fig.layout.xaxis.ticktext) == [
         "awaiting triage",
         "awaiting download",
@@ -199,3 +199,17 @@ def test_an_age_band_chart_of_a_force_keeps_the_holders_with_most_and_says_so():
     assert [set(trace.x) for trace in fig.data] == [kept, kept]
     note = fig.layout.title.text
     assert note.startswith(f"The {charts.OFFICER_LIMIT} most loaded of {n:,} officers") and "table" not in note
+
+
+def test_an_ageing_chart_draws_the_same_points_oldest_first_whatever_order_the_items_come_in():
+    """The Forensic backlog reads its queue unsorted: the points drawn, and their order, are the oldest first with
+    the first id on a tie, from the items in any order; past POINT_LIMIT, the oldest POINT_LIMIT of them."""
+    for count in (charts.POINT_LIMIT - 100, charts.POINT_LIMIT + 500):
+        items = pl.DataFrame({"id": [f"E{i:05d}" for i in range(count)], "age": [i % 40 for i in range(count)]})
+        drawn = [
+            charts.thin(frame, value="age", ties="id", beyond=pl.col("age") >= 0, noun="items", what="any age")[0]
+            for frame in (items, items.sample(fraction=1.0, shuffle=True, seed=7), items.reverse())
+        ]
+        assert drawn[0].equals(drawn[1]) and drawn[0].equals(drawn[2]), count
+        expected = items.sort(["age", "id"], descending=[True, False]).head(charts.POINT_LIMIT)
+        assert drawn[0].equals(expected), count

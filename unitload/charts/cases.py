@@ -67,6 +67,7 @@ def ageing(cases: pl.DataFrame, *, group: str, percentiles: dict, stale_days: in
     points, note = thin(
         cases,
         value="days_since_progress",
+        ties="case_id",
         beyond=pl.col("unprogressed"),
         noun="open cases",
         what=f"with no progress for more than {stale_days} days",

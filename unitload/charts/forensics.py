@@ -66,6 +66,7 @@ def ageing(items: pl.DataFrame, pace: pl.DataFrame) -> go.Figure:
     points, note = thin(
         items.join(pace.select("stage", pace_p85="p85"), on="stage", how="left"),
         value="age_days",
+        ties="exhibit_id",
         beyond=pl.col("pace_p85").is_null() | (pl.col("age_days") > pl.col("pace_p85")),
         noun="items",
         what="older than their stage's p85 pace",

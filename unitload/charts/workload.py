@@ -41,17 +41,21 @@ def strip(x, y, *, name: str, colour: str, text, hovertemplate: str, customdata=
 POINT_LIMIT = 1000  # an ageing chart of more items than this summarises them and draws the outliers only
 
 
-def thin(items: pl.DataFrame, *, value: str, beyond: pl.Expr, noun: str, what: str) -> tuple[pl.DataFrame, str]:
-    """The items an ageing chart draws as points, and a note saying which.
+def thin(
+    items: pl.DataFrame, *, value: str, ties: str, beyond: pl.Expr, noun: str, what: str
+) -> tuple[pl.DataFrame, str]:
+    """The items an ageing chart draws as points, oldest first (the first `ties` id on a tie), and a note saying
+    which: the same points whatever order the items come in (a page reads the forensic queue unsorted).
 
     Up to POINT_LIMIT items: all of them. More (a force rather than a unit): those `beyond` (past
-    their line, e.g. stale), oldest first, at most POINT_LIMIT; `summary_boxes` then shows the rest.
+    their line, e.g. stale), at most POINT_LIMIT; `summary_boxes` then shows the rest.
     Thousands of points tell no one anything, and each costs the browser time to draw.
     """
+    oldest_first = {"by": [value, ties], "descending": [True, False]}
     if items.height <= POINT_LIMIT:
-        return items, ""
+        return items.sort(**oldest_first), ""
     past = items.filter(beyond)
-    drawn = past.sort(value, descending=True).head(POINT_LIMIT)
+    drawn = past.sort(**oldest_first).head(POINT_LIMIT)
     oldest = f", the oldest {POINT_LIMIT:,} drawn" if past.height > POINT_LIMIT else ""
     shown = f"points are the {past.height:,} {what}{oldest}"
     return drawn, f"{items.height:,} {noun}: boxes show each column's quartiles and range; {shown}"
