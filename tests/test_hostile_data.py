@@ -118,7 +118,7 @@ def test_the_forensic_charts_escape_every_text_column_they_draw():
     from unitload.charts import text as chart_text
 
     detail = chart_text.chart_table(charts.ageing(items, pace)).filter(pl.col("series") == "urgent")["detail"]
-    assert detail[0] == f"E0 {LINK} (phone {LINK}) · case C0 {LINK}; days since submission: 0; days in this stage: 0"
+    assert detail[0] == f"E4 {LINK} (phone {LINK}) · case C4 {LINK}; days since submission: 4; days in this stage: 4"
 
 
 def test_every_figure_of_the_pack_holds_data_text_escaped(sample, tmp_path, monkeypatch):
