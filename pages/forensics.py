@@ -56,8 +56,7 @@ window = st.session_state.get("forensics_window") or 26  # the Flow tab's window
 flow_weeks = {"weeks": max(weeks, int(window))}
 unprioritised = {k: v for k, v in flow_scope.items() if k != "priorities"}  # turnaround is shown by priority
 throughput_months = {"months": math.ceil(weeks / 4.3) + 1, "as_of": filters.as_of}
-# the tiles' queries and the open tab's; every item (115,000 rows at region scale, 0.1 s) only for the queue's charts
-every_item = [("forensic_backlog", scope)] if queue_tab.open else []  # first: the oldest items are found from them
+every_item = [("forensic_backlog", scope)] if queue_tab.open else []  # queue tab only; forensic_oldest reuses it
 opened = [("stage_pace", flow_scope)] if queue_tab.open else []
 if turnaround_tab.open:
     opened = [("turnaround", unprioritised), ("turnaround_monthly", {"months": 24} | flow_scope)]

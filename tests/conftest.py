@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -36,6 +38,13 @@ def require(program: str, package: str) -> None:
         f"{program} is missing: `make test` installs it as root (apt-get install -y {package}); "
         "SKIP_BROWSER=1 make test skips the tests that need it"
     )
+
+
+def fresh_python(code: str) -> subprocess.CompletedProcess:
+    """`code` run by a new interpreter to its end, which must succeed: its output, for what it prints at exit."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done
 
 
 def officer(officer_id, team="T1", joined_on=D(2020, 1, 1), left_on=None, role="investigator", **extra):

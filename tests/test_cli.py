@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, fresh_python
 from test_queries import CONTRACT_COLUMNS
 
 from queries import run_query
@@ -215,8 +215,7 @@ def test_query_reads_its_rows_without_pyarrow_and_duckdb_reports_no_leak():
         "from unitload.cli import main\n"
         "main()\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
+    done = fresh_python(code)
     assert done.stderr == "pyarrow loaded: False\n"
     assert next(csv.DictReader(io.StringIO(done.stdout)))["officer_id"]
 

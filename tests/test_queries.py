@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import duckdb
 import polars as pl
 import pytest
-from conftest import SAMPLE, D, assign, case, exhibit, officer, two_decisions
+from conftest import SAMPLE, D, assign, case, exhibit, fresh_python, officer, two_decisions
 from polars.testing import assert_frame_equal
 
 from queries import QueryError, bind_params, load_query, query_names, run_query
@@ -166,9 +166,6 @@ def test_a_closed_database_refuses_cursors_and_closing_again_does_nothing():
 def test_a_database_kept_to_the_end_is_let_go_and_duckdb_reports_no_leak():
     """Streamlit's script module can keep the frame's extract past the interpreter's last collection; a
     connection object still alive when DuckDB's bindings are torn down is reported in about 40 lines."""
-    import subprocess
-    import sys
-
     kept = (
         "import ctypes\n"
         "from queries import run_query\n"
@@ -177,8 +174,7 @@ def test_a_database_kept_to_the_end_is_let_go_and_duckdb_reports_no_leak():
         "run_query(source, 'officer_load')\n"
         "ctypes.pythonapi.Py_IncRef(ctypes.py_object(source.db))  # a holder Python cannot see, to the end\n"
     )
-    done = subprocess.run([sys.executable, "-c", kept], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
+    done = fresh_python(kept)
     assert "leaked" not in done.stderr, done.stderr
 
 
