@@ -137,17 +137,16 @@ OUTCOME = "[data-testid=stAlertContentSuccess], [data-testid=stAlertContentError
 
 
 def pick(page, opener, option: str, attempts: int = 5) -> None:
-    """Open a list (`opener`, a locator) and click its `option`. A click landing while the page is drawing a run
-    can open nothing; the list is then opened again (a few times, each wait bounded)."""
-    for _ in range(attempts - 1):
+    """Open a list (`opener`, a locator) and click its `option`, once the page has drawn its run. A click landing
+    while the page draws a run can open nothing, or the run can close the list under the click (the option is
+    detached and never comes back): the list is then opened again, a few times, each wait bounded."""
+    for attempt in range(attempts):
+        wait_idle(page)
         opener.click()
         try:
-            page.get_by_role("option", name=option).first.wait_for(timeout=WAIT // 10)
-        except Exception:  # noqa: BLE001 - not opened: Playwright's TimeoutError; try again
+            page.get_by_role("option", name=option).first.click(timeout=WAIT // 10)
+            return
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: not opened, or closed under the click
+            if attempt == attempts - 1:
+                raise
             page.keyboard.press("Escape")
-            wait_idle(page)
-            continue
-        page.get_by_role("option", name=option).first.click()
-        return
-    opener.click()
-    page.get_by_role("option", name=option).first.click()
