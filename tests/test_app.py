@@ -51,6 +51,8 @@ def test_every_page_renders(monkeypatch, page):
     tables = [e for e in at.expander if e.label.endswith("its data as a table")]
     assert len(tables) == len(charts)
     assert not any(e.dataframe for e in tables)  # made when opened (tests/test_browser.py opens one)
+    # a missing value is an empty cell, a number's as a text's: the grid would show "None"
+    assert all(d.proto.HasField("placeholder") and d.proto.placeholder == "" for d in at.dataframe)
 
 
 def test_data_page_shows_manifest_definitions_and_validation(monkeypatch):

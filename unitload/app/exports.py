@@ -29,7 +29,8 @@ def table(
     filters: Filters | None,
     **kwargs,
 ):
-    """st.dataframe, in the container `where` (else the page), with dates shown as dates, and its downloads.
+    """st.dataframe, in the container `where` (else the page), with dates shown as dates, an empty cell for a
+    missing value (a number's too, which the grid would show as "None"), and its downloads.
 
     `filters` are the choices the rows were drawn with (None on a page for an extract that failed
     validation): the downloads' header names them.
@@ -44,7 +45,7 @@ def table(
         hide_index=True,
         key=key,
         column_config=config | (column_config or {}),
-        **kwargs,
+        **{"placeholder": ""} | kwargs,
     )
     this_run().rows += frame.height
     downloads(frame, key.replace("_", "-"), key, where, filters=filters)
