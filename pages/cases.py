@@ -129,6 +129,7 @@ for tab, (label, key, which, order, columns) in zip(tabs, LISTS, strict=True):
         rows,
         key=f"cases_list_{key}",
         where=tab,
+        name=f"Cases to act on: {label}",
         on_select="rerun",
         selection_mode="single-row",
         column_config={

@@ -44,7 +44,7 @@ for table in TABLES:
             "rows in manifest": entry.rows if entry else None,
         }
     )
-app.table(pl.DataFrame(rows), key="data_tables", filters=None)
+app.table(pl.DataFrame(rows), key="data_tables", name="The extract's tables", filters=None)
 
 st.header("Validation")
 errors = [f for f in current.findings if f.severity == "error"]
@@ -61,6 +61,7 @@ else:
     app.table(
         pl.DataFrame([f.as_dict() | {"examples": ", ".join(f.examples)} for f in current.findings]),
         key="data_findings",
+        name="Validation findings",
         filters=None,
     )
 
@@ -86,6 +87,7 @@ catalogue = pl.DataFrame(
 app.table(
     catalogue,
     key="data_queries",
+    name="Named queries",
     where=st.expander("Named queries (also callable as `unitload query NAME`)"),
     filters=None,
 )

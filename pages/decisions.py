@@ -52,7 +52,7 @@ rollup = (
     )
     .sort("overdue", "open", descending=True)
 )
-page.table(rollup, key="decisions_owners")
+page.table(rollup, key="decisions_owners", name="Decisions by owner and team")
 
 st.header("Overdue and open")
 waiting = owners.filter(pl.col("status").is_in(["overdue", "open", "review_due"])).sort("due_on")
@@ -62,6 +62,7 @@ page.table(
         "decided_on", "due_on", "status_words", "decided_by",
     ),
     key="decisions_waiting",
+    name="Decisions overdue and open",
     column_config={"status_words": st.column_config.TextColumn("status", width="medium")},
 )  # fmt: skip
 
@@ -96,6 +97,7 @@ if chosen:
             "decided_by", "note", "recorded_at",
         ),
         key="decisions_history",
+        name=f"Decisions on {chosen}",
         column_config={"status_words": st.column_config.TextColumn("status", width="medium")},
     )  # fmt: skip
     st.caption(f"Every decision recorded on {app.escaped(chosen)} by {filters.as_of:%d %b %Y}, the latest first.")

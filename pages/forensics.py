@@ -55,17 +55,16 @@ window = st.session_state.get("forensics_window") or 26  # the Flow tab's window
 # one query for both: a week's row depends only on its week end, so the trailing weeks are the first rows
 flow_weeks = {"weeks": max(weeks, int(window))}
 unprioritised = {k: v for k, v in flow_scope.items() if k != "priorities"}  # turnaround is shown by priority
-throughput_months = {"months": math.ceil(weeks / 4.3) + 1, "as_of": filters.as_of}
+examiner_months = {"months": math.ceil(weeks / 4.3) + 1, "as_of": filters.as_of}
 every_item = [("forensic_backlog", scope)] if queue_tab.open else []  # queue tab only; forensic_oldest reuses it
 opened = [("stage_pace", flow_scope)] if queue_tab.open else []
 if turnaround_tab.open:
     opened = [("turnaround", unprioritised), ("turnaround_monthly", {"months": 24} | flow_scope)]
-    opened.append(("examiner_throughput", throughput_months))
+    opened.append(("examiner_throughput", examiner_months))
 app.prefetch(source, *every_item, ("forensic_flow", flow_weeks | flow_scope), ("forensic_oldest", scope), *opened)
 stages = (oldest := app.query(source, "forensic_oldest", **scope)).filter(pl.col("grouping") == "stage")
 waiting = int(stages["items"].sum())  # every item waiting is in one stage
-flows = app.query(source, "forensic_flow", **flow_weeks, **flow_scope)
-flow = flows.filter(pl.col("week_index") < weeks)
+flow = (flows := app.query(source, "forensic_flow", **flow_weeks, **flow_scope)).filter(pl.col("week_index") < weeks)
 law = littles_law(waiting, flow["completions"].to_list())
 # 10,000 simulated runs take 0.05-0.09 s at force scale: simulated while the page draws, read where shown
 forecasting = app.in_background(
@@ -101,7 +100,7 @@ if queue_tab.open:
         forensic_charts.queue_by_stage(items), key="forensics_queue", what="The queue by stage and age", where=left
     )
     right.caption("Oldest item per stage and per priority")
-    page.table(oldest.drop("position"), key="forensics_oldest", where=right)
+    page.table(oldest.drop("position"), key="forensics_oldest", where=right, name="Oldest item per stage and priority")
     queue_tab.caption(
         f"Age bands from the settings' forensics.age_bands {settings.forensics.age_bands}. "
         + page.term("forensic stage")
@@ -138,6 +137,7 @@ if turnaround_tab.open:
         app.query(source, "turnaround", **unprioritised),
         key="forensics_turnaround",
         where=left,
+        name="Turnaround in days from submission",
         column_config={p: st.column_config.NumberColumn(p, format="%.0f") for p in ("p50", "p85", "p95")},
     )
     page.chart(
@@ -147,13 +147,12 @@ if turnaround_tab.open:
         where=right,
     )
     turnaround_tab.header("Throughput per examiner", anchor="throughput-per-examiner")
-    throughput = page.with_names(
-        app.query(source, "examiner_throughput", **throughput_months), "examiner_id", "examiner"
-    )
+    throughput = page.with_names(app.query(source, "examiner_throughput", **examiner_months), "examiner_id", "examiner")
     page.table(
         throughput.select("examiner", pl.exclude("examiner", "examiner_id")),
         key="forensics_throughput",
         where=turnaround_tab,
+        name="Throughput per examiner",
         column_config={
             "available_fte": st.column_config.NumberColumn(
                 "available FTE", format="%.2f", help=page.term("availability")

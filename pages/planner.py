@@ -83,7 +83,7 @@ page.chart(
 st.subheader("Forensic queue")
 plans = planning.labels(scenario, compare)  # the baseline, the kept scenarios and the one being built
 outcomes = {label: base if label == "baseline" else app.plan(source, text, on) for label, text in plans.items()}
-page.table(planner_charts.forecast_table(outcomes, as_of), key="planner_forecast")
+page.table(planner_charts.forecast_table(outcomes, as_of), key="planner_forecast", name="Forensic queue forecast")
 page.chart(
     planner_charts.fans(base.forecast.fan, plan.forecast.fan, as_of=as_of),
     key="planner_fans",
@@ -119,7 +119,7 @@ if same:
         + "; ".join(f"{app.escaped(a)} and {app.escaped(b)} have the same figures at every month end" for a, b in same)
         + ". Each plan has its own dash and marker; the earlier is drawn wider, underneath."
     )
-page.table(planner_charts.projection_table(summary), key="planner_projection_table")
+page.table(planner_charts.projection_table(summary), key="planner_projection_table", name="The next 12 months")
 st.caption(
     "Each scenario's figure with its change on the baseline in brackets, at each month end. Remove a kept "
     "scenario below; a scenario's link holds it whole."

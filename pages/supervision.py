@@ -43,6 +43,7 @@ else:
         ),
         row_height=72,
         key="supervision_risk",
+        name="At risk and not being seen",
         column_config={
             "load_pct": st.column_config.NumberColumn("load %", format="%.0f %%", help=page.term("load_pct")),
             "why": st.column_config.TextColumn("why", width="large", help=page.term("at risk, unsupervised")),
@@ -77,6 +78,7 @@ page.table(
         "longest_unsupervised",
     ),
     key="supervision_rollup",
+    name="Supervision by sergeant and inspector",
     column_config={
         "supervision_overdue": st.column_config.NumberColumn(
             "supervision overdue", help=page.term("supervision overdue")
@@ -107,6 +109,7 @@ page.table(
         "action_plan_age_days",
     ).sort("days_since_supervision", descending=True),
     key="supervision_status",
+    name="Every officer's supervision",
     column_config={
         "supervision_overdue": st.column_config.CheckboxColumn(
             "supervision overdue", help=page.term("supervision overdue")

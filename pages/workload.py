@@ -71,6 +71,7 @@ page.table(
         "long_term_absent",
     ),
     key="workload_capacity",
+    name="Why capacity is reduced",
     row_height=72,  # above 4rem Streamlit wraps a cell: the reasons read to their end, not cut mid-word
     column_config={
         "label": "officer",
@@ -115,6 +116,7 @@ page.table(
         "review_overdue",
     ),
     key="workload_rollup",
+    name="Load along the chain of responsibility",
     column_config={
         "load_pct": st.column_config.NumberColumn("load %", format="%.0f %%", help=term("unit load")),
         "officers_overloaded": st.column_config.NumberColumn("overloaded", help=term("overloaded")),
@@ -142,6 +144,7 @@ if chosen:
     page.table(
         cases,
         key="workload_officer_cases",
+        name=f"Open cases of {labels[chosen]}",
         column_config={
             "days_since_progress": st.column_config.NumberColumn("days since progress", help=term("unprogressed")),
             "inherited": st.column_config.CheckboxColumn("inherited", help=term("inherited")),

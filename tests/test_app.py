@@ -53,6 +53,7 @@ def test_every_page_renders(monkeypatch, page):
     assert not any(e.dataframe for e in tables)  # made when opened (tests/test_browser.py opens one)
     # a missing value is an empty cell, a number's as a text's: the grid would show "None"
     assert all(d.proto.HasField("placeholder") and d.proto.placeholder == "" for d in at.dataframe)
+    assert all(len(d.proto.alt) > 10 for d in at.dataframe), [d.proto.alt for d in at.dataframe]  # a grid's name
 
 
 def test_data_page_shows_manifest_definitions_and_validation(monkeypatch):

@@ -56,6 +56,8 @@ def test_page_renders_its_charts(server, tab, path, title, charts):
     name = path.replace("?", "-").replace("=", "-") or "overview"
     page.screenshot(path=SCREENSHOTS / f"{name}-1440.png", full_page=True)
     assert violations(page) == []  # WCAG 2.0 to 2.2 A and AA at a desktop width
+    # every table is a region that a screen reader names by what the table is (exports.table's `name`)
+    assert page.locator("[data-testid='stDataFrame']:not(:has([role='region'][aria-label]))").count() == 0
 
 
 @pytest.mark.parametrize(

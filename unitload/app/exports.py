@@ -26,11 +26,13 @@ def table(
     column_config: dict | None = None,
     where=None,
     *,
+    name: str,
     filters: Filters | None,
     **kwargs,
 ):
     """st.dataframe, in the container `where` (else the page), with dates shown as dates, an empty cell for a
-    missing value (a number's too, which the grid would show as "None"), and its downloads.
+    missing value (a number's too, which the grid would show as "None"), and its downloads. `name` is what a
+    screen reader calls the grid (what the table is, as the heading or caption above it says).
 
     `filters` are the choices the rows were drawn with (None on a page for an extract that failed
     validation): the downloads' header names them.
@@ -45,6 +47,7 @@ def table(
         hide_index=True,
         key=key,
         column_config=config | (column_config or {}),
+        alt=name,
         **{"placeholder": ""} | kwargs,
     )
     this_run().rows += frame.height

@@ -47,15 +47,17 @@ class PageContext:
         """Start queries (name, parameters) that the page reads later with `query`."""
         prefetch(self.source, *calls)
 
-    def table(self, frame: pl.DataFrame, key: str, column_config: dict | None = None, where=None, **kwargs):
-        """A table of rows drawn with this page's choices, and its downloads."""
-        return exports.table(frame, key, column_config, where, filters=self.filters, **kwargs)
+    def table(
+        self, frame: pl.DataFrame, key: str, column_config: dict | None = None, where=None, *, name: str, **kwargs
+    ):
+        """A table of rows drawn with this page's choices, and its downloads; `name`: what the table is."""
+        return exports.table(frame, key, column_config, where, name=name, filters=self.filters, **kwargs)
 
     def boxed_table(self, label: str, frame: pl.DataFrame, key: str, where=None, **kwargs):
         """A table in a box closed at first (its key `key` + "_box"), made and sent only when the box is opened:
         rows few read would otherwise weigh on every run of the page."""
         box = (where or st).expander(label, key=f"{key}_box", on_change="rerun")
-        return self.table(frame, key=key, where=box, **kwargs) if box.open else None
+        return self.table(frame, key=key, where=box, name=label, **kwargs) if box.open else None
 
     def trend(self, make, key: str, what: str, months: int):
         """The chart `make()` draws over `months` month ends; while the extract's month-end figures are still
@@ -87,7 +89,7 @@ class PageContext:
         if box.open:  # made and sent only when opened: a page's charts would otherwise double its weight
             rows = chart_text.chart_table(figure)
             if rows.height:
-                self.table(rows, key=f"{key}_chart_data", where=box)
+                self.table(rows, key=f"{key}_chart_data", where=box, name=f"{what or 'The chart'}: its data")
             else:
                 box.caption("The chart has no data.")
         return drawn

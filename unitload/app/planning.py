@@ -247,6 +247,7 @@ def _rebalance(page: PageContext, tab, scenario: Scenario, on: dt.date) -> None:
         ),
         key="planner_moves",
         where=tab,
+        name="Proposed moves",
         row_height=72,
         column_config={"why": st.column_config.TextColumn("why", width="large")},
     )
