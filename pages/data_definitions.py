@@ -68,7 +68,7 @@ else:
 st.header("Definitions")
 st.caption("Worded with the settings in force; every page and export uses these same values.")
 terms = pl.DataFrame([{"term": d.term, "definition": d.text} for d in definitions(source.settings)])
-st.table(terms)
+st.table(terms, alt="Definitions of the terms used")
 app.downloads(terms, "definitions", key="data_definitions", filters=None)
 
 st.expander("Settings in force").json(visible_settings(source.settings, app.this_run().scope))

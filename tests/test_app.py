@@ -63,6 +63,7 @@ def test_data_page_shows_manifest_definitions_and_validation(monkeypatch):
     assert any("Every check passed" in s.value for s in at.success)
     terms = at.table[0].value["term"].to_list()
     assert {"availability", "load_pct", "unprogressed", "forensic stage"} <= set(terms)
+    assert at.table[0].proto.alt == "Definitions of the terms used"  # what a screen reader calls it
     tables = frame_with(at, "rows in manifest")
     assert dict(zip(tables["table"], tables["rows read"], strict=True))["cases"] > 1000
 
