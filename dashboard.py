@@ -41,6 +41,7 @@ page = st.navigation([*review, data])
 app.forward_diverted(pages, page)
 file = next(f for f, p in pages.items() if p is page)
 app.this_run().page = file.removesuffix(".py")  # known before the sidebar: Copy link offers the page's sections
+app.this_run().path = page.url_path
 app.pin_extract(current)
 app.building_notice()  # an extract opened unprepared: how far its month-end figures have got
 app.sidebar(current)

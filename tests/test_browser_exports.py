@@ -1,6 +1,7 @@
 """In the browser: downloads, copied links and the monthly pack (audited, offline, printable), WCAG 2.2 AA at a
 phone's width and in the pack, and no request leaving the machine."""
 
+import csv
 import re
 from pathlib import Path
 
@@ -98,6 +99,9 @@ def test_downloading_a_table_as_csv(server, tab, browser):
     lines = Path(download.path()).read_text().splitlines()
     assert lines[0].startswith("officer,team,sergeant,why")  # the table alone: no comment line Excel shows as data
     assert any(line.startswith("P1019,POLIT-B,P1018,") for line in lines)
+    # a link is a whole address on the dashboard as this browser has it (no [notify] dashboard_url is set)
+    links = [row["link"] for row in csv.DictReader(lines)]
+    assert links and all(link.startswith(f"{server}/workload?") for link in links), links[:2]
     exports = [r for r in audit.read(TRAIL)[before:] if r["event"] == "export"]
     what = f"supervision-risk.csv (export {export})"
     assert [(r["what"], r["rows"], r["page"]) for r in exports] == [(what, len(lines) - 1, "supervision")]

@@ -60,6 +60,20 @@ def test_a_link_keeps_this_views_choices_then_the_rows_values_encoded_and_leaves
     )
 
 
+def test_exported_links_start_with_the_configured_dashboard_else_the_browsers(tmp_path):
+    from unitload.app.exports import link_base
+    from unitload.settings import load_settings
+
+    (tmp_path / "set.toml").write_text('[notify]\ndashboard_url = "https://unitload.force.example"\n')
+    (tmp_path / "unset.toml").write_text('[notify]\nsmtp_host = "mail.force.example"\n')
+    configured, unset = (load_settings(tmp_path / f"{n}.toml").notify for n in ("set", "unset"))
+    assert link_base(configured, "http://10.1.2.3:8501/workload", "workload") == "https://unitload.force.example"
+    assert link_base(unset, "http://10.1.2.3:8501/workload", "workload") == "http://10.1.2.3:8501"
+    assert link_base(unset, "https://host.example/unitload/cases", "cases") == "https://host.example/unitload"
+    assert link_base(unset, "https://host.example/unitload/", "") == "https://host.example/unitload"  # first page
+    assert link_base(unset, None, "workload") == "http://localhost:8501"  # no browser: the setting's default
+
+
 def test_an_exported_link_is_a_whole_address_on_the_configured_dashboard():
     from unitload.app.exports import absolute_links
 

@@ -235,7 +235,8 @@ class Notify(_Section):
     SMTP credentials never live here: UNITLOAD_SMTP_USER and UNITLOAD_SMTP_PASSWORD, or [smtp] user and
     password in Streamlit's secrets file."""
 
-    dashboard_url: str = "http://localhost:8501"  # the dashboard's address: links in messages and exported tables
+    # the dashboard's address: links in messages, and in exported tables (unset: the address the user's browser has)
+    dashboard_url: str = "http://localhost:8501"
     sender: str = "unitload@localhost"
     smtp_host: str = "localhost"
     smtp_port: PositiveInt = 587

@@ -86,7 +86,7 @@ def export_header(source: Source, name: str, filters: Filters | None) -> list[tu
 def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: Filters | None) -> None:
     """CSV and XLSX of a table as shown, and what it is (extract, day, scope, definitions) as text beside the
     CSV, each made only when its button is pressed. One export id names the files and is in the XLSX's
-    "about" sheet and the text; a link column holds whole addresses (`[notify] dashboard_url`)."""
+    "about" sheet and the text; a link column holds whole addresses (on `link_base()`)."""
     source = this_run().current.source
     export = new_export_id()  # made now: it names the files, which are made on a later request
     stem = (
@@ -95,7 +95,7 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: 
     )
     # read now: the files are made on a later request, outside this script run and its session state
     header = [*export_header(source, name, filters), ("export", export)]
-    frame = absolute_links(frame, settings().notify.dashboard_url)
+    frame = absolute_links(frame, link_base(settings().notify, st.context.url, this_run().path))
     box = (where or st).popover("Download", icon=":material/download:")
     box.download_button(
         "CSV",
@@ -124,6 +124,17 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: 
         on_click="ignore",
         help="The extract, day, scope, export id and definitions of the CSV with the same name.",
     )
+
+
+def link_base(notify, shown: str | None, path: str) -> str:
+    """The dashboard's address that a downloaded table's links start with: `[notify] dashboard_url` when the
+    settings give it, else the address the user's browser has for the dashboard (`shown`, the page's address,
+    less the page's `path`): a file's links then open where its table was shown, not on the setting's
+    default (localhost)."""
+    shown = (shown or "").split("?", 1)[0].rstrip("/")
+    if "dashboard_url" in notify.model_fields_set or not shown:
+        return notify.dashboard_url
+    return shown.removesuffix("/" + path) if path else shown
 
 
 def absolute_links(frame: pl.DataFrame, base: str) -> pl.DataFrame:

@@ -26,7 +26,8 @@ class Run:
     choice: Choice
     fell_back_from: str = ""  # an unpinned newest extract that failed validation, if any
     filters: Filters | None = None  # the sidebar's choices, once the frame has drawn it
-    page: str = ""
+    page: str = ""  # the page's file, without .py
+    path: str = ""  # the page's address below the dashboard's ("" for the first page)
     rows: int = 0  # table rows shown on this run, for the audit record
     building: Building | None = None  # the served extract's month-end snapshots, while made behind the pages
 
