@@ -3,15 +3,18 @@
 import datetime as dt
 import json
 import math
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
-from conftest import APP_WAIT, D
+from conftest import APP_WAIT, SAMPLE, D
 from streamlit.testing.v1 import AppTest
 
-from queries import run_query
+from queries import bind_params, load_query, run_query
+from queries.snapshots import usable_snapshots
 from unitload.app.text import escaped
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -546,7 +549,7 @@ def test_opening_an_extract_freezes_the_heap_and_frees_what_the_last_freeze_held
     shutil.copytree(ROOT / "sample_data" / "unit", tmp_path / "unit")
     manifest = tmp_path / "unit" / "manifest.json"
     try:
-        environment.load(str(tmp_path / "unit"), manifest.stat().st_mtime, None, str(tmp_path))
+        environment.load(str(tmp_path / "unit"), manifest.stat().st_mtime, None, "", str(tmp_path))
         assert gc.get_freeze_count() > 0
         del cycle
         gc.collect()
@@ -616,3 +619,34 @@ def test_when_the_snapshots_cannot_be_made_behind_the_pages_they_say_so_and_comp
     (warned,) = [w.value for w in at.warning if "Month-end figures could not be prepared" in w.value]
     assert "no space left on the device" in warned
     assert len(at.metric) >= 8 and served.schema not in served.db.snapshots  # figures, from the tables
+
+
+def test_a_changed_settings_file_changes_the_figures_at_the_next_run(monkeypatch, tmp_path):
+    """The settings file is read again when it changes, and the extract with it: the figures, the settings
+    shown beside them and the month-end snapshots follow the new file at the next run, as a new server's
+    would (they kept the settings the extract was opened with)."""
+    from unitload.app import environment
+    from unitload.extract.db import open_source
+    from unitload.settings import load_settings
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text((ROOT / "tests" / "local.toml").read_text())
+    monkeypatch.setenv("UNITLOAD_SETTINGS", str(settings))
+    at = run_app(monkeypatch)
+    overloaded = next(m.value for m in at.metric if m.label == "Officers overloaded")
+    first = environment.open_folder(SAMPLE, SAMPLE).source
+    assert first.settings.capacity.overload_pct == 110
+    settings.write_text(settings.read_text() + "\n[capacity]\noverload_pct = 60\n")
+    os.utime(settings, (time.time() + 5, time.time() + 5))  # a later modification, however coarse the clock
+    at.run()
+    assert not at.exception
+    served = environment.open_folder(SAMPLE, SAMPLE).source
+    assert served.settings.capacity.overload_pct == 60 and served.schema != first.schema
+    expected = run_query(open_source(SAMPLE, load_settings(settings)), "officer_load").filter("overloaded").height
+    now = next(m.value for m in at.metric if m.label == "Officers overloaded")
+    assert now != overloaded and now.startswith(f"{expected} of ")  # the figure as a new server draws it
+    query = load_query("officer_load")
+    assert "officer_load" in usable_snapshots(served, query, bind_params(served, query, {}))  # made again, for 60
+    at.switch_page("pages/workload.py")
+    at.run()
+    assert any("above 60 %" in c.value for c in at.caption)

@@ -279,6 +279,12 @@ class Importing(_Section):
         return databases
 
 
+# The sections an opened extract depends on: the values its queries bind (its figures and month-end snapshots),
+# its engine and its validation. Not who may see it, the audit trail, messages or decisions, which the app
+# reads from the settings file as they are when it needs them.
+OPENING = ("capacity", "weights", "progress", "forensics", "supervision", "engine", "validation")
+
+
 class Settings(_Section):
     capacity: Capacity = Field(default_factory=Capacity)
     weights: Weights = Field(default_factory=Weights)
@@ -296,6 +302,10 @@ class Settings(_Section):
     def fingerprint(self) -> str:
         """A short stable hash of every value, for cache keys."""
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+
+    def opening_fingerprint(self) -> str:
+        """A short stable hash of the values an opened extract depends on (OPENING)."""
+        return hashlib.sha256(self.model_dump_json(include=set(OPENING)).encode()).hexdigest()[:16]
 
     def sql_params(self) -> dict[str, object]:
         """Every setting a query may bind, by its `$name` in queries/*.sql."""

@@ -68,8 +68,9 @@ def database(root: str, threads: int, memory_limit: str) -> Database:
 
 
 @st.cache_resource(show_spinner="Checking the extract…", max_entries=8)
-def load(path: str, manifest_stamp: float, settings_file: str | None, root: str) -> Loaded:
-    """Open, bind and validate an extract once per manifest version and settings file."""
+def load(path: str, manifest_stamp: float, settings_file: str | None, opening: str, root: str) -> Loaded:
+    """Open, bind and validate an extract once per manifest version and settings file, and again when the
+    file's values that an opened extract depends on change (`opening`, their fingerprint)."""
     try:
         chosen = load_settings(settings_file)
         extract = open_extract(path)
@@ -213,10 +214,10 @@ def wait_for_snapshots(source: Source, timeout: float = 3600) -> None:
 
 
 def open_folder(folder: Path, root: Path) -> Loaded:
-    """The extract in `folder`, opened once per version of its manifest."""
+    """The extract in `folder`, opened once per version of its manifest and of the settings it depends on."""
     manifest = folder / "manifest.json"
     stamp = manifest.stat().st_mtime if manifest.exists() else 0.0
-    return load(str(folder), stamp, settings_path(), str(root))
+    return load(str(folder), stamp, settings_path(), settings().opening_fingerprint(), str(root))
 
 
 def settle_heap() -> None:

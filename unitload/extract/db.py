@@ -104,10 +104,14 @@ class Database:
             con.close()
 
     def bind(self, extract: Extract, settings: Settings) -> Source:
-        """Create a schema of views over the extract's Parquet files and return it with its findings."""
+        """Create a schema of views over the extract's Parquet files and return it with its findings.
+
+        The schema is the extract's with these settings: opened again with other settings (a changed settings
+        file), it is another schema, with snapshots of its own made from them."""
         if not extract.root.is_relative_to(self.root):
             raise ValueError(f"{extract.root} is outside the readable folder {self.root}")
-        schema = "x_" + hashlib.sha256(f"{extract.root}|{extract.extract_id}".encode()).hexdigest()[:16]
+        opened = f"{extract.root}|{extract.extract_id}|{settings.opening_fingerprint()}"
+        schema = "x_" + hashlib.sha256(opened.encode()).hexdigest()[:16]
         findings: list[Finding] = []
         present = set()
         with self.lock:
