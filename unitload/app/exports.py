@@ -18,6 +18,7 @@ from unitload.extract.db import Source
 from unitload.output.formats import to_about, to_csv, to_xlsx
 from unitload.review.definitions import definitions
 from unitload.review.pack import CHROMIUM, monthly_pack, pdf_bytes
+from unitload.settings import Notify
 
 
 def table(
@@ -126,7 +127,7 @@ def downloads(frame: pl.DataFrame, name: str, key: str, where=None, *, filters: 
     )
 
 
-def link_base(notify, shown: str | None, path: str) -> str:
+def link_base(notify: Notify, shown: str | None, path: str) -> str:
     """The dashboard's address that a downloaded table's links start with: `[notify] dashboard_url` when the
     settings give it, else the address the user's browser has for the dashboard (`shown`, the page's address,
     less the page's `path`): a file's links then open where its table was shown, not on the setting's
