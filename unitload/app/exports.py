@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import streamlit as st
 
 from unitload.access.downloads import new_export_id
@@ -44,7 +45,7 @@ def table(
     }
     typed = {c for c, v in (column_config or {}).items() if not isinstance(v, str)}  # a link, a tick box: as they are
     shown = (where or st).dataframe(
-        for_the_grid(frame, keep=typed),
+        grid_arrow(for_the_grid(frame, keep=typed)),
         hide_index=True,
         key=key,
         column_config=config | (column_config or {}),
@@ -71,6 +72,22 @@ def for_the_grid(frame: pl.DataFrame, keep: set[str] | frozenset[str] = frozense
     distinct = frame.select(pl.col(c).n_unique() for c in texts).row(0) if texts else ()
     repeating = [c for c, n in zip(texts, distinct, strict=True) if 2 * n <= frame.height]
     return frame.with_columns(pl.col(repeating).cast(pl.Categorical)) if repeating else frame
+
+
+def grid_arrow(frame: pl.DataFrame) -> pa.Table:
+    """`frame` as the Arrow table st.dataframe sends as it is; a Polars frame it converts through pandas first
+    (7 ms for a force's 2,823 unprogressed cases, against 0.5 ms). Text is sent as Arrow's string, as the
+    pandas route sent it (large_string's offsets take twice the bytes), without Polars' own field notes."""
+    table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+    return table.cast(pa.schema(pa.field(f.name, _small(f.type), f.nullable) for f in table.schema))
+
+
+def _small(kind: pa.DataType) -> pa.DataType:
+    if pa.types.is_large_string(kind):
+        return pa.string()
+    if pa.types.is_dictionary(kind) and pa.types.is_large_string(kind.value_type):
+        return pa.dictionary(kind.index_type, pa.string())
+    return kind
 
 
 def export_header(source: Source, name: str, filters: Filters | None) -> list[tuple[str, str]]:
