@@ -65,11 +65,11 @@ app.prefetch(source, *every_item, ("forensic_flow", flow_weeks | flow_scope), ("
 stages = (oldest := app.query(source, "forensic_oldest", **scope)).filter(pl.col("grouping") == "stage")
 waiting = int(stages["items"].sum())  # every item waiting is in one stage
 flow = (flows := app.query(source, "forensic_flow", **flow_weeks, **flow_scope)).filter(pl.col("week_index") < weeks)
-law = littles_law(waiting, flow["completions"].to_list())
-# 10,000 simulated runs take 0.05-0.09 s at force scale: simulated while the page draws, read where shown
-forecasting = app.in_background(
-    monte_carlo, waiting, flow["arrivals"].to_list(), flow["completions"].to_list(), horizon_weeks=horizon
-)
+arrivals, completions = flow["arrivals"].to_list(), flow["completions"].to_list()
+law = littles_law(waiting, completions)
+# 10,000 runs: 0.04 s at force scale, 0.01 s without the fan only the Forecast tab draws; read where shown
+forecast = {"horizon_weeks": horizon, "fan": forecast_tab.open}
+forecasting = app.in_background(monte_carlo, waiting, arrivals, completions, **forecast)
 
 net = int(flow["net_flow"].sum())
 cols[0].metric("Items waiting", waiting, border=True, help=page.term("forensic queue"))
@@ -88,7 +88,7 @@ cols[3].metric(
     border=True,
     help=law.method,
 )
-notes.caption(why_they_differ(law, flow["arrivals"].to_list()))
+notes.caption(why_they_differ(law, arrivals))
 if filters.teams:
     notes.caption("Team filter: the queue lists the teams' cases; flow, turnaround and forecasts are the unit's.")
 

@@ -115,3 +115,16 @@ def test_same_inputs_reuse_the_simulation_and_other_inputs_do_not():
     assert monte_carlo(301, [30, 20], [25, 35], runs=500) is not first
     with pytest.raises(ValueError, match="read-only"):
         first.weeks_to_clear[0] = 0  # a caller cannot change what later callers are given
+
+
+@pytest.mark.parametrize("backlog", [0, 420])
+def test_a_simulation_without_its_fan_clears_in_the_same_weeks(backlog):
+    """The Forensic backlog's tabs but Forecast need only the weeks to clear: the fan is left out, not changed."""
+    arrivals, completions = [30, 20, 41, 0], [25, 35, 28, 44]
+    whole = monte_carlo(backlog, arrivals, completions, runs=2_000, seed=4)
+    weeks_only = monte_carlo(backlog, arrivals, completions, runs=2_000, seed=4, fan=False)
+    assert weeks_only.fan is None and whole.fan.shape == (len(FAN_PERCENTILES), 105)
+    assert np.array_equal(weeks_only.weeks_to_clear, whole.weeks_to_clear)
+    assert weeks_only.date_at(85, dt.date(2026, 9, 30)) == whole.date_at(85, dt.date(2026, 9, 30))
+    with pytest.raises(ValueError, match="read-only"):
+        weeks_only.weeks_to_clear[0] = 0

@@ -63,7 +63,7 @@ class MonteCarlo:
     horizon_weeks: int
     weeks_to_clear: np.ndarray  # one value per run; horizon_weeks + 1 where the run never cleared
     seed: int
-    fan: np.ndarray | None = None  # backlog percentiles FAN_PERCENTILES (rows) at weeks 0..horizon (columns)
+    fan: np.ndarray | None = None  # backlog percentiles FAN_PERCENTILES (rows) at weeks 0..horizon; None: not asked for
 
     @property
     def cleared_share(self) -> float:
@@ -108,20 +108,23 @@ def monte_carlo(
     horizon_weeks: int = 104,
     seed: int = 2026,
     extra_completions: tuple[float, ...] = (),
+    fan: bool = True,
 ) -> MonteCarlo:
     """Simulate the queue forward from the trailing window's weeks (vectorised over runs).
 
     `extra_completions` adds to the sampled completions of each simulated week (the first is week 1;
-    weeks past its end add nothing): the planner's change of examiner capacity from a day. The same
-    inputs give the same result, kept for the last few: a page rerun for another widget does not
-    simulate again.
+    weeks past its end add nothing): the planner's change of examiner capacity from a day. `fan=False`
+    leaves out the backlog's percentiles week by week (`MonteCarlo.fan` is then None), more than half
+    the work: the weeks to clear are the same. The same inputs give the same result, kept for the last
+    few: a page rerun for another widget does not simulate again.
     """
     arrivals = tuple(float(a) for a in weekly_arrivals)
     completions = tuple(float(c) for c in weekly_completions)
     if not arrivals or not completions:
         raise ValueError("the trailing window has no weeks to resample")
     extra = tuple(float(e) for e in extra_completions[:horizon_weeks])
-    return _simulate(int(backlog), arrivals, completions, runs, horizon_weeks, seed, extra if any(extra) else ())
+    extra = extra if any(extra) else ()
+    return _simulate(int(backlog), arrivals, completions, runs, horizon_weeks, seed, extra, fan)
 
 
 @functools.lru_cache(maxsize=32)
@@ -133,8 +136,9 @@ def _simulate(
     horizon_weeks: int,
     seed: int,
     extra: tuple[float, ...],
+    fan: bool,
 ) -> MonteCarlo:
-    return simulate(backlog, arrivals, completions, runs, horizon_weeks, seed, extra=extra)
+    return simulate(backlog, arrivals, completions, runs, horizon_weeks, seed, extra=extra, fan=fan)
 
 
 def simulate(
@@ -146,18 +150,14 @@ def simulate(
     seed: int,
     dtype: type | None = None,
     extra: tuple[float, ...] = (),
+    fan: bool = True,
 ) -> MonteCarlo:
     """The Monte Carlo itself (uncached); `dtype` forces the number type, else `exact_dtype` picks it;
-    `extra` adds to each week's completions from week 1 (see `monte_carlo`)."""
+    `extra` adds to each week's completions from week 1, and `fan=False` leaves the fan out (see `monte_carlo`)."""
     if backlog <= 0:
-        return MonteCarlo(
-            backlog,
-            runs,
-            horizon_weeks,
-            np.zeros(runs, dtype=int),
-            seed,
-            np.zeros((len(FAN_PERCENTILES), horizon_weeks + 1)),
-        )
+        at_once = _shared(np.zeros(runs, dtype=int))
+        empty = _shared(np.zeros((len(FAN_PERCENTILES), horizon_weeks + 1))) if fan else None
+        return MonteCarlo(backlog, runs, horizon_weeks, at_once, seed, empty)
     rng = np.random.default_rng(seed)
     most = max(map(abs, completions)) + max(map(abs, extra), default=0.0)  # a week's completions, extra included
     dtype = dtype or exact_dtype(backlog, arrivals, (*completions, *extra, most), horizon_weeks)
@@ -174,6 +174,9 @@ def simulate(
     path += backlog
     cleared = path <= 0
     first = np.where(cleared.any(axis=1), cleared.argmax(axis=1) + 1, horizon_weeks + 1)
+    _shared(first)
+    if not fan:
+        return MonteCarlo(backlog, runs, horizon_weeks, first, seed)
     # A queue cannot hold fewer than no items: q_t = max(0, q_t-1 + in - out), which is the running
     # total lifted by the deepest it has fallen below zero so far (Lindley's recursion).
     lift = np.minimum.accumulate(path, axis=1)
@@ -182,10 +185,13 @@ def simulate(
     queue = np.empty((runs, horizon_weeks + 1), dtype=dtype)
     queue[:, 0] = backlog
     np.add(path, lift, out=queue[:, 1:])
-    fan = linear_percentiles(queue, FAN_PERCENTILES)
-    for shared in (first, fan):  # by every caller the cache gives this result to
-        shared.flags.writeable = False
-    return MonteCarlo(backlog, runs, horizon_weeks, first, seed, fan)
+    return MonteCarlo(backlog, runs, horizon_weeks, first, seed, _shared(linear_percentiles(queue, FAN_PERCENTILES)))
+
+
+def _shared(values: np.ndarray) -> np.ndarray:
+    """`values` made read-only: the cache gives a result to every caller with the same inputs."""
+    values.flags.writeable = False
+    return values
 
 
 def exact_dtype(backlog: int, arrivals: tuple[float, ...], completions: tuple[float, ...], weeks: int) -> type:
