@@ -69,12 +69,15 @@ settled as (
         count(e.download_completed_on) as download_completed,
         count(e.examined_on) as examined,
         count(e.withdrawn_on) as withdrawn,
-        count(least(e.examined_on, e.withdrawn_on)) as done,
-        count(coalesce(e.triaged_on, e.download_started_on, e.download_completed_on, e.examined_on, e.withdrawn_on))
+        count(*) filter (where e.examined_on is not null or e.withdrawn_on is not null) as done,
+        count(*) filter (where e.triaged_on is not null or e.download_started_on is not null
+            or e.download_completed_on is not null or e.examined_on is not null or e.withdrawn_on is not null)
             as triaged,
-        count(coalesce(e.download_started_on, e.download_completed_on, e.examined_on, e.withdrawn_on)) as started,
-        count(coalesce(e.download_completed_on, e.examined_on, e.withdrawn_on)) as downloaded,
-        count(least(e.examined_on, e.withdrawn_on)) as submitted_and_done
+        count(*) filter (where e.download_started_on is not null or e.download_completed_on is not null
+            or e.examined_on is not null or e.withdrawn_on is not null) as started,
+        count(*) filter (where e.download_completed_on is not null or e.examined_on is not null
+            or e.withdrawn_on is not null) as downloaded,
+        count(*) filter (where e.examined_on is not null or e.withdrawn_on is not null) as submitted_and_done
     from exhibit_dates as e
     where e.last_event_on <= cast($as_of as date) - cast(7 * $weeks as integer)
         and in_exhibit_scope(
@@ -120,48 +123,60 @@ buckets as (
     ))
 ),
 
-weeks as (
-    select week_index, week_end from week_ends($as_of, $weeks)
+per_bucket as (
+    select
+        t.k,
+        coalesce(sum(b.n) filter (where b.kind = 'submitted'), 0) as submitted,
+        coalesce(sum(b.n) filter (where b.kind = 'download_completed'), 0) as download_completed,
+        coalesce(sum(b.n) filter (where b.kind = 'examined'), 0) as examined,
+        coalesce(sum(b.n) filter (where b.kind = 'withdrawn'), 0) as withdrawn,
+        coalesce(sum(b.n) filter (where b.kind = 'done'), 0) as done,
+        coalesce(sum(b.n) filter (where b.kind = 'triaged'), 0) as triaged,
+        coalesce(sum(b.n) filter (where b.kind = 'started'), 0) as started,
+        coalesce(sum(b.n) filter (where b.kind = 'downloaded'), 0) as downloaded,
+        coalesce(sum(b.n) filter (where b.kind = 'submitted_and_done'), 0) as submitted_and_done
+    from range(cast($weeks as bigint) + 1) as t(k)
+    left join buckets as b on b.k = t.k
+    group by t.k
 ),
 
+-- "reached by week k" sums bucket k and every older one
 counted as (
     select
-        w.week_end,
-        w.week_index,
-        coalesce(sum(b.n) filter (where b.k = w.week_index and b.kind = 'submitted'), 0) as arrivals,
-        coalesce(sum(b.n) filter (where b.k = w.week_index and b.kind = 'download_completed'), 0)
-            as downloads_completed,
-        coalesce(sum(b.n) filter (where b.k = w.week_index and b.kind = 'examined'), 0) as examined,
-        coalesce(sum(b.n) filter (where b.k = w.week_index and b.kind = 'withdrawn'), 0) as withdrawn,
-        coalesce(sum(b.n) filter (where b.k = w.week_index and b.kind = 'done'), 0) as completions,
-        coalesce(sum(b.n) filter (where b.kind = 'submitted'), 0) as reached_submitted,
-        coalesce(sum(b.n) filter (where b.kind = 'submitted_and_done'), 0) as submitted_and_done,
-        coalesce(sum(b.n) filter (where b.kind = 'triaged'), 0) as reached_triaged,
-        coalesce(sum(b.n) filter (where b.kind = 'started'), 0) as reached_download,
-        coalesce(sum(b.n) filter (where b.kind = 'downloaded'), 0) as reached_downloaded,
-        coalesce(sum(b.n) filter (where b.kind = 'done'), 0) as reached_done
-    from weeks as w
-    left join buckets as b on b.k >= w.week_index  -- this week's bucket and every older one
-    group by w.week_end, w.week_index
+        k,
+        submitted as arrivals,
+        download_completed as downloads_completed,
+        examined,
+        withdrawn,
+        done as completions,
+        sum(submitted) over older as reached_submitted,
+        sum(submitted_and_done) over older as submitted_and_done,
+        sum(triaged) over older as reached_triaged,
+        sum(started) over older as reached_download,
+        sum(downloaded) over older as reached_downloaded,
+        sum(done) over older as reached_done
+    from per_bucket
+    window older as (order by k desc rows between unbounded preceding and current row)
 ),
 
 final as (
     select
-        week_end,
-        week_index,
-        cast(arrivals as bigint) as arrivals,
-        cast(downloads_completed as bigint) as downloads_completed,
-        cast(examined as bigint) as examined,
-        cast(withdrawn as bigint) as withdrawn,
-        cast(completions as bigint) as completions,
-        cast(arrivals - completions as bigint) as net_flow,
-        cast(reached_submitted - submitted_and_done as bigint) as backlog,
-        cast(reached_submitted as bigint) as reached_submitted,
-        cast(reached_triaged as bigint) as reached_triaged,
-        cast(reached_download as bigint) as reached_download,
-        cast(reached_downloaded as bigint) as reached_downloaded,
-        cast(reached_done as bigint) as reached_done
-    from counted
+        w.week_end,
+        w.week_index,
+        cast(c.arrivals as bigint) as arrivals,
+        cast(c.downloads_completed as bigint) as downloads_completed,
+        cast(c.examined as bigint) as examined,
+        cast(c.withdrawn as bigint) as withdrawn,
+        cast(c.completions as bigint) as completions,
+        cast(c.arrivals - c.completions as bigint) as net_flow,
+        cast(c.reached_submitted - c.submitted_and_done as bigint) as backlog,
+        cast(c.reached_submitted as bigint) as reached_submitted,
+        cast(c.reached_triaged as bigint) as reached_triaged,
+        cast(c.reached_download as bigint) as reached_download,
+        cast(c.reached_downloaded as bigint) as reached_downloaded,
+        cast(c.reached_done as bigint) as reached_done
+    from week_ends($as_of, $weeks) as w
+    join counted as c on c.k = w.week_index
 )
 
 select * from final

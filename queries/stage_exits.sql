@@ -19,51 +19,64 @@
 --   days_in_stage        left_on - entered_on
 --   days_from_submission left_on - submitted_on
 with
-stays as (
+-- every left_on is one of the four later dates, so an item with no exit in the window has its last event
+-- before it: that test skips the stored blocks of older items
+recent as (
     select
         e.exhibit_id,
         e.priority,
         e.submitted_on,
-        unnest([
-            {'stage': 'awaiting_triage', 'stage_order': 1, 'entered_on': e.submitted_on,
-             'left_on': coalesce(e.triaged_on, e.download_started_on, e.download_completed_on, e.examined_on),
-             'present': true},
-            {'stage': 'awaiting_download', 'stage_order': 2, 'entered_on': e.triaged_on,
-             'left_on': coalesce(e.download_started_on, e.download_completed_on, e.examined_on),
-             'present': e.triaged_on is not null},
-            {'stage': 'downloading', 'stage_order': 3, 'entered_on': e.download_started_on,
-             'left_on': coalesce(e.download_completed_on, e.examined_on), 'present': e.download_started_on is not null},
-            {'stage': 'awaiting_examination', 'stage_order': 4, 'entered_on': e.download_completed_on,
-             'left_on': e.examined_on, 'present': e.download_completed_on is not null}
-        ]) as s
+        e.triaged_on,
+        e.download_started_on,
+        e.download_completed_on,
+        e.examined_on
     from exhibit_dates as e
-    -- every left_on is one of these four dates, so an item with none in the window has no exit in it
-    -- (and its last event is in the window too: that test skips the stored blocks of older items)
     where e.last_event_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
-        and len(list_filter(
-            [e.triaged_on, e.download_started_on, e.download_completed_on, e.examined_on],
-            lambda d: d > cast($as_of as date) - cast(7 * $throughput_weeks as integer) and d <= cast($as_of as date)
-        )) > 0
         and in_exhibit_scope(
             e.unit, e.priority, e.device_type,
             cast($units as varchar[]), cast($priorities as varchar[]), cast($device_types as varchar[])
         )
 ),
 
+-- each stage entered: left on the next stage date present (or examined); a stage skipped is no stay
+stays as (
+    select
+        exhibit_id, priority, submitted_on, 'awaiting_triage' as stage, 1 as stage_order, submitted_on as entered_on,
+        coalesce(triaged_on, download_started_on, download_completed_on, examined_on) as left_on
+    from recent
+    union all
+    select
+        exhibit_id, priority, submitted_on, 'awaiting_download' as stage, 2 as stage_order, triaged_on as entered_on,
+        coalesce(download_started_on, download_completed_on, examined_on) as left_on
+    from recent
+    where triaged_on is not null
+    union all
+    select
+        exhibit_id, priority, submitted_on, 'downloading' as stage, 3 as stage_order,
+        download_started_on as entered_on, coalesce(download_completed_on, examined_on) as left_on
+    from recent
+    where download_started_on is not null
+    union all
+    select
+        exhibit_id, priority, submitted_on, 'awaiting_examination' as stage, 4 as stage_order,
+        download_completed_on as entered_on, examined_on as left_on
+    from recent
+    where download_completed_on is not null
+),
+
 final as (
     select
         exhibit_id,
         priority,
-        s.stage,
-        s.stage_order,
-        s.entered_on,
-        s.left_on,
-        s.left_on - s.entered_on as days_in_stage,
-        s.left_on - submitted_on as days_from_submission
+        stage,
+        stage_order,
+        entered_on,
+        left_on,
+        left_on - entered_on as days_in_stage,
+        left_on - submitted_on as days_from_submission
     from stays
-    where s.present
-        and s.left_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
-        and s.left_on <= cast($as_of as date)
+    where left_on > cast($as_of as date) - cast(7 * $throughput_weeks as integer)
+        and left_on <= cast($as_of as date)
 )
 
 select * from final
