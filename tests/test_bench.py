@@ -8,7 +8,10 @@ import polars as pl
 import pytest
 from conftest import SAMPLE
 from polars.testing import assert_frame_equal
+from streamlit.runtime.scriptrunner import script_runner
+from streamlit.testing.v1 import AppTest
 
+from perf import bench
 from perf.pandas_reference import IMPLEMENTATIONS
 from queries import run_query
 
@@ -21,6 +24,27 @@ def test_the_pandas_baseline_equals_the_named_query(sample, name, as_of):
     theirs = pl.from_pandas(expected).with_columns(pl.col(c).cast(ours.schema[c]) for c in expected.columns)
     assert len(ours) > 10
     assert_frame_equal(theirs, ours, abs_tol=1e-9)
+
+
+def test_a_timed_page_runs_once_through_the_frame_as_a_server_runs_it(monkeypatch):
+    """A server never runs a file of pages/ directly once the frame has called st.navigation (serve.py); AppTest
+    does on every new session, and each timed run was the page's file, the frame, then the page again."""
+    monkeypatch.undo()  # conftest's running_server, which does for the tests what the bench must do itself
+    monkeypatch.setenv("UNITLOAD_DATA", str(SAMPLE))
+    monkeypatch.setattr(bench, "_served", {})
+    direct, ran = [], []
+    run_file = script_runner._mpa_v1
+    monkeypatch.setattr(script_runner, "_mpa_v1", lambda path: (direct.append(path), run_file(path))[1])
+    run_app = AppTest.run
+    monkeypatch.setattr(AppTest, "run", lambda self, **kwargs: (ran.append(self), run_app(self, **kwargs))[1])
+    with pytest.raises(RuntimeError, match="time the Overview first"):
+        bench.time_page("forensics", {})
+    overview = ("overview", "Monthly workload review")
+    for page, title in [overview, ("data_definitions", "Data & definitions"), ("forensics", "Forensic backlog")]:
+        assert bench.time_page(page, {"month": "August 2026"} if page == "forensics" else {}) > 0
+        assert ran[-1].title[0].value == title  # its URL as the frame's st.navigation registered it
+    assert ran[-1].session_state["month"] == dt.date(2026, 8, 31)
+    assert direct == []
 
 
 @pytest.mark.slow
