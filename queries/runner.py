@@ -141,10 +141,16 @@ def _kept(source: Source, name: str, values: dict):
     key += (repr(sorted(values.items())),)
     found = source.decisions.found
     rows = found.get(key)
-    if rows is None:
-        rows = found[key] = _run(source, load_query(name), values).to_arrow()
-        for oldest in list(found)[: max(0, len(found) - KEPT)]:  # a month seen long ago is found again
-            found.pop(oldest, None)
+    if rows is not None:
+        return rows
+    # The Overview's status and its attention list, started together, would each find the same table; the
+    # second waits for the first's (the lock is re-entrant: decision_status finds decision_events inside it).
+    with source.decisions.finding:
+        rows = found.get(key)
+        if rows is None:
+            rows = found[key] = _run(source, load_query(name), values).to_arrow()
+            for oldest in list(found)[: max(0, len(found) - KEPT)]:  # a month seen long ago is found again
+                found.pop(oldest, None)
     return rows
 
 

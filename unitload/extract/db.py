@@ -47,6 +47,8 @@ class Recorded:
     version: tuple[int, int]  # (count, greatest decision_id)
     # what queries found from these decisions and an extract, kept while they are the ones read (queries.runner)
     found: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # held while one of them is found, so that a page's queries started together find it once (queries.runner)
+    finding: threading.RLock = field(default_factory=threading.RLock, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)
