@@ -22,7 +22,7 @@ app.prefetch(  # in the order the page reads them, two at a time while it draws
     ("workload_officers", filters.params),
     ("attention_list", filters.params),
 )
-app.decisions_opening(source, filters.as_of)  # the review opens with what was decided, and what is overdue
+opening = st.container()  # the review opens with what was decided and what is overdue: written once it is found
 
 months = app.query(source, "workload_months", **trend)
 now = months.row(-1, named=True)
@@ -70,6 +70,7 @@ st.caption(
 
 st.header("Needs a decision this month")
 attention = app.query(source, "attention_list", **filters.params)
+app.decisions_opening(source, filters.as_of, where=opening)  # the list read the day's status: found by now
 if attention.is_empty():
     st.success("Nothing in this scope needs a decision this month.")
 else:

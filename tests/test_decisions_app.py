@@ -152,6 +152,9 @@ def test_the_overview_opens_with_last_months_decisions_and_shows_an_overdue_one(
     at = app_as(monkeypatch, "superintendent")
     opening = next(e.value for e in at.error if "Decided in September 2026" in e.value)
     assert "**2**" in opening and "1 open" in opening and "1 overdue" in opening and "Overdue now: **1**" in opening
+    # written once the day's status is found, in its place at the top: above the first tile
+    order = [type(e).__name__ for e in at.main if type(e).__name__ in ("Error", "Metric")] + ["Metric"]
+    assert order.index("Error") < order.index("Metric")
     table = next(m.value for m in at.markdown if m.value.startswith("| rank |"))  # the attention list
     first = [cell.strip() for cell in table.splitlines()[2].strip("|").split(" | ")]
     assert first[1].startswith("[C000836](cases?")

@@ -199,8 +199,9 @@ def opening_queries(source: Source, as_of: dt.date) -> tuple[tuple[str, dict], .
     return (("decision_status", {"as_of": as_of}),)
 
 
-def decisions_opening(source: Source, as_of: dt.date) -> None:
-    """What the monthly review opens with: the decisions of the month before, and what is overdue now."""
+def decisions_opening(source: Source, as_of: dt.date, where=None) -> None:
+    """What the monthly review opens with: the decisions of the month before, and what is overdue now (in
+    `where`, a container placed at the top, so that the page draws on while the day's status is found)."""
     calls = opening_queries(source, as_of)
     if not calls:
         return
@@ -216,7 +217,8 @@ def decisions_opening(source: Source, as_of: dt.date) -> None:
     said = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.sort("status").iter_rows())
     text = f"Decided in {before:%B %Y} on items of this view: **{last_month.height}**" + (f" ({said})" if said else "")
     text += f". Overdue now: **{overdue.height}**" + (" — the Decisions page lists them." if overdue.height else ".")
-    (st.error if overdue.height else st.info)(text, icon=":material/gavel:")
+    where = where or st
+    (where.error if overdue.height else where.info)(text, icon=":material/gavel:")
 
 
 def decision_form_for_list(source: Source, as_of: dt.date, attention: pl.DataFrame) -> None:
