@@ -402,17 +402,17 @@ def test_a_status_asked_for_twice_at_once_is_found_once(build, tmp_path, monkeyp
     import queries.runner
 
     source = with_decisions(tmp_path, overloaded(build), [{"item": "case:H0"}])
-    finding, release, found = threading.Event(), threading.Event(), []
-    run = queries.runner._run
+    finding, release, statuses = threading.Event(), threading.Event(), []
+    run = queries.runner.run_sql
 
-    def slow(source, query, values, *args, **kwargs):
-        if query.name == "decision_status":
-            found.append(values["as_of"])
+    def slow(source, sql, values=None, what="the query", found=None):
+        if what == "query 'decision_status'":
+            statuses.append(values["as_of"])
             finding.set()
             release.wait(timeout=30)
-        return run(source, query, values, *args, **kwargs)
+        return run(source, sql, values, what=what, found=found)
 
-    monkeypatch.setattr(queries.runner, "_run", slow)
+    monkeypatch.setattr(queries.runner, "run_sql", slow)
     results = {}
     first = threading.Thread(target=lambda: results.update(status=run_query(source, "decision_status", as_of=AS_OF)))
     first.start()
@@ -423,7 +423,7 @@ def test_a_status_asked_for_twice_at_once_is_found_once(build, tmp_path, monkeyp
     release.set()
     first.join(timeout=60)
     second.join(timeout=60)
-    assert found == [AS_OF]
+    assert statuses == [AS_OF]
     assert results["items"].filter(pl.col("decision_id").is_not_null()).height == 1
     assert_frame_equal(results["status"], run_query(source, "decision_status", as_of=AS_OF))
 
