@@ -78,22 +78,27 @@ def cost(
     each query.
 
     A page's added seconds are the median of paired differences: each warm filter change with decisions
-    less the same change without them in the same round, so that the machine's drift over the run (30 ms
-    either way between runs) falls on both sides of each pair. The store timed first alternates by round.
+    less the same change without them, timed one straight after the other (each after the page's first run
+    on that month with the query caches emptied, as its base), so that the machine's drift falls on both
+    sides of each pair; the store timed first alternates from pair to pair. Timed a page's three changes
+    with one store, then with the other, the pairs were seconds apart and the medians moved by ±30 ms from
+    bench to bench at region scale.
     """
     base = settings_file.read_text(encoding="utf-8")
     empty, full = stores(settings_file.parent, decisions(source))
     timed: dict[tuple[str, str], list[float]] = {}
+    pair = 0
     try:
-        for turn in range(rounds):
-            for url in (empty, full) if turn % 2 == 0 else (full, empty):
-                settings_file.write_text(base + f'\n[decisions]\nurl = "{url}"\n', encoding="utf-8")
-                time.sleep(0.01)  # a new modification time: the app reads the settings again
-                for page in PAGES:
-                    clear_queries()
-                    time_page(page, {})  # its first run: the month's queries, as the warm runs' base
-                    runs = timed.setdefault((page, url), [])
-                    runs += [time_page(page, params) for params in filters]
+        for _ in range(rounds):
+            for page in PAGES:
+                for params in filters:
+                    for url in (empty, full) if pair % 2 == 0 else (full, empty):
+                        settings_file.write_text(base + f'\n[decisions]\nurl = "{url}"\n', encoding="utf-8")
+                        time.sleep(0.01)  # a new modification time: the app reads the settings again
+                        clear_queries()
+                        time_page(page, {})  # its first run: the month's queries, as the warm run's base
+                        timed.setdefault((page, url), []).append(time_page(page, params))
+                    pair += 1
     finally:
         settings_file.write_text(base, encoding="utf-8")
     rows = []
