@@ -34,6 +34,7 @@ from perf.decisions_cost import PAGES as DECISION_PAGES
 from perf.decisions_cost import cost as decisions_cost
 from perf.machine import OtherWork
 from perf.pandas_reference import IMPLEMENTATIONS
+from perf.server import pages_as_served
 from perf.startup import command_start, promoted_open
 from queries import run_query
 from unitload.app import clear_queries
@@ -130,17 +131,9 @@ _served: dict = {}  # made once, as a server makes them at start-up: AppTest's c
 
 @contextlib.contextmanager
 def _as_a_server() -> Iterator[None]:
-    """AppTest runs as a running server does (serve.py): once the frame has called st.navigation, Streamlit
-    never again runs a file of pages/ directly. AppTest forgets that before every run, so each timed run used
-    to be three: the page's file, diverted to the frame (require_frame), forwarded to the page, which a server
-    never does. Put back as tests/conftest.py puts it back."""
+    """AppTest runs as a running server does (`perf.server.pages_as_served`), as tests/conftest.py has them."""
     original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
+    PagesManager.__init__ = pages_as_served(original)
     try:
         yield
     finally:

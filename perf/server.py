@@ -1,7 +1,9 @@
-"""Starting and stopping a dashboard server on loopback: for `unitload load` and the browser tests."""
+"""Starting and stopping a dashboard server on loopback: for `unitload load` and the browser tests; and pages run
+under AppTest as such a server runs them (the bench and the page tests)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import subprocess
@@ -74,3 +76,18 @@ def stop_server(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=20)
+
+
+def pages_as_served(init):
+    """Streamlit's `PagesManager.__init__` (`init`) as a running server has it: once the frame has called
+    st.navigation, Streamlit never again runs a file of pages/ directly (serve.py turns that mode off). AppTest
+    forgets that before every run, so a new session's page ran from its file, was diverted to the frame by
+    require_frame and forwarded to the page: three script runs where a server makes one."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    @functools.wraps(init)
+    def served(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    return served

@@ -169,13 +169,9 @@ def running_server(monkeypatch):
     tests put it back; test_a_cold_start_page_request_goes_through_the_frame covers the first request."""
     from streamlit.runtime.pages_manager import PagesManager
 
-    original = PagesManager.__init__
+    from perf.server import pages_as_served
 
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setattr(PagesManager, "__init__", pages_as_served(PagesManager.__init__))
 
 
 def pytest_sessionfinish(session, exitstatus):
